@@ -1,0 +1,52 @@
+using Gryphgen.AppHost;
+using Gryphgen.AppHost.Configuration;
+using Gryphgen.AppHost.Containers;
+using Gryphgen.AppHost.Local;
+using Microsoft.Extensions.Configuration;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var settings = GryphgenSettings.Load(builder.Configuration);
+var mode = InfrastructureModes.Resolve(settings, builder.ExecutionContext);
+
+// Fixed ports are for people; tests run with randomised ports (Aspire.Hosting.Testing sets this).
+var fixedPorts = builder.ExecutionContext.IsRunMode && !builder.Configuration.GetValue<bool>("DcpPublisher:RandomizePorts");
+if (fixedPorts) PortCheck.EnsureFree(settings.Ports);
+
+var infrastructure = mode == InfrastructureMode.Containers ? ContainerInfrastructure.Add(builder, settings)
+    : OperatingSystem.IsWindows() ? throw new GryphgenConfigurationException(
+        ["local mode runs on Linux and macOS; on Windows start Docker Desktop or set Gryphgen:Infrastructure to containers"])
+    : LocalInfrastructure.Add(builder, settings);
+
+var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
+    .WithEndpoint("http", e => e.Port = null)
+    .WithEndpoint("grpc", e => e.Port = null)
+    .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
+    .WaitFor(infrastructure.Database)
+    .WithHttpHealthCheck("/health", endpointName: "http");
+
+var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")
+    .WithEndpoint("http", e => e.Port = null)
+    .WithEndpoint("grpc", e => e.Port = null)
+    .WithHttpHealthCheck("/health", endpointName: "http");
+
+var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
+    .WithEndpoint("http", e => e.Port = settings.Ports.Http)
+    .WithEndpoint("grpc", e => e.Port = settings.Ports.Grpc)
+    .WithEndpoint(name: "zmq", scheme: "tcp", port: settings.Ports.Fabric, env: "Fabric__Port")
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithReference(symorg).WaitFor(symorg)
+    // SYMAUG is unhealthy where it cannot sandbox; SYMORQ still starts so that its status can say why.
+    .WithReference(symaug).WaitForStart(symaug)
+    .WithLlmGrid(builder, infrastructure.Llm, settings.Llm.Endpoints)
+    .WithHttpHealthCheck("/health", endpointName: "http");
+
+foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })
+{
+    builder.AddProject<Projects.Gryphgen_Agents>(role)
+        .WithEnvironment("Agent__Role", role)
+        .WithEnvironment("Fabric__Endpoint", symorq.GetEndpoint("zmq"))
+        .WithReference(symorq)
+        .WaitFor(symorq);
+}
+
+builder.Build().Run();

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace Gryphgen.AppHost.Configuration;
+
+/// <summary>
+/// The AppHost's own configuration (section <c>Gryphgen</c>). <see cref="Load"/> validates all of it up front so
+/// that a mistake stops the AppHost at once with a message that says what to fix.
+/// </summary>
+public sealed partial class GryphgenSettings
+{
+    public const string Section = "Gryphgen";
+
+    /// <summary>auto, containers or local.</summary>
+    public string Infrastructure { get; set; } = "auto";
+
+    /// <summary>Where local mode keeps data (PostgreSQL's cluster, secrets). Default: see <see cref="StateDirectory"/>.</summary>
+    public string StateDir { get; set; } = "";
+
+    public PortSettings Ports { get; set; } = new();
+
+    public LlmSettings Llm { get; set; } = new();
+
+    public LocalToolSettings Local { get; set; } = new();
+
+    /// <summary>
+    /// The state folder: as configured, else <c>/var/lib/gryphgen</c> for root (PostgreSQL runs as the
+    /// <c>postgres</c> user and must reach its data, which a folder under /root does not allow), else
+    /// <c>~/.local/state/gryphgen</c>.
+    /// </summary>
+    public string StateDirectory => !string.IsNullOrWhiteSpace(StateDir)
+        ? Paths.Expand(StateDir)
+        : Environment.UserName == "root"
+            ? "/var/lib/gryphgen"
+            : Path.Combine(Paths.Home, ".local", "state", "gryphgen");
+
+    public static GryphgenSettings Load(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Section).Get<GryphgenSettings>() ?? new GryphgenSettings();
+        var problems = settings.Validate().ToList();
+        if (problems.Count > 0) throw new GryphgenConfigurationException(problems);
+        return settings;
+    }
+
+    public IEnumerable<string> Validate()
+    {
+        if (!InfrastructureModes.TryParse(Infrastructure, out _))
+            yield return $"Gryphgen:Infrastructure must be auto, containers or local (got '{Infrastructure}')";
+        foreach (var problem in Ports.Validate()) yield return problem;
+        foreach (var problem in Llm.Validate()) yield return problem;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    internal static partial Regex ResourceName();
+}
+
+/// <summary>SYMORQ's fixed local ports in run mode: the public HTTP API, the gRPC API and the agent fabric.</summary>
+public sealed class PortSettings
+{
+    public int Http { get; set; } = 5080;
+
+    public int Grpc { get; set; } = 5081;
+
+    public int Fabric { get; set; } = 5082;
+
+    public IEnumerable<(string Key, int Port)> All => [("Http", Http), ("Grpc", Grpc), ("Fabric", Fabric)];
+
+    public IEnumerable<string> Validate()
+    {
+        foreach (var (key, port) in All.Where(p => p.Port is < 1 or > 65535))
+            yield return $"Gryphgen:Ports:{key} must be a TCP port between 1 and 65535 (got {port})";
+        foreach (var group in All.GroupBy(p => p.Port).Where(g => g.Count() > 1))
+            yield return $"Gryphgen:Ports:{string.Join(" and ", group.Select(p => p.Key))} are all {group.Key}; give each its own port";
+    }
+}
+
+/// <summary>Paths of the programs local mode runs.</summary>
+public sealed class LocalToolSettings
+{
+    public string PostgresBin { get; set; } = "/usr/lib/postgresql/15/bin";
+
+    public string RedisServer { get; set; } = "redis-server";
+
+    public string LlamaServer { get; set; } = "~/.cache/gryphgen/bin/llama-server";
+}

@@ -1,0 +1,84 @@
+namespace Gryphgen.AppHost.Configuration;
+
+/// <summary>
+/// The LLM grid as the AppHost starts it: an optional llama-server for <see cref="Model"/>, plus any external
+/// OpenAI-compatible <see cref="Endpoints"/>.
+/// </summary>
+public sealed class LlmSettings
+{
+    public const string HuggingFacePrefix = "hf:";
+
+    /// <summary>A GGUF file for the AppHost's own llama-server, or <c>hf:org/repo[:quant]</c> (containers mode). Empty: none.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>llama-server's slots: requests it decodes at once.</summary>
+    public int Parallel { get; set; } = 4;
+
+    /// <summary>llama-server's total context, shared by its slots.</summary>
+    public int ContextSize { get; set; } = 8192;
+
+    /// <summary>Containers mode: the CUDA image with <c>--gpus all</c>.</summary>
+    public bool Gpu { get; set; }
+
+    public List<ExternalEndpointSettings> Endpoints { get; set; } = [];
+
+    public bool HasModel => !string.IsNullOrWhiteSpace(Model);
+
+    public bool IsHuggingFaceModel => Model.StartsWith(HuggingFacePrefix, StringComparison.Ordinal);
+
+    public string ModelPath => Paths.Expand(Model);
+
+    public IEnumerable<string> Validate()
+    {
+        if (HasModel && !IsHuggingFaceModel && !File.Exists(ModelPath))
+            yield return $"Gryphgen:Llm:Model: the model file '{ModelPath}' does not exist; give the path of a GGUF file " +
+                         $"(or {HuggingFacePrefix}org/repo for containers mode), or leave it empty to start no llama-server";
+        if (IsHuggingFaceModel && Model.Length == HuggingFacePrefix.Length)
+            yield return $"Gryphgen:Llm:Model: '{Model}' names no Hugging Face repository (expected {HuggingFacePrefix}org/repo[:quant])";
+        if (Parallel is < 1 or > 64)
+            yield return $"Gryphgen:Llm:Parallel must be between 1 and 64 (got {Parallel})";
+        if (ContextSize < 256)
+            yield return $"Gryphgen:Llm:ContextSize must be at least 256 tokens (got {ContextSize})";
+
+        var names = new HashSet<string>();
+        for (var i = 0; i < Endpoints.Count; i++)
+        {
+            foreach (var problem in Endpoints[i].Validate($"Gryphgen:Llm:Endpoints:{i}")) yield return problem;
+            if (!names.Add(Endpoints[i].Name) || (HasModel && Endpoints[i].Name == ExternalEndpointSettings.LocalName))
+                yield return $"Gryphgen:Llm:Endpoints:{i}:Name '{Endpoints[i].Name}' is used twice; endpoint names must be unique";
+        }
+    }
+}
+
+/// <summary>An OpenAI-compatible server the AppHost does not start: llama.cpp elsewhere, LM Studio, Jan.ai, ...</summary>
+public sealed class ExternalEndpointSettings
+{
+    /// <summary>The name the AppHost's own llama-server has in the grid.</summary>
+    public const string LocalName = "local";
+
+    public static readonly string[] Kinds = ["llamacpp", "lmstudio", "jan", "openai"];
+
+    public string Name { get; set; } = "";
+
+    public string Url { get; set; } = "";
+
+    public string Kind { get; set; } = "openai";
+
+    /// <summary>
+    /// Name of an Aspire secret parameter holding the endpoint's API key (set it with
+    /// <c>Parameters:NAME</c> in user secrets or the environment). Empty: no key.
+    /// </summary>
+    public string ApiKeyParameter { get; set; } = "";
+
+    public IEnumerable<string> Validate(string path)
+    {
+        if (!GryphgenSettings.ResourceName().IsMatch(Name))
+            yield return $"{path}:Name '{Name}' must be 1-40 lower-case letters, digits or '-'";
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            yield return $"{path}:Url '{Url}' is not an http(s) URL (for example http://gpu-box:8080 or http://localhost:1234/v1)";
+        if (!Kinds.Contains(Kind))
+            yield return $"{path}:Kind '{Kind}' must be one of {string.Join(", ", Kinds)}";
+        if (ApiKeyParameter.Length > 0 && !GryphgenSettings.ResourceName().IsMatch(ApiKeyParameter))
+            yield return $"{path}:ApiKeyParameter '{ApiKeyParameter}' must be 1-40 lower-case letters, digits or '-'";
+    }
+}

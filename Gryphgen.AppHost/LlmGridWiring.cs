@@ -1,0 +1,35 @@
+using Gryphgen.AppHost.Configuration;
+
+namespace Gryphgen.AppHost;
+
+/// <summary>
+/// Hands SYMORQ the grid's endpoints as configuration (<c>Gryphgen:Llm:Endpoints:N:*</c>): the AppHost's own
+/// llama-server first, then every external endpoint, each API key through a secret parameter.
+/// </summary>
+public static class LlmGridWiring
+{
+    public static IResourceBuilder<ProjectResource> WithLlmGrid(this IResourceBuilder<ProjectResource> symorq,
+        IDistributedApplicationBuilder builder, LlamaServer? local, IReadOnlyList<ExternalEndpointSettings> external)
+    {
+        var index = 0;
+        if (local is not null)
+        {
+            symorq.WithEndpointVariables(index++, ExternalEndpointSettings.LocalName, "llamacpp")
+                .WithEnvironment(Key(0, "Url"), local.Endpoint);
+        }
+        foreach (var endpoint in external)
+        {
+            symorq.WithEndpointVariables(index, endpoint.Name, endpoint.Kind).WithEnvironment(Key(index, "Url"), endpoint.Url);
+            if (endpoint.ApiKeyParameter.Length > 0)
+                symorq.WithEnvironment(Key(index, "ApiKey"), builder.AddParameter(endpoint.ApiKeyParameter, secret: true));
+            index++;
+        }
+        return symorq;
+    }
+
+    private static IResourceBuilder<ProjectResource> WithEndpointVariables(this IResourceBuilder<ProjectResource> symorq,
+        int index, string name, string kind) =>
+        symorq.WithEnvironment(Key(index, "Name"), name).WithEnvironment(Key(index, "Kind"), kind);
+
+    private static string Key(int index, string field) => $"Gryphgen__Llm__Endpoints__{index}__{field}";
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs everything GRYPHGEN's local mode needs on a fresh Debian 12 (bookworm) machine, idempotently:
+# PostgreSQL 15 with pgvector (built from Debian's source package), Redis, bubblewrap, python3-pytest,
+# llama-server (built from the llama.cpp source carried by the node-llama-cpp npm package) and the tiny
+# random-weight test model. Built artefacts are cached under $GRYPHGEN_CACHE (default ~/.cache/gryphgen),
+# outside the clone, so a machine pays each build once.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${GRYPHGEN_CACHE:-$HOME/.cache/gryphgen}
+pg_bin=/usr/lib/postgresql/15/bin
+node_llama_cpp_version=3.21.1
+mkdir -p "$cache/bin" "$cache/models"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_debian_packages() {
+  local wanted=(build-essential cmake git postgresql-15 postgresql-server-dev-15 redis-server bubblewrap
+                python3-pytest python3-numpy util-linux)
+  # npm comes with Node.js where it was installed from elsewhere; only then is Debian's package not needed.
+  command -v npm >/dev/null || wanted+=(npm)
+  local missing=()
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+install_pgvector() {
+  if [ -f "$("$pg_bin/pg_config" --sharedir)/extension/vector.control" ]; then
+    log "pgvector already installed"; return
+  fi
+  log "building pgvector from Debian's trixie source package"
+  local apt_dir; apt_dir=$(mktemp -d)
+  local mirror
+  mirror=$(grep -hoE '^URIs:[[:space:]]+\S+' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1 | awk '{print $2}')
+  [ -n "$mirror" ] || mirror=$(grep -hoE '^deb\s+\S+' /etc/apt/sources.list 2>/dev/null | head -n1 | awk '{print $2}')
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/parts"
+  cat >"$apt_dir/parts/trixie-src.sources" <<EOF
+Types: deb-src
+URIs: $mirror
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  local opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/parts"
+              -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+              -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Sandbox::User=root)
+  as_root apt-get "${opts[@]}" update -qq
+  (cd "$apt_dir" && as_root apt-get "${opts[@]}" source -qq pgvector >/dev/null)
+  local src; src=$(find "$apt_dir" -maxdepth 1 -type d -name 'pgvector-*' | head -n1)
+  make -s -C "$src" PG_CONFIG="$pg_bin/pg_config" >/dev/null
+  as_root make -s -C "$src" PG_CONFIG="$pg_bin/pg_config" install >/dev/null
+  rm -rf "$apt_dir"
+}
+
+fetch_llama_cpp_source() {
+  local src=$cache/llama.cpp
+  if [ ! -d "$src/.git" ]; then
+    log "fetching llama.cpp source from node-llama-cpp@$node_llama_cpp_version"
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "node-llama-cpp@$node_llama_cpp_version" >/dev/null \
+      && tar -xzf node-llama-cpp-*.tgz package/llama/gitRelease.bundle)
+    git -c advice.detachedHead=false clone -q "$tmp/package/llama/gitRelease.bundle" "$src"
+    rm -rf "$tmp"
+  fi
+  echo "$src"
+}
+
+build_llama_server() {
+  local src=$1
+  local commit; commit=$(git -C "$src" rev-parse --short HEAD)
+  local out=$cache/llama-server-$commit
+  if [ ! -x "$out/llama-server" ]; then
+    log "building llama-server $commit (about 13 minutes on 2 cores, once per machine)"
+    cmake -S "$src" -B "$out/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DGGML_NATIVE=OFF \
+      -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF \
+      -DLLAMA_CURL=OFF >/dev/null
+    cmake --build "$out/build" --target llama-server -j"$(nproc)" >"$out/build.log" 2>&1 \
+      || { tail -n 40 "$out/build.log"; exit 1; }
+    cp "$out/build/bin/llama-server" "$out/llama-server"
+    rm -rf "$out/build"
+  fi
+  ln -sfn "$out/llama-server" "$cache/bin/llama-server"
+  log "llama-server: $cache/bin/llama-server"
+}
+
+make_tiny_model() {
+  local src=$1 model=$cache/models/tiny-random.gguf
+  local generator=$repo_root/scripts/make_tiny_gguf.py
+  local stamp; stamp=$(sha256sum "$generator" | cut -c1-16)
+  if [ ! -f "$model" ] || [ "$(cat "$model.stamp" 2>/dev/null)" != "$stamp" ]; then
+    log "generating the tiny random-weight test model"
+    PYTHONPATH="$src/gguf-py" /usr/bin/python3 "$generator" "$model"
+    echo "$stamp" >"$model.stamp"
+  fi
+  log "test model: $model"
+}
+
+install_debian_packages
+install_pgvector
+llama_src=$(fetch_llama_cpp_source)
+build_llama_server "$llama_src"
+make_tiny_model "$llama_src"
+log "done"

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gryphgen.Agents.Fabric;
+
+/// <summary>Where the broker is and how patiently the worker waits for it (Paranoid Pirate).</summary>
+public sealed class FabricClientOptions : IValidatableObject
+{
+    public const string Section = "Fabric";
+
+    /// <summary>The broker's ROUTER endpoint, e.g. <c>tcp://localhost:5082</c>.</summary>
+    [Required]
+    public string Endpoint { get; set; } = "";
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(2, 100)]
+    public int Liveness { get; set; } = 3;
+
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme != "tcp" || uri.Port <= 0)
+            yield return new ValidationResult($"Fabric:Endpoint must look like tcp://host:port (got '{Endpoint}')", [nameof(Endpoint)]);
+        if (HeartbeatInterval <= TimeSpan.Zero)
+            yield return new ValidationResult("Fabric:HeartbeatInterval must be positive", [nameof(HeartbeatInterval)]);
+    }
+}

@@ -1,0 +1,35 @@
+using Grpc.Core;
+
+namespace Gryphgen.Cli;
+
+/// <summary>Turns failures into one clear line on stderr and exit code 2, instead of a stack trace.</summary>
+public static class CliErrors
+{
+    public const int ExitCode = 2;
+
+    public static async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (CliException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            return Fail($"cannot reach GRYPHGEN: {ex.Status.Detail} (is the AppHost running? set --url or ${GryphgenConnection.UrlVariable})");
+        }
+        catch (RpcException ex)
+        {
+            return Fail($"{ex.StatusCode}: {ex.Status.Detail}");
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"gryphgen: {message}");
+        return ExitCode;
+    }
+}

@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Gryphgen.Cli;
+using Gryphgen.Cli.Commands;
+
+using var telemetry = CliTelemetry.Start();
+
+var root = new RootCommand("GRYPHGEN: local LLMs that cooperate to turn a task into working, tested software.");
+root.Options.Add(GlobalOptions.Url);
+root.Subcommands.Add(StatusCommand.Create());
+
+return await root.Parse(args).InvokeAsync();

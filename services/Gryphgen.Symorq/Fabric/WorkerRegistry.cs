@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Gryphgen.Contracts.Fabric;
+
+namespace Gryphgen.Symorq.Fabric;
+
+/// <summary>A worker the broker has heard from, keyed by its ZeroMQ identity.</summary>
+public sealed record ConnectedWorker(string Key, byte[] Identity, WorkerHello Hello, DateTimeOffset ConnectedAt)
+{
+    public DateTimeOffset LastSeen { get; set; } = ConnectedAt;
+
+    public string Role => Hello.Role.ToName();
+}
+
+/// <summary>
+/// The workers that are alive. Written by the broker's poller thread, read by anyone (status, dispatch).
+/// </summary>
+public sealed class WorkerRegistry(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, ConnectedWorker> _workers = new();
+
+    public static string KeyOf(byte[] identity) => Convert.ToHexString(identity);
+
+    public IReadOnlyList<ConnectedWorker> Snapshot() => [.. _workers.Values.OrderBy(w => w.Role).ThenBy(w => w.ConnectedAt)];
+
+    public ConnectedWorker Register(byte[] identity, WorkerHello hello)
+    {
+        var worker = new ConnectedWorker(KeyOf(identity), identity, hello, time.GetUtcNow());
+        _workers[worker.Key] = worker;
+        return worker;
+    }
+
+    /// <summary>Records that the worker spoke; false when it is unknown (it must say hello first).</summary>
+    public bool Touch(byte[] identity)
+    {
+        if (!_workers.TryGetValue(KeyOf(identity), out var worker)) return false;
+        worker.LastSeen = time.GetUtcNow();
+        return true;
+    }
+
+    public bool Remove(byte[] identity) => _workers.TryRemove(KeyOf(identity), out _);
+
+    /// <summary>Removes and returns the workers silent for longer than <paramref name="expiry"/>.</summary>
+    public IReadOnlyList<ConnectedWorker> RemoveExpired(TimeSpan expiry)
+    {
+        var deadline = time.GetUtcNow() - expiry;
+        var expired = _workers.Values.Where(w => w.LastSeen < deadline).ToList();
+        foreach (var worker in expired) _workers.TryRemove(worker.Key, out _);
+        return expired;
+    }
+}

@@ -1,0 +1,40 @@
+using Gryphgen.Contracts;
+using Gryphgen.Symorq.Fabric;
+using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Status;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddRedisClient("redis");
+builder.Services.AddGrpc();
+
+builder.Services.AddOptions<FabricOptions>().BindConfiguration(FabricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<WorkerRegistry>();
+builder.Services.AddSingleton<AgentBroker>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentBroker>());
+
+builder.Services.AddOptions<LlmGridOptions>().BindConfiguration(LlmGridOptions.Section);
+// A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
+builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan.FromSeconds(3)).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
+foreach (var service in DownstreamServiceProbe.Services)
+{
+    builder.Services.AddGrpcClient<ComponentInfo.ComponentInfoClient>(service,
+        o => o.Address = new Uri($"http://_grpc.{service}"));
+}
+builder.Services.AddSingleton<IComponentProbe, SelfProbe>();
+builder.Services.AddSingleton<IComponentProbe, RedisProbe>();
+builder.Services.AddSingleton<IComponentProbe, AgentProbe>();
+builder.Services.AddSingleton<IComponentProbe, LlmGridProbe>();
+foreach (var service in DownstreamServiceProbe.Services)
+{
+    builder.Services.AddSingleton<IComponentProbe>(sp => ActivatorUtilities.CreateInstance<DownstreamServiceProbe>(sp, service));
+}
+builder.Services.AddSingleton<SystemStatusCollector>();
+
+var app = builder.Build();
+app.MapGrpcService<StatusService>();
+app.MapDefaultEndpoints();
+app.Run();

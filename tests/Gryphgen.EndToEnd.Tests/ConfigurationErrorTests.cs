@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using Gryphgen.Testing;
+
+namespace Gryphgen.EndToEnd.Tests;
+
+/// <summary>A configuration that cannot work stops the AppHost at once, saying what to fix; nothing starts.</summary>
+public sealed class ConfigurationErrorTests
+{
+    private static async Task<string> StartFailure(params string[] args)
+    {
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gryphgen_AppHost>(
+                ["--Gryphgen:Infrastructure=local", .. args]);
+            await using var app = await builder.BuildAsync();
+            await app.StartAsync();
+        });
+        Assert.NotNull(failure);
+        return failure.GetBaseException().Message;
+    }
+
+    [Fact]
+    public async Task An_endpoint_url_that_is_not_a_url_names_the_setting()
+    {
+        var message = await StartFailure("--Gryphgen:Llm:Endpoints:0:Name=lmstudio", "--Gryphgen:Llm:Endpoints:0:Url=localhost-1234");
+        Assert.Contains("Gryphgen:Llm:Endpoints:0:Url 'localhost-1234' is not an http(s) URL", message);
+    }
+
+    [Fact]
+    public async Task An_endpoint_of_an_unknown_kind_lists_the_kinds()
+    {
+        var message = await StartFailure("--Gryphgen:Llm:Endpoints:0:Name=box", "--Gryphgen:Llm:Endpoints:0:Url=http://box:8080",
+            "--Gryphgen:Llm:Endpoints:0:Kind=ollama");
+        Assert.Contains("must be one of llamacpp, lmstudio, jan, openai", message);
+    }
+
+    [Fact]
+    public async Task A_missing_model_file_names_the_path()
+    {
+        var message = await StartFailure("--Gryphgen:Llm:Model=/nonexistent/model.gguf");
+        Assert.Contains("the model file '/nonexistent/model.gguf' does not exist", message);
+    }
+
+    [Fact]
+    public async Task A_missing_program_names_the_setup_command()
+    {
+        var message = await StartFailure("--Gryphgen:Local:RedisServer=/nonexistent/redis-server");
+        Assert.Contains("redis-server was not found", message);
+        Assert.Contains("scripts/setup.sh", message);
+    }
+
+    [Fact]
+    public async Task A_public_port_in_use_names_the_port_and_the_setting()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        var message = await StartFailure("--DcpPublisher:RandomizePorts=false", $"--Gryphgen:Ports:Grpc={port}",
+            $"--Gryphgen:Ports:Http={FreePort.Next()}", $"--Gryphgen:Ports:Fabric={FreePort.Next()}");
+        Assert.Contains($"port {port} (Gryphgen:Ports:Grpc) is already in use", message);
+    }
+
+    [Fact]
+    public async Task An_unknown_infrastructure_mode_lists_the_modes()
+    {
+        var message = await StartFailure("--Gryphgen:Infrastructure=kubernetes");
+        Assert.Contains("must be auto, containers or local", message);
+    }
+}

@@ -1,0 +1,48 @@
+using Gryphgen.Contracts.Fabric;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Gryphgen.Symorq.Tests;
+
+/// <summary>
+/// A DEALER socket the tests drive by hand, frame by frame, to see how the broker treats each message —
+/// including ones no real agent would send.
+/// </summary>
+internal sealed class TestWorker : IDisposable
+{
+    private readonly DealerSocket _socket = new();
+
+    public TestWorker(int port)
+    {
+        _socket.Options.Linger = TimeSpan.Zero;
+        _socket.Connect($"tcp://127.0.0.1:{port}");
+    }
+
+    public void Send(FabricMessage message) => _socket.SendMultipartMessage(FabricCodec.Encode(message));
+
+    public void SendRaw(params byte[][] frames)
+    {
+        var message = new NetMQMessage();
+        foreach (var frame in frames) message.Append(frame);
+        _socket.SendMultipartMessage(message);
+    }
+
+    public void Hello(AgentRole role, string workerId) =>
+        Send(new FabricMessage { Hello = new WorkerHello { Role = role, WorkerId = workerId, Capacity = 1, Host = "test", Pid = 1 } });
+
+    /// <summary>The next message of the given kind, skipping others (heartbeats), or null after <paramref name="timeout"/>.</summary>
+    public FabricMessage? Receive(FabricMessage.BodyOneofCase kind, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var frames = new NetMQMessage();
+        while (DateTime.UtcNow < deadline)
+        {
+            if (!_socket.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(50), ref frames)) continue;
+            var decoded = FabricCodec.Decode(frames);
+            if (decoded.Message?.BodyCase == kind) return decoded.Message;
+        }
+        return null;
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
