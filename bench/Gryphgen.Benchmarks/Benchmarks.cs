@@ -1,0 +1,9 @@
+using System.CommandLine;
+
+namespace Gryphgen.Benchmarks;
+
+/// <summary>Every benchmark, one subcommand each; add yours here.</summary>
+public static class Benchmarks
+{
+    public static IEnumerable<Command> All => [];
+}
