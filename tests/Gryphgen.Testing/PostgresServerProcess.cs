@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Gryphgen.AppHost.Local;
+using Npgsql;
+
+namespace Gryphgen.Testing;
+
+/// <summary>
+/// A real PostgreSQL server with pgvector in a fresh cluster under a temporary folder, on a free loopback port,
+/// set up exactly as the AppHost's local mode does. One per test class; each test class makes its own databases.
+/// </summary>
+public sealed class PostgresServerProcess : IAsyncDisposable
+{
+    private const string PostgresBin = "/usr/lib/postgresql/15/bin";
+    private readonly Process _process;
+    private readonly string _stateDirectory;
+    private readonly NpgsqlConnectionStringBuilder _server;
+
+    private PostgresServerProcess(Process process, string stateDirectory, NpgsqlConnectionStringBuilder server)
+    {
+        _process = process;
+        _stateDirectory = stateDirectory;
+        _server = server;
+    }
+
+    public static async Task<PostgresServerProcess> StartAsync()
+    {
+        var state = Directory.CreateTempSubdirectory("gryphgen-pg-").FullName;
+        var cluster = new LocalPostgresCluster(PostgresBin, state);
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        cluster.EnsureInitialized(password);
+
+        var port = FreePort.Next();
+        var (command, prefix) = cluster.AsOwner("postgres");
+        var start = new ProcessStartInfo(command,
+            [.. prefix, "-D", cluster.DataDirectory, "-k", cluster.SocketDirectory, "-c", "listen_addresses=127.0.0.1", "-p", port.ToString()])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = "postgres", Password = password, Database = "postgres", Pooling = false,
+        };
+        var postgres = new PostgresServerProcess(process, state, server);
+        await Eventually.Get(async () =>
+        {
+            if (process.HasExited) throw new InvalidOperationException($"postgres exited with {process.ExitCode}");
+            try
+            {
+                await using var connection = new NpgsqlConnection(server.ConnectionString);
+                await connection.OpenAsync();
+                return true;
+            }
+            catch (NpgsqlException)
+            {
+                return false;
+            }
+        }, ready => ready, TimeSpan.FromSeconds(30), "postgres accepting connections");
+        return postgres;
+    }
+
+    /// <summary>A connection string to a new, empty database of that name (created now).</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using (var connection = new NpgsqlConnection(_server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>A connection string for a database that does not exist yet (for code that creates it itself).</summary>
+    public string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Directory.Delete(_stateDirectory, recursive: true);
+    }
+}
