@@ -1,5 +1,7 @@
 using Gryphgen.Contracts;
 using Gryphgen.Symorq.Fabric;
+using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Llm;
 using Gryphgen.Symorq.Status;
 
@@ -14,9 +16,21 @@ builder.Services.AddSingleton<AgentBroker>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentBroker>());
 
 builder.Services.AddOptions<LlmGridOptions>().BindConfiguration(LlmGridOptions.Section);
+builder.Services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<EndpointRegistry>();
+builder.Services.AddSingleton<GridScheduler>();
+builder.Services.AddHostedService<EndpointProber>();
+builder.Services.AddSingleton<ResponseCache>();
+builder.Services.AddSingleton<GatewayForwarder>();
 // A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
 builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan.FromSeconds(3)).RemoveAllResilienceHandlers();
+// Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and no timeout
+// (a long generation is legitimate; the caller's disconnect cancels it).
+builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
+    .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
 foreach (var service in DownstreamServiceProbe.Services)
@@ -36,5 +50,6 @@ builder.Services.AddSingleton<SystemStatusCollector>();
 
 var app = builder.Build();
 app.MapGrpcService<StatusService>();
+app.MapGateway();
 app.MapDefaultEndpoints();
 app.Run();

@@ -1,3 +1,4 @@
+using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Llm;
 using Gryphgen.Symorq.Status;
 using Gryphgen.Testing;
@@ -8,7 +9,8 @@ namespace Gryphgen.Symorq.Tests;
 public sealed class LlmGridProbeTests
 {
     private static LlmGridProbe Probe(params LlmEndpointOptions[] endpoints) =>
-        new(new StaticOptions(new LlmGridOptions { Endpoints = [.. endpoints] }), new LlmEndpointProbe(new HttpClient()));
+        new(new EndpointRegistry(Options.Create(new LlmGridOptions { Endpoints = [.. endpoints] }), Options.Create(new GridOptions()),
+            TimeProvider.System), new LlmEndpointProbe(new HttpClient()));
 
     [Fact]
     public async Task With_no_endpoint_the_grid_says_so_and_how_to_add_one_without_failing_the_system()
@@ -33,12 +35,5 @@ public sealed class LlmGridProbeTests
         Assert.False(rows[0].Healthy);
         Assert.True(rows[0].Required);
         Assert.Equal("0 of 1 endpoint(s) answering", rows[0].Detail);
-    }
-
-    private sealed class StaticOptions(LlmGridOptions value) : IOptionsMonitor<LlmGridOptions>
-    {
-        public LlmGridOptions CurrentValue => value;
-        public LlmGridOptions Get(string? name) => value;
-        public IDisposable? OnChange(Action<LlmGridOptions, string?> listener) => null;
     }
 }

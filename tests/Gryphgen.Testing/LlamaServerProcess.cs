@@ -17,16 +17,29 @@ public sealed class LlamaServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <remarks>An even slot count: this llama.cpp build aborts with an odd one when embeddings are on.</remarks>
-    public static async Task<LlamaServerProcess> StartAsync(int parallel = 2)
+    /// <summary>Kills the server at once (SIGKILL), as a crash or a pulled cable would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>One of llama-server's Prometheus values (<c>llamacpp:NAME</c>), e.g. requests_processing.</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(Url, "metrics"));
+        var line = text.Split('\n').First(l => l.StartsWith($"llamacpp:{name} ", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <remarks>With embeddings on, use an even slot count: this llama.cpp build aborts with an odd one.</remarks>
+    public static async Task<LlamaServerProcess> StartAsync(int parallel = 2, int contextPerSlot = 512, bool embeddings = true)
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo(TestAssets.LlamaServer,
+        string[] arguments =
         [
             "-m", TestAssets.TinyModel, "--host", "127.0.0.1", "--port", port.ToString(), "--parallel", parallel.ToString(),
-            "--ctx-size", (512 * parallel).ToString(), "--metrics", "--slots", "--no-webui", "--embeddings", "--pooling", "mean",
-        ])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
+            "--ctx-size", (contextPerSlot * parallel).ToString(), "--metrics", "--slots", "--no-webui",
+            .. embeddings ? new[] { "--embeddings", "--pooling", "mean" } : [],
+        ];
+        var start = new ProcessStartInfo(TestAssets.LlamaServer, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         var process = Process.Start(start)!;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };

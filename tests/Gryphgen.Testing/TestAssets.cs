@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Gryphgen.Testing;
 
 /// <summary>
@@ -13,6 +15,10 @@ public static class TestAssets
 
     /// <summary>The tiny random-weight model: proves the wire protocol, not quality.</summary>
     public static string TinyModel => Existing(Path.Combine(Cache, "models", "tiny-random.gguf"));
+
+    /// <summary>The build configuration (Debug, Release) the tests were built in; services were built in the same.</summary>
+    public static string BuildConfiguration =>
+        typeof(TestAssets).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
 
     /// <summary>The repository's root folder (where Gryphgen.sln is).</summary>
     public static string RepositoryRoot

@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Gryphgen.Symorq.Grid;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+
+namespace Gryphgen.Symorq.Gateway;
+
+/// <summary>
+/// Sends a gateway request to the endpoint the scheduler chose and relays the answer as it arrives. A connection
+/// error or a 5xx before the first byte reaches the caller moves the request to another endpoint; once bytes have
+/// gone out, a failure ends the response. The caller going away cancels the upstream request.
+/// </summary>
+public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry registry, IHttpClientFactory clients,
+    ResponseCache cache, ILogger<GatewayForwarder> logger)
+{
+    public const string UpstreamClient = "grid-upstream";
+    private static readonly string[] ForwardedHeaders = [GridPriority.Header, GatewayRequest.TaskHeader, GatewayRequest.RoleHeader];
+
+    public async Task ForwardAsync(HttpContext context, GatewayRequest request)
+    {
+        using var activity = GryphgenTelemetry.Source.StartActivity($"{request.Operation.Name} {request.Model}", ActivityKind.Client);
+        activity?.SetTag("gen_ai.operation.name", request.Operation.Name);
+        activity?.SetTag("gen_ai.request.model", request.Model);
+        activity?.SetTag("gryphgen.priority", request.Priority);
+        activity?.SetTag("gryphgen.task", request.TaskId);
+        activity?.SetTag("gryphgen.role", request.Role);
+
+        if (await cache.GetAsync(request) is { } cached)
+        {
+            activity?.SetTag("gryphgen.cache", "hit");
+            context.Response.Headers["X-Gryphgen-Cache"] = "hit";
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(cached, context.RequestAborted);
+            Count(request, "cache_hit");
+            return;
+        }
+
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            using var lease = await scheduler.AcquireAsync(new GridRequest(request.Model, request.Priority,
+                request.MaxTokens ?? registry.DefaultMaxTokens, request.PromptTokensEstimate, request.ArrivedAt, excluded),
+                context.RequestAborted);
+            var endpoint = lease.Endpoint;
+            activity?.SetTag("gryphgen.endpoint", endpoint.Name);
+            activity?.SetTag("server.address", endpoint.Options.BaseUri.Host);
+            activity?.SetTag("gryphgen.queue.wait_ms", lease.QueueWait.TotalMilliseconds);
+
+            var started = Stopwatch.GetTimestamp();
+            var response = await TrySendAsync(endpoint, request, context.RequestAborted);
+            if (response is null || (int)response.StatusCode >= 500)
+            {
+                var problem = response is null ? "connection failed" : $"answered {(int)response.StatusCode}";
+                response?.Dispose();
+                registry.ReportFailure(endpoint, problem);
+                excluded.Add(endpoint.Name);
+                GridMetrics.Failovers.Add(1, new KeyValuePair<string, object?>("gryphgen.endpoint", endpoint.Name));
+                logger.LogWarning("Endpoint {Endpoint} {Problem} before answering; failing over", endpoint.Name, problem);
+                continue;
+            }
+
+            using (response)
+            {
+                var (usage, firstByte) = await RelayAsync(context, request, response, started);
+                if (response.IsSuccessStatusCode)
+                    registry.ReportSuccess(endpoint, firstByte, Stopwatch.GetElapsedTime(started), usage.OutputTokens, usage.TokensPerSecond);
+                Record(activity, endpoint, usage, Stopwatch.GetElapsedTime(started));
+                Count(request, response.IsSuccessStatusCode ? "ok" : "upstream_error");
+            }
+            return;
+        }
+    }
+
+    private async Task<HttpResponseMessage?> TrySendAsync(GridEndpoint endpoint, GatewayRequest request, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.Options.BaseUri, request.Operation.Path))
+        {
+            Content = new ByteArrayContent(request.BodyFor(endpoint.UpstreamModel(request.Model))),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (!string.IsNullOrEmpty(endpoint.Options.ApiKey))
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Options.ApiKey);
+        foreach (var header in ForwardedHeaders)
+        {
+            if (header == GridPriority.Header) message.Headers.TryAddWithoutValidation(header, request.Priority.ToString());
+            else if ((header == GatewayRequest.TaskHeader ? request.TaskId : request.Role) is { } value) message.Headers.TryAddWithoutValidation(header, value);
+        }
+        try
+        {
+            return await clients.CreateClient(UpstreamClient).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "Endpoint {Endpoint} unreachable", endpoint.Name);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Copies status, content type and body to the caller: a stream piece by piece, flushed as it arrives; a whole
+    /// answer at once (and into the cache). Returns what the endpoint reported and its time to first token, where known.
+    /// </summary>
+    private async Task<(UsageReport Usage, TimeSpan? FirstToken)> RelayAsync(HttpContext context, GatewayRequest request,
+        HttpResponseMessage response, long started)
+    {
+        var usage = new UsageReport();
+        var outgoing = context.Response;
+        var ct = context.RequestAborted;
+        outgoing.StatusCode = (int)response.StatusCode;
+        if (response.Content.Headers.ContentType is { } type) outgoing.ContentType = type.ToString();
+
+        if (!request.Stream || !response.IsSuccessStatusCode)
+        {
+            var answer = await response.Content.ReadAsByteArrayAsync(ct);
+            usage.ReadJson(answer);
+            await outgoing.Body.WriteAsync(answer, ct);
+            if (response.IsSuccessStatusCode) await cache.SetAsync(request, answer);
+            return (usage, usage.PromptSeconds is { } prompt ? TimeSpan.FromSeconds(prompt) : null);
+        }
+
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        outgoing.Headers.CacheControl = "no-cache";
+        var events = new UsageReport.StreamReader(usage);
+        TimeSpan? firstToken = null;
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                firstToken ??= Stopwatch.GetElapsedTime(started);
+                events.Feed(buffer.AsSpan(0, read));
+                await outgoing.Body.WriteAsync(buffer.AsMemory(0, read), ct);
+                await outgoing.Body.FlushAsync(ct);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return (usage, firstToken);
+    }
+
+    private static void Record(Activity? activity, GridEndpoint endpoint, UsageReport usage, TimeSpan duration)
+    {
+        activity?.SetTag("gen_ai.response.model", usage.ResponseModel);
+        activity?.SetTag("gen_ai.usage.input_tokens", usage.InputTokens);
+        activity?.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);
+        activity?.SetTag("gryphgen.duration_ms", duration.TotalMilliseconds);
+        GridMetrics.Tokens.Add(usage.InputTokens, new("gryphgen.endpoint", endpoint.Name), new("gen_ai.token.type", "input"));
+        GridMetrics.Tokens.Add(usage.OutputTokens, new("gryphgen.endpoint", endpoint.Name), new("gen_ai.token.type", "output"));
+    }
+
+    private static void Count(GatewayRequest request, string outcome) =>
+        GridMetrics.Requests.Add(1, new("gen_ai.operation.name", request.Operation.Name), new("gryphgen.outcome", outcome));
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gryphgen.Symorq.Gateway;
+
+/// <summary>The OpenAI-compatible gateway on SYMORQ's HTTP port (<c>Gryphgen:Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gryphgen:Gateway";
+
+    /// <summary>When set, every <c>/v1</c> request must carry it as <c>Authorization: Bearer …</c>, as OpenAI's API does.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Largest request body accepted; a larger one is answered 413 and reaches no endpoint.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Opt-in exact-match cache in Redis for deterministic requests (temperature 0, not streaming).</summary>
+    public bool CacheEnabled { get; set; }
+
+    public TimeSpan CacheTimeToLive { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Gryphgen.Symorq.Gateway;
+
+/// <summary>An error in OpenAI's shape, so OpenAI clients surface it as they would OpenAI's own.</summary>
+public sealed record OpenAiError(int Status, string Message, string Type, string? Param = null, string? Code = null)
+{
+    public static OpenAiError InvalidRequest(string message, string? param = null, string? code = null) =>
+        new(StatusCodes.Status400BadRequest, message, "invalid_request_error", param, code);
+
+    public async Task WriteAsync(HttpResponse response)
+    {
+        response.StatusCode = Status;
+        response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(response.Body, new { error = new { message = Message, type = Type, param = Param, code = Code } });
+    }
+}
+
+/// <summary>Thrown while reading a request that cannot be served; the gateway writes <see cref="Error"/>.</summary>
+public sealed class GatewayRejection(OpenAiError error) : Exception(error.Message)
+{
+    public OpenAiError Error { get; } = error;
+}

@@ -1,0 +1,20 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+
+namespace Gryphgen.Symorq.Grid;
+
+/// <summary>The grid's instruments: queue wait, tokens and fail-overs (queue depth and utilisation are observed by the scheduler).</summary>
+public static class GridMetrics
+{
+    public static readonly Histogram<double> QueueWait = GryphgenTelemetry.Meter.CreateHistogram<double>(
+        "gryphgen.grid.queue.wait", "s", "Time a request waited for a slot, by priority");
+
+    public static readonly Counter<long> Tokens = GryphgenTelemetry.Meter.CreateCounter<long>(
+        "gryphgen.grid.tokens", "{token}", "Tokens through the gateway, by endpoint and type (input, output)");
+
+    public static readonly Counter<long> Failovers = GryphgenTelemetry.Meter.CreateCounter<long>(
+        "gryphgen.grid.failovers", "{request}", "Requests moved to another endpoint after a failure before the first byte");
+
+    public static readonly Counter<long> Requests = GryphgenTelemetry.Meter.CreateCounter<long>(
+        "gryphgen.grid.requests", "{request}", "Gateway requests, by operation and outcome");
+}

@@ -1,0 +1,25 @@
+namespace Gryphgen.Symorq.Grid;
+
+/// <summary>Request urgency, 0 (least) to 9 (most), from the <c>X-Gryphgen-Priority</c> header.</summary>
+public static class GridPriority
+{
+    public const int Low = 2, Normal = 5, High = 8, Max = 9;
+
+    public const string Header = "X-Gryphgen-Priority";
+
+    /// <summary>Reads <c>high</c>, <c>normal</c>, <c>low</c> or a digit 0–9; absent means normal.</summary>
+    public static bool TryParse(string? value, out int priority)
+    {
+        priority = value?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "normal" => Normal,
+            "high" => High,
+            "low" => Low,
+            [var digit] when digit is >= '0' and <= '9' => digit - '0',
+            _ => -1,
+        };
+        return priority >= 0;
+    }
+
+    public static string Name(int priority) => priority switch { >= High => "high", <= Low => "low", _ => "normal" };
+}

@@ -1,0 +1,164 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gryphgen.Symorq.Grid;
+
+/// <summary>
+/// Places every request on the endpoint where it is expected to finish first, never running more requests on an
+/// endpoint than it has slots. Waiting requests are served in order of priority, and a waiting request gains a
+/// level per <see cref="GridOptions.AgingPerPriorityLevel"/> so that low priority still progresses.
+/// </summary>
+/// <remarks>
+/// A request may wait for a busy fast endpoint rather than take a free slow one, when that finishes it sooner:
+/// the expected completion counts the requests already queued ahead for each endpoint in the same pass, so the
+/// queue spills over to slower endpoints exactly when waiting would cost more than their slowness.
+/// </remarks>
+public sealed class GridScheduler
+{
+    private readonly EndpointRegistry _registry;
+    private readonly GridOptions _options;
+    private readonly List<Waiter> _waiting = [];
+    private long _sequence;
+
+    public GridScheduler(EndpointRegistry registry, IOptions<GridOptions> options)
+    {
+        _registry = registry;
+        _options = options.Value;
+        registry.CapacityChanged += () => { lock (registry.Gate) Dispatch(); };
+
+        GryphgenTelemetry.Meter.CreateObservableGauge("gryphgen.grid.queue.depth", () =>
+            QueueDepthByPriority().Select(p => new System.Diagnostics.Metrics.Measurement<int>(p.Value,
+                new KeyValuePair<string, object?>("gryphgen.priority", GridPriority.Name(p.Key)))), "{request}", "Requests waiting for a slot");
+        GryphgenTelemetry.Meter.CreateObservableGauge("gryphgen.grid.endpoint.utilization", () =>
+            registry.Snapshot().Select(e => new System.Diagnostics.Metrics.Measurement<double>((double)e.InFlight / e.Slots,
+                new KeyValuePair<string, object?>("gryphgen.endpoint", e.Name))), "1", "Share of an endpoint's slots in use");
+    }
+
+    private sealed record Waiter(GridRequest Request, long Sequence, DateTimeOffset Enqueued, TaskCompletionSource<SlotLease> Lease);
+
+    public int QueueDepth
+    {
+        get { lock (_registry.Gate) return _waiting.Count; }
+    }
+
+    public IReadOnlyDictionary<int, int> QueueDepthByPriority()
+    {
+        lock (_registry.Gate) return _waiting.GroupBy(w => w.Request.Priority).ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>Waits for a slot for <paramref name="request"/>; fails at once where no endpoint could ever take it.</summary>
+    public async Task<SlotLease> AcquireAsync(GridRequest request, CancellationToken cancellationToken)
+    {
+        Waiter waiter;
+        lock (_registry.Gate)
+        {
+            CheckServable(request);
+            if (_waiting.Count >= _options.MaxQueuedRequests)
+                throw new GridQueueFullException(_options.MaxQueuedRequests, EstimatedDrainTime());
+            waiter = new Waiter(request, ++_sequence, _registry.Now,
+                new TaskCompletionSource<SlotLease>(TaskCreationOptions.RunContinuationsAsynchronously));
+            _waiting.Add(waiter);
+            Dispatch();
+        }
+
+        await using var cancel = cancellationToken.Register(() =>
+        {
+            lock (_registry.Gate)
+            {
+                if (_waiting.Remove(waiter)) waiter.Lease.TrySetCanceled(cancellationToken);
+            }
+        });
+        return await waiter.Lease.Task;
+    }
+
+    internal void Release(GridEndpoint endpoint)
+    {
+        lock (_registry.Gate)
+        {
+            endpoint.InFlight--;
+            Dispatch();
+        }
+    }
+
+    private void CheckServable(GridRequest request)
+    {
+        var serving = _registry.EndpointsHeld.Where(e => e.Serves(request.Model)).ToList();
+        if (serving.Count == 0)
+        {
+            throw new ModelNotServedException(request.Model, _registry.EndpointsHeld
+                .SelectMany(e => e.Options.Models.Concat(e.ModelIds)).Distinct().Order());
+        }
+        var tokens = request.PromptTokens + request.MaxTokens;
+        if (!serving.Any(e => e.Fits(tokens)))
+        {
+            throw new ContextTooLongException($"The request needs about {tokens} tokens of context (prompt and max_tokens); " +
+                $"the endpoints serving '{request.Model}' have at most {serving.Max(e => e.ContextPerSlot)} per request");
+        }
+        if (!serving.Any(e => IsEligible(e, request, _registry.Now))) throw Unavailable(request, serving);
+    }
+
+    private bool IsEligible(GridEndpoint endpoint, GridRequest request, DateTimeOffset now) =>
+        endpoint.Serves(request.Model) && endpoint.IsAvailable(now) && !request.Excluded.Contains(endpoint.Name)
+        && endpoint.Fits(request.PromptTokens + request.MaxTokens);
+
+    private static GridUnavailableException Unavailable(GridRequest request, IEnumerable<GridEndpoint> serving) => new(
+        $"No endpoint serving '{request.Model}' can take requests now: " +
+        string.Join("; ", serving.Select(e => $"{e.Name}: {(request.Excluded.Contains(e.Name) ? "failed this request" : e.LastProblem is "" ? "cooling down after failures" : e.LastProblem)}")));
+
+    /// <summary>Hands free slots to waiting requests, most urgent first. Caller holds the gate.</summary>
+    private void Dispatch()
+    {
+        if (_waiting.Count == 0) return;
+        var now = _registry.Now;
+        var endpoints = _registry.EndpointsHeld.ToList();
+        var queuedAhead = new Dictionary<GridEndpoint, int>();
+        foreach (var waiter in _waiting.OrderByDescending(w => EffectivePriority(w, now)).ThenBy(w => w.Sequence).ToList())
+        {
+            var eligible = endpoints.Where(e => IsEligible(e, waiter.Request, now)).ToList();
+            if (eligible.Count == 0)
+            {
+                _waiting.Remove(waiter);
+                waiter.Lease.TrySetException(Unavailable(waiter.Request, endpoints.Where(e => e.Serves(waiter.Request.Model))));
+                continue;
+            }
+            var best = eligible.MinBy(e => ExpectedCompletionSeconds(e, waiter.Request, queuedAhead.GetValueOrDefault(e)))!;
+            if (best.InFlight < best.Slots)
+            {
+                best.InFlight++;
+                _waiting.Remove(waiter);
+                var waited = now - waiter.Enqueued;
+                GridMetrics.QueueWait.Record(waited.TotalSeconds,
+                    new KeyValuePair<string, object?>("gryphgen.priority", GridPriority.Name(waiter.Request.Priority)));
+                waiter.Lease.TrySetResult(new SlotLease(this, best, waited));
+            }
+            else
+            {
+                queuedAhead[best] = queuedAhead.GetValueOrDefault(best) + 1;
+            }
+        }
+    }
+
+    private double EffectivePriority(Waiter waiter, DateTimeOffset now) =>
+        waiter.Request.Priority + (now - waiter.Request.ArrivedAt) / _options.AgingPerPriorityLevel;
+
+    /// <summary>
+    /// Seconds until <paramref name="request"/> would finish on <paramref name="endpoint"/>: the wait for a slot
+    /// (requests running and queued ahead, each holding a slot for the endpoint's typical time) plus its own time to
+    /// first token and generation, all divided by the endpoint's weight.
+    /// </summary>
+    internal static double ExpectedCompletionSeconds(GridEndpoint endpoint, GridRequest request, int queuedAhead)
+    {
+        var ahead = endpoint.InFlight + queuedAhead - endpoint.Slots + 1;
+        var wait = ahead <= 0 ? 0 : ahead * endpoint.ServiceSeconds / endpoint.Slots;
+        var service = endpoint.TimeToFirstTokenSeconds + request.MaxTokens / endpoint.TokensPerSecond;
+        return (wait + service) / endpoint.Options.Weight;
+    }
+
+    private TimeSpan EstimatedDrainTime()
+    {
+        var endpoints = _registry.EndpointsHeld.ToList();
+        var slots = Math.Max(1, endpoints.Sum(e => e.Slots));
+        var service = endpoints.Count == 0 ? 1 : endpoints.Average(e => e.ServiceSeconds);
+        return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_waiting.Count * service / slots)));
+    }
+}

@@ -1,0 +1,182 @@
+using System.ClientModel;
+using System.Net;
+using System.Text.Json.Nodes;
+using Gryphgen.Testing;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Gryphgen.Symorq.Tests;
+
+/// <summary>One real llama-server (2 slots) behind SYMORQ's gateway, both separate processes.</summary>
+public sealed class SingleEndpointGrid : IAsyncLifetime
+{
+    public const string Alias = "coder";
+    public LlamaServerProcess Llama { get; private set; } = null!;
+    public RedisServerProcess Redis { get; private set; } = null!;
+    public ServiceProcess Symorq { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServerProcess.StartAsync();
+        Llama = await LlamaServerProcess.StartAsync(parallel: 2, contextPerSlot: 2048);
+        Symorq = await GridProcesses.StartSymorqAsync(GridProcesses.Settings(Redis, ("tiny", Llama.Url, "llamacpp", [Alias, "embed"])));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Symorq.DisposeAsync();
+        await Llama.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>The gateway passes OpenAI requests through unchanged and answers bad ones itself, in OpenAI's shape.</summary>
+public sealed class GatewayPassThroughTests(SingleEndpointGrid grid) : IClassFixture<SingleEndpointGrid>, IDisposable
+{
+    private readonly GatewayClient _gateway = new(grid.Symorq.HttpUrl);
+
+    public void Dispose() => _gateway.Dispose();
+
+    [Fact]
+    public async Task The_official_OpenAI_client_works_unchanged_against_the_gateway()
+    {
+        var client = new ChatClient(SingleEndpointGrid.Alias, new ApiKeyCredential("unused"),
+            new OpenAIClientOptions { Endpoint = new Uri(grid.Symorq.HttpUrl, "v1") });
+
+        ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Write a function.")],
+            new ChatCompletionOptions { MaxOutputTokenCount = 12 });
+
+        Assert.Equal(ChatFinishReason.Length, completion.FinishReason);
+        Assert.Equal(12, completion.Usage.OutputTokenCount);
+        Assert.False(string.IsNullOrEmpty(completion.Content[0].Text));
+    }
+
+    [Fact]
+    public async Task A_streamed_answer_arrives_as_server_sent_events_through_to_done()
+    {
+        using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(SingleEndpointGrid.Alias, 20, stream: true),
+            completion: HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+
+        var events = (await response.Content.ReadAsStringAsync()).Split('\n').Where(l => l.StartsWith("data: ")).ToList();
+        Assert.Equal("data: [DONE]", events[^1]);
+        var deltas = events.SkipLast(1).Select(e => JsonNode.Parse(e["data: ".Length..])!)
+            .Count(e => e["choices"]?.AsArray().FirstOrDefault()?["delta"]?["content"] is not null);
+        Assert.True(deltas >= 10, $"expected a delta per token, got {deltas}");
+    }
+
+    [Fact]
+    public async Task Response_format_json_schema_reaches_the_server_untouched()
+    {
+        var body = GatewayClient.Chat(SingleEndpointGrid.Alias, 80);
+        body["response_format"] = JsonNode.Parse("""
+            {"type": "json_schema", "json_schema": {"name": "verdict", "strict": true, "schema": {
+              "type": "object", "additionalProperties": false, "required": ["verdict"],
+              "properties": {"verdict": {"type": "string", "enum": ["pass", "fail"]}}}}}
+            """);
+
+        using var response = await _gateway.PostAsync("v1/chat/completions", body);
+        var content = (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]!;
+
+        var verdict = (string?)JsonNode.Parse(content)!["verdict"]; // only a grammar-constrained sample parses
+        Assert.Contains(verdict, new[] { "pass", "fail" });
+    }
+
+    [Fact]
+    public async Task Embeddings_are_served_through_the_gateway()
+    {
+        using var response = await _gateway.PostAsync("v1/embeddings", new JsonObject { ["model"] = "embed", ["input"] = "def main(): pass" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var embedding = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]![0]!["embedding"]!.AsArray();
+        Assert.Equal(64, embedding.Count); // the tiny model's width
+    }
+
+    [Fact]
+    public async Task The_model_list_is_the_union_of_aliases_and_model_ids()
+    {
+        var models = await Eventually.Get(() => _gateway.GetJsonAsync("v1/models"),
+            m => m["data"]!.AsArray().Count >= 3, TimeSpan.FromSeconds(10), "the first probe listing the model id");
+
+        var ids = models["data"]!.AsArray().Select(m => (string)m!["id"]!).ToList();
+        Assert.Contains("coder", ids);
+        Assert.Contains("embed", ids);
+        Assert.Contains(ids, id => id.EndsWith("tiny-random.gguf"));
+        Assert.All(models["data"]!.AsArray(), m => Assert.Equal("tiny", (string)m!["endpoints"]![0]!));
+    }
+
+    [Fact]
+    public async Task Never_more_requests_run_on_an_endpoint_than_it_has_slots()
+    {
+        var processing = new List<double>();
+        var deferred = new List<double>();
+        using var done = new CancellationTokenSource();
+        var watch = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                processing.Add(await grid.Llama.MetricAsync("requests_processing"));
+                deferred.Add(await grid.Llama.MetricAsync("requests_deferred"));
+                await Task.Delay(5);
+            }
+        });
+
+        var requests = Enumerable.Range(0, 8).Select(_ => _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(SingleEndpointGrid.Alias, 400)));
+        var responses = await Task.WhenAll(requests);
+        await done.CancelAsync();
+        await watch;
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(2, processing.Max()); // saturated, never past its 2 slots
+        Assert.Equal(0, deferred.Max());    // so llama-server never had to queue one itself
+    }
+
+    [Fact]
+    public async Task A_caller_that_goes_away_cancels_the_upstream_generation()
+    {
+        var before = await grid.Llama.MetricAsync("tokens_predicted_total");
+        using (var cancel = new CancellationTokenSource())
+        {
+            using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(SingleEndpointGrid.Alias, 2000, stream: true),
+                ct: cancel.Token, completion: HttpCompletionOption.ResponseHeadersRead);
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            Assert.True(await stream.ReadAsync(new byte[64]) > 0);
+            await cancel.CancelAsync();
+        }
+
+        await Eventually.Get(() => grid.Llama.MetricAsync("requests_processing"), n => n == 0, TimeSpan.FromSeconds(10), "the slot freeing");
+        var generated = await grid.Llama.MetricAsync("tokens_predicted_total") - before;
+        Assert.True(generated < 1500, $"the server generated {generated} tokens of 2000 after the caller left");
+    }
+
+    public static TheoryData<string, string?, int, string?, string?> BadRequests => new()
+    {
+        { "{not json", null, 400, "invalid_json", null },
+        { "[1, 2]", null, 400, null, null },
+        { """{"messages": [{"role": "user", "content": "x"}]}""", null, 400, null, "model" },
+        { """{"model": "", "messages": [{"role": "user", "content": "x"}]}""", null, 400, null, "model" },
+        { """{"model": "coder"}""", null, 400, null, "messages" },
+        { """{"model": "coder", "messages": []}""", null, 400, null, "messages" },
+        { """{"model": "coder", "max_tokens": -5, "messages": [{"role": "user", "content": "x"}]}""", null, 400, null, "max_tokens" },
+        { """{"model": "no-such-alias", "messages": [{"role": "user", "content": "x"}]}""", null, 404, "model_not_found", "model" },
+        { """{"model": "coder", "messages": [{"role": "user", "content": "x"}]}""", "urgent", 400, "invalid_priority", "X-Gryphgen-Priority" },
+        { """{"model": "coder", "max_tokens": 100000, "messages": [{"role": "user", "content": "x"}]}""", null, 400, "context_length_exceeded", "messages" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task A_bad_request_gets_an_OpenAI_style_error_and_reaches_no_endpoint(string body, string? priority, int status, string? code, string? param)
+    {
+        var before = await grid.Llama.MetricAsync("n_decode_total");
+
+        using var response = await _gateway.PostRawAsync("v1/chat/completions", body, priority);
+
+        var error = await GatewayClient.ErrorOf(response);
+        Assert.Equal(status, error.Status);
+        if (code is not null) Assert.Equal(code, error.Code);
+        if (param is not null) Assert.Equal(param, error.Param);
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        Assert.Equal(before, await grid.Llama.MetricAsync("n_decode_total"));
+    }
+}

@@ -1,0 +1,31 @@
+using Gryphgen.Testing;
+
+namespace Gryphgen.Symorq.Tests;
+
+/// <summary>SYMORQ as its own process in front of real llama-servers, configured as the AppHost would configure it.</summary>
+internal static class GridProcesses
+{
+    /// <summary>The environment that puts <paramref name="endpoints"/> in SYMORQ's grid, each serving the given aliases.</summary>
+    public static Dictionary<string, string> Settings(RedisServerProcess redis,
+        params (string Name, Uri Url, string Kind, string[] Aliases)[] endpoints)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__redis"] = redis.ConnectionString,
+            ["Fabric__Port"] = "0",
+            ["Gryphgen__Grid__ProbeInterval"] = "00:00:00.500",
+        };
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            var (name, url, kind, aliases) = endpoints[i];
+            settings[$"Gryphgen__Llm__Endpoints__{i}__Name"] = name;
+            settings[$"Gryphgen__Llm__Endpoints__{i}__Url"] = url.ToString();
+            settings[$"Gryphgen__Llm__Endpoints__{i}__Kind"] = kind;
+            for (var a = 0; a < aliases.Length; a++) settings[$"Gryphgen__Llm__Endpoints__{i}__Models__{a}"] = aliases[a];
+        }
+        return settings;
+    }
+
+    public static Task<ServiceProcess> StartSymorqAsync(Dictionary<string, string> settings) =>
+        ServiceProcess.StartAsync("Gryphgen.Symorq", settings);
+}
