@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Gryphgen.Testing;
+
+namespace Gryphgen.Symorq.Tests;
+
+/// <summary>
+/// A one-slot llama-server behind a gateway that requires an API key, caches deterministic answers, lets six
+/// requests wait, and also lists an endpoint that is down.
+/// </summary>
+public sealed class OneSlotGrid : IAsyncLifetime
+{
+    public const string ApiKey = "test-gateway-key";
+    public const int QueueLimit = 6;
+    public LlamaServerProcess Llama { get; private set; } = null!;
+    public RedisServerProcess Redis { get; private set; } = null!;
+    public ServiceProcess Symorq { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServerProcess.StartAsync();
+        Llama = await LlamaServerProcess.StartAsync(parallel: 1, contextPerSlot: 4096, embeddings: false);
+        var settings = GridProcesses.Settings(Redis,
+            ("solo", Llama.Url, "llamacpp", ["coder"]),
+            ("gone", new Uri($"http://127.0.0.1:{FreePort.Next()}/"), "llamacpp", ["ghost"]));
+        settings["Gryphgen__Gateway__ApiKey"] = ApiKey;
+        settings["Gryphgen__Gateway__CacheEnabled"] = "true";
+        settings["Gryphgen__Gateway__MaxRequestBytes"] = "4096";
+        settings["Gryphgen__Grid__MaxQueuedRequests"] = QueueLimit.ToString();
+        Symorq = await GridProcesses.StartSymorqAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Symorq.DisposeAsync();
+        await Llama.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>Priority order under saturation, the bounded queue, the API key, the cache, and endpoints that are down.</summary>
+public sealed class GatewaySchedulingTests(OneSlotGrid grid) : IClassFixture<OneSlotGrid>, IDisposable
+{
+    private readonly GatewayClient _gateway = new(grid.Symorq.HttpUrl, OneSlotGrid.ApiKey);
+
+    public void Dispose() => _gateway.Dispose();
+
+    /// <summary>Occupies the only slot with a long generation and waits until it runs.</summary>
+    private async Task<Task<HttpResponseMessage>> BlockTheSlot()
+    {
+        var blocker = _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 2000));
+        await Eventually.Get(() => grid.Llama.MetricAsync("requests_processing"), n => n == 1, TimeSpan.FromSeconds(10), "the blocker running");
+        return blocker;
+    }
+
+    [Fact]
+    public async Task Under_saturation_urgent_requests_run_before_earlier_low_priority_ones()
+    {
+        var blocker = await BlockTheSlot();
+        var finished = new ConcurrentQueue<string>();
+        var requests = new List<Task>();
+        foreach (var (name, priority) in new[] { ("low-1", "low"), ("low-2", "low"), ("low-3", "1"), ("high-1", "high"), ("high-2", "9"), ("high-3", "high") })
+        {
+            requests.Add(Task.Run(async () =>
+            {
+                using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 8, name), priority);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                finished.Enqueue(name);
+            }));
+            await Task.Delay(30); // arrival order: every low request is queued before any high one
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await blocker).StatusCode);
+        await Task.WhenAll(requests);
+        Assert.Equal(["high", "high", "high", "low", "low", "low"], finished.Select(n => n[..n.IndexOf('-')]));
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_429_with_retry_after_and_the_queued_requests_still_complete()
+    {
+        var blocker = await BlockTheSlot();
+        var queued = Enumerable.Range(0, OneSlotGrid.QueueLimit)
+            .Select(_ => _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 4))).ToList();
+
+        // A probe that is queued instead of rejected gives up after a moment, which takes it out of the queue again.
+        var rejected = await Eventually.Get(async () =>
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(250));
+            try { return await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 4), ct: patience.Token); }
+            catch (OperationCanceledException) { return null; }
+        }, r => r?.StatusCode == HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(10), "the queue filling");
+
+        var error = await GatewayClient.ErrorOf(rejected!);
+        Assert.Equal("queue_full", error.Code);
+        Assert.True(rejected!.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        await blocker;
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-key")]
+    public async Task Without_the_api_key_the_gateway_answers_401(string? key)
+    {
+        using var stranger = new GatewayClient(grid.Symorq.HttpUrl, key);
+        using var response = await stranger.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 4));
+
+        var error = await GatewayClient.ErrorOf(response);
+        Assert.Equal(401, error.Status);
+        Assert.Equal("invalid_api_key", error.Code);
+        Assert.DoesNotContain(OneSlotGrid.ApiKey, error.Message);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_413_and_reaches_no_endpoint()
+    {
+        var before = await grid.Llama.MetricAsync("n_decode_total");
+        using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 4, new string('x', 8000)));
+
+        var error = await GatewayClient.ErrorOf(response);
+        Assert.Equal(413, error.Status);
+        Assert.Equal("request_too_large", error.Code);
+        Assert.Equal(before, await grid.Llama.MetricAsync("n_decode_total"));
+    }
+
+    [Fact]
+    public async Task A_deterministic_request_is_answered_from_the_cache_the_second_time()
+    {
+        var body = GatewayClient.Chat("coder", 6, $"cache me {Guid.NewGuid()}");
+        body["temperature"] = 0;
+
+        using var first = await _gateway.PostAsync("v1/chat/completions", body);
+        var decodes = await grid.Llama.MetricAsync("n_decode_total");
+        using var second = await _gateway.PostAsync("v1/chat/completions", body);
+
+        Assert.False(first.Headers.Contains("X-Gryphgen-Cache"));
+        Assert.Equal("hit", second.Headers.GetValues("X-Gryphgen-Cache").Single());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(decodes, await grid.Llama.MetricAsync("n_decode_total"));
+    }
+
+    [Fact]
+    public async Task A_model_served_only_by_a_down_endpoint_is_503_with_the_reason()
+    {
+        using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("ghost", 4));
+
+        var error = await GatewayClient.ErrorOf(response);
+        Assert.Equal(503, error.Status);
+        Assert.Equal("no_endpoint_available", error.Code);
+        Assert.Contains("gone", error.Message);
+    }
+}
