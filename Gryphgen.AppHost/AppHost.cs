@@ -33,6 +33,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEndpoint("http", e => e.Port = settings.Ports.Http)
     .WithEndpoint("grpc", e => e.Port = settings.Ports.Grpc)
     .WithEndpoint(name: "zmq", scheme: "tcp", port: settings.Ports.Fabric, env: "Fabric__Port")
+    .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName).WaitFor(infrastructure.Database)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(symorg).WaitFor(symorg)
     // SYMAUG is unhealthy where it cannot sandbox; SYMORQ still starts so that its status can say why.

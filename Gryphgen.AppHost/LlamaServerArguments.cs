@@ -10,10 +10,16 @@ public static class LlamaServerArguments
         ? ["-hf", llm.Model[LlmSettings.HuggingFacePrefix.Length..]]
         : ["-m", path];
 
-    /// <summary>Slots and context, and the monitoring endpoints (<c>/metrics</c>, <c>/slots</c>) the grid reads.</summary>
+    /// <summary>
+    /// Slots and context, and the monitoring endpoints (<c>/metrics</c>, <c>/slots</c>) the grid reads. llama-server
+    /// answers HTTP from a fixed pool of threads (by default slots + 2), one per open keep-alive connection; the
+    /// gateway's pooled connections, its prober and requests being cancelled each hold one, and with the pool used up
+    /// new connections wait unanswered, so it gets headroom.
+    /// </summary>
     public static string[] Serving(LlmSettings llm) =>
     [
         "--parallel", llm.Parallel.ToString(),
+        "--threads-http", (llm.Parallel + 8).ToString(),
         "--ctx-size", llm.ContextSize.ToString(),
         "--metrics", "--slots", "--no-webui",
         "--embeddings", "--pooling", "mean",

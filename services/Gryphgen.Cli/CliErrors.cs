@@ -23,7 +23,7 @@ public static class CliErrors
         }
         catch (RpcException ex)
         {
-            return Fail($"{ex.StatusCode}: {ex.Status.Detail}");
+            return Fail(ex.Status.Detail);
         }
     }
 

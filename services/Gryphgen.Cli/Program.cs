@@ -5,7 +5,7 @@ using Gryphgen.Cli.Commands;
 using var telemetry = CliTelemetry.Start();
 
 var root = new RootCommand("GRYPHGEN: local LLMs that cooperate to turn a task into working, tested software.");
-root.Options.Add(GlobalOptions.Url);
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(EndpointsCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

@@ -1,13 +1,18 @@
 using Gryphgen.Contracts;
+using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Symorq.Gateway;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Llm;
 using Gryphgen.Symorq.Status;
+using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
+builder.Services.AddDbContext<OrchestratorDbContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("gryphgen"),
+    npgsql => npgsql.MigrationsHistoryTable(OrchestratorDbContext.MigrationsHistoryTable)));
+builder.EnrichNpgsqlDbContext<OrchestratorDbContext>();
 builder.Services.AddGrpc();
 
 builder.Services.AddOptions<FabricOptions>().BindConfiguration(FabricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -21,6 +26,8 @@ builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.S
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<EndpointRegistry>();
 builder.Services.AddSingleton<GridScheduler>();
+builder.Services.AddSingleton<EndpointStore>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointStore>());
 builder.Services.AddHostedService<EndpointProber>();
 builder.Services.AddSingleton<ResponseCache>();
 builder.Services.AddSingleton<GatewayForwarder>();
@@ -49,7 +56,15 @@ foreach (var service in DownstreamServiceProbe.Services)
 builder.Services.AddSingleton<SystemStatusCollector>();
 
 var app = builder.Build();
+
+// EF Core takes a database-wide lock while migrating, so replicas starting together apply each migration once.
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>().Database.MigrateAsync();
+}
+
 app.MapGrpcService<StatusService>();
+app.MapGrpcService<GridService>();
 app.MapGateway();
 app.MapDefaultEndpoints();
 app.Run();

@@ -16,7 +16,7 @@ public sealed class GatewayFailoverTests : IAsyncLifetime
         _redis = await RedisServerProcess.StartAsync();
         _doomed = await LlamaServerProcess.StartAsync(parallel: 2, contextPerSlot: 1024);
         _survivor = await LlamaServerProcess.StartAsync(parallel: 2, contextPerSlot: 1024);
-        _symorq = await GridProcesses.StartSymorqAsync(GridProcesses.Settings(_redis,
+        _symorq = await GridProcesses.StartSymorqAsync(await GridProcesses.Settings(_redis,
             ("doomed", _doomed.Url, "llamacpp", ["coder"]), ("survivor", _survivor.Url, "llamacpp", ["coder"])));
     }
 

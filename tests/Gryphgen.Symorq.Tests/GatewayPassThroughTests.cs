@@ -19,7 +19,7 @@ public sealed class SingleEndpointGrid : IAsyncLifetime
     {
         Redis = await RedisServerProcess.StartAsync();
         Llama = await LlamaServerProcess.StartAsync(parallel: 2, contextPerSlot: 2048);
-        Symorq = await GridProcesses.StartSymorqAsync(GridProcesses.Settings(Redis, ("tiny", Llama.Url, "llamacpp", [Alias, "embed"])));
+        Symorq = await GridProcesses.StartSymorqAsync(await GridProcesses.Settings(Redis, ("tiny", Llama.Url, "llamacpp", [Alias, "embed"])));
     }
 
     public async Task DisposeAsync()

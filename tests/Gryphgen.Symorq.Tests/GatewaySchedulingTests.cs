@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
 namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
-/// A one-slot llama-server behind a gateway that requires an API key, caches deterministic answers, lets six
-/// requests wait, and also lists an endpoint that is down.
+/// A one-slot llama-server behind a gateway that requires an API key, caches deterministic answers and lets six
+/// requests wait; beside it an endpoint that is down and a one-slot scripted server the tests can hold.
 /// </summary>
 public sealed class OneSlotGrid : IAsyncLifetime
 {
     public const string ApiKey = "test-gateway-key";
     public const int QueueLimit = 6;
     public LlamaServerProcess Llama { get; private set; } = null!;
+    public ScriptedLlmServer Held { get; private set; } = null!;
     public RedisServerProcess Redis { get; private set; } = null!;
     public ServiceProcess Symorq { get; private set; } = null!;
 
@@ -21,9 +24,11 @@ public sealed class OneSlotGrid : IAsyncLifetime
     {
         Redis = await RedisServerProcess.StartAsync();
         Llama = await LlamaServerProcess.StartAsync(parallel: 1, contextPerSlot: 4096, embeddings: false);
-        var settings = GridProcesses.Settings(Redis,
+        Held = await ScriptedLlmServer.StartAsync();
+        var settings = await GridProcesses.Settings(Redis,
             ("solo", Llama.Url, "llamacpp", ["coder"]),
-            ("gone", new Uri($"http://127.0.0.1:{FreePort.Next()}/"), "llamacpp", ["ghost"]));
+            ("gone", new Uri($"http://127.0.0.1:{FreePort.Next()}/"), "llamacpp", ["ghost"]),
+            ("held", Held.Url, "openai", ["held"]));
         settings["Gryphgen__Gateway__ApiKey"] = ApiKey;
         settings["Gryphgen__Gateway__CacheEnabled"] = "true";
         settings["Gryphgen__Gateway__MaxRequestBytes"] = "4096";
@@ -35,6 +40,7 @@ public sealed class OneSlotGrid : IAsyncLifetime
     {
         await Symorq.DisposeAsync();
         await Llama.DisposeAsync();
+        await Held.DisposeAsync();
         await Redis.DisposeAsync();
     }
 }
@@ -79,23 +85,22 @@ public sealed class GatewaySchedulingTests(OneSlotGrid grid) : IClassFixture<One
     [Fact]
     public async Task A_full_queue_answers_429_with_retry_after_and_the_queued_requests_still_complete()
     {
-        var blocker = await BlockTheSlot();
-        var queued = Enumerable.Range(0, OneSlotGrid.QueueLimit)
-            .Select(_ => _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 4))).ToList();
+        grid.Held.Hold(); // the scripted endpoint's one slot stays busy until released
+        var requests = Enumerable.Range(0, OneSlotGrid.QueueLimit + 1)
+            .Select(_ => _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("held", 4))).ToList();
+        using var channel = GrpcChannel.ForAddress(grid.Symorq.GrpcUrl);
+        var admin = new Contracts.Grid.GridClient(channel);
+        await Eventually.Get(async () => (await admin.ListEndpointsAsync(new ListEndpointsRequest())).Queued,
+            n => n == OneSlotGrid.QueueLimit, TimeSpan.FromSeconds(20), "one request running and the rest queued");
 
-        // A probe that is queued instead of rejected gives up after a moment, which takes it out of the queue again.
-        var rejected = await Eventually.Get(async () =>
-        {
-            using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(250));
-            try { return await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 4), ct: patience.Token); }
-            catch (OperationCanceledException) { return null; }
-        }, r => r?.StatusCode == HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(10), "the queue filling");
+        using var rejected = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("held", 4));
 
-        var error = await GatewayClient.ErrorOf(rejected!);
+        var error = await GatewayClient.ErrorOf(rejected);
+        Assert.Equal(429, error.Status);
         Assert.Equal("queue_full", error.Code);
-        Assert.True(rejected!.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-        await blocker;
-        Assert.All(await Task.WhenAll(queued), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.True(rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        grid.Held.Release();
+        Assert.All(await Task.WhenAll(requests), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
     }
 
     [Theory]

@@ -5,12 +5,16 @@ namespace Gryphgen.Symorq.Tests;
 /// <summary>SYMORQ as its own process in front of real llama-servers, configured as the AppHost would configure it.</summary>
 internal static class GridProcesses
 {
-    /// <summary>The environment that puts <paramref name="endpoints"/> in SYMORQ's grid, each serving the given aliases.</summary>
-    public static Dictionary<string, string> Settings(RedisServerProcess redis,
+    /// <summary>
+    /// The environment that gives SYMORQ a fresh database and puts <paramref name="endpoints"/> in its grid, each
+    /// serving the given aliases.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> Settings(RedisServerProcess redis,
         params (string Name, Uri Url, string Kind, string[] Aliases)[] endpoints)
     {
         var settings = new Dictionary<string, string>
         {
+            ["ConnectionStrings__gryphgen"] = await SharedPostgres.CreateDatabaseAsync("symorq"),
             ["ConnectionStrings__redis"] = redis.ConnectionString,
             ["Fabric__Port"] = "0",
             ["Gryphgen__Grid__ProbeInterval"] = "00:00:00.500",

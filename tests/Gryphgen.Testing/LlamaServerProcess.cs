@@ -37,6 +37,7 @@ public sealed class LlamaServerProcess : IAsyncDisposable
         [
             "-m", TestAssets.TinyModel, "--host", "127.0.0.1", "--port", port.ToString(), "--parallel", parallel.ToString(),
             "--ctx-size", (contextPerSlot * parallel).ToString(), "--metrics", "--slots", "--no-webui",
+            "--threads-http", (parallel + 8).ToString(), // as the AppHost starts it: see LlamaServerArguments
             .. embeddings ? new[] { "--embeddings", "--pooling", "mean" } : [],
         ];
         var start = new ProcessStartInfo(TestAssets.LlamaServer, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -2,12 +2,15 @@ using System.CommandLine;
 
 namespace Gryphgen.Cli.Commands;
 
-/// <summary>Options every command takes.</summary>
+/// <summary>Options many commands take.</summary>
 public static class GlobalOptions
 {
-    public static readonly Option<string?> Url = new("--url")
+    /// <summary>
+    /// Where SYMORQ is. Every command takes it except <c>endpoints add</c>, whose <c>--url</c> is the URL of the
+    /// endpoint being added; there <c>$GRYPHGEN_URL</c> says where SYMORQ is.
+    /// </summary>
+    public static Option<string?> Url() => new("--url")
     {
         Description = $"SYMORQ's gRPC URL (default: ${GryphgenConnection.UrlVariable} or {GryphgenConnection.DefaultUrl})",
-        Recursive = true,
     };
 }

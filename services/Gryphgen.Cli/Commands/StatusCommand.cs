@@ -13,9 +13,10 @@ public static class StatusCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
-        var command = new Command("status", "Show the health of every GRYPHGEN component") { json };
+        var url = GlobalOptions.Url();
+        var command = new Command("status", "Show the health of every GRYPHGEN component") { json, url };
         command.SetAction((parse, ct) => CliErrors.Guard(() => RunAsync(
-            GryphgenConnection.ResolveUrl(parse.GetValue(GlobalOptions.Url)), parse.GetValue(json), ct)));
+            GryphgenConnection.ResolveUrl(parse.GetValue(url)), parse.GetValue(json), ct)));
         return command;
     }
 

@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+using Gryphgen.Symorq.Llm;
+
+namespace Gryphgen.Symorq.Grid;
+
+/// <summary>The rules an endpoint added at run time must meet; each broken rule is one readable line.</summary>
+public static partial class EndpointValidation
+{
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    private static partial Regex EndpointName();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$")]
+    private static partial Regex ModelAlias();
+
+    public static IEnumerable<string> Problems(LlmEndpointOptions endpoint)
+    {
+        if (!EndpointName().IsMatch(endpoint.Name))
+            yield return $"name '{endpoint.Name}' must be 1-40 lower-case letters, digits or '-', starting with a letter or digit";
+        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
+            || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
+            yield return $"url '{endpoint.Url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1";
+        if (!LlmEndpointKinds.All.Contains(endpoint.Kind))
+            yield return $"kind '{endpoint.Kind}' must be one of {string.Join(", ", LlmEndpointKinds.All)}";
+        foreach (var alias in endpoint.Models.Where(a => !ModelAlias().IsMatch(a)))
+            yield return $"model alias '{alias}' must be 1-200 letters, digits or ._:/@+- characters";
+        if (endpoint.Weight is <= 0 or > 100 || double.IsNaN(endpoint.Weight))
+            yield return $"weight {endpoint.Weight} must be above 0 and at most 100";
+        if (endpoint.Slots is < 1 or > 1024)
+            yield return $"slots {endpoint.Slots} must be between 1 and 1024";
+        if (endpoint.ApiKey is { } key && (key.Length > 4096 || key.Any(char.IsControl)))
+            yield return "the API key must be at most 4096 characters without control characters";
+    }
+}

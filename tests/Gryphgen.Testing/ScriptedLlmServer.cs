@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Gryphgen.Testing;
+
+/// <summary>
+/// An OpenAI-compatible server whose answers the test scripts: for tests of what happens around a model (the
+/// workflow, the agents, the scheduler) where a real model's output cannot be chosen. It speaks the real protocol
+/// over real HTTP: <c>/v1/models</c>, <c>/v1/chat/completions</c> (plain and streamed) and <c>/v1/embeddings</c>.
+/// </summary>
+public sealed class ScriptedLlmServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<string> _script = new();
+    private TaskCompletionSource _gate = CompletedGate();
+    private int _inFlight;
+
+    private ScriptedLlmServer(WebApplication app, Uri url, string modelId)
+    {
+        _app = app;
+        Url = url;
+        ModelId = modelId;
+    }
+
+    public Uri Url { get; }
+
+    public string ModelId { get; }
+
+    /// <summary>Every chat request received, with the headers GRYPHGEN adds, in arrival order.</summary>
+    public ConcurrentQueue<ScriptedRequest> Requests { get; } = new();
+
+    /// <summary>The answer when the script is empty; by default the fixed text "ok".</summary>
+    public Func<JsonObject, string> Fallback { get; set; } = _ => "ok";
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public static async Task<ScriptedLlmServer> StartAsync(string modelId = "scripted-model")
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        var builder = WebApplication.CreateSlimBuilder();
+        // A test folder's appsettings.json (a referenced service's Kestrel endpoints) is not this server's.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(url.ToString());
+        var app = builder.Build();
+        var server = new ScriptedLlmServer(app, url, modelId);
+        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = modelId, @object = "model" } } }));
+        app.MapPost("/v1/chat/completions", server.ChatAsync);
+        app.MapPost("/v1/embeddings", () => Results.Json(new
+        {
+            @object = "list", model = modelId, data = new[] { new { @object = "embedding", index = 0, embedding = new[] { 0.6f, 0.8f } } },
+            usage = new { prompt_tokens = 1, total_tokens = 1 },
+        }));
+        await app.StartAsync();
+        return server;
+    }
+
+    /// <summary>Answers to give, one per chat request, before falling back to <see cref="Fallback"/>.</summary>
+    public void Enqueue(params string[] contents)
+    {
+        foreach (var content in contents) _script.Enqueue(content);
+    }
+
+    /// <summary>From now on requests wait (holding their connection) until <see cref="Release"/>.</summary>
+    public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate.TrySetResult();
+
+    private async Task ChatAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+            Requests.Enqueue(new ScriptedRequest(body, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            await _gate.Task.WaitAsync(context.RequestAborted);
+            var content = _script.TryDequeue(out var next) ? next : Fallback(body);
+            var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streaming) && streaming;
+            if (stream) await StreamAsync(context, content);
+            else await context.Response.WriteAsJsonAsync(Completion(content));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private object Completion(string content) => new
+    {
+        id = "chatcmpl-scripted", @object = "chat.completion", created = 0, model = ModelId,
+        choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content } } },
+        usage = new { prompt_tokens = 10, completion_tokens = Math.Max(1, content.Length / 4), total_tokens = 10 + Math.Max(1, content.Length / 4) },
+    };
+
+    private async Task StreamAsync(HttpContext context, string content)
+    {
+        context.Response.ContentType = "text/event-stream";
+        foreach (var piece in content.Chunk(Math.Max(1, content.Length / 3)).Select(c => new string(c)))
+        {
+            var chunk = new
+            {
+                id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 0, model = ModelId,
+                choices = new[] { new { index = 0, delta = new { content = piece }, finish_reason = (string?)null } },
+            };
+            await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Release();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A chat request as the scripted server received it.</summary>
+public sealed record ScriptedRequest(JsonObject Body, IReadOnlyDictionary<string, string> Headers);
