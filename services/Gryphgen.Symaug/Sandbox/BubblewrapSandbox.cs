@@ -65,7 +65,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
         {
             if (Directory.Exists("/usr/" + link)) args.AddRange(["--symlink", "usr/" + link, "/" + link]);
         }
-        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
+        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]);
         return args;
     }
 
