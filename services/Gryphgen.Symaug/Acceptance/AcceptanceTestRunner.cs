@@ -49,7 +49,7 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandb
         {
             TestFormat.Pytest => (PytestReport, (Func<string, TestResults>)JUnitXmlReport.Parse),
             TestFormat.NodeTest => (TapReportFile, tap => TapReport.Parse(tap, SandboxRun.WorkspaceMount)),
-            _ => (TrxReportFile, TrxReport.Parse),
+            _ => (TrxReportFile, trx => TrxReport.Parse(trx, SandboxRun.WorkspaceMount)),
         };
         var path = Path.Combine(reportFolder, file);
         // The report is written by code in the sandbox: only a regular file is read, never a link it planted.

@@ -9,7 +9,7 @@ public static partial class TrxReport
 {
     private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
 
-    public static TestResults Parse(string xml)
+    public static TestResults Parse(string xml, string workspaceMount)
     {
         var summary = new TestSummary();
         var failures = new List<TestFailure>();
@@ -31,7 +31,7 @@ public static partial class TrxReport
             {
                 Name = (string?)result.Attribute("testName") ?? "", Errored = errored,
                 Message = ((string?)error?.Element(Trx + "Message") ?? outcome ?? "").Trim(),
-                Location = location.Success ? $"{location.Groups[1].Value}:{location.Groups[2].Value}" : "",
+                Location = location.Success ? $"{location.Groups[1].Value.Replace(workspaceMount + "/", "")}:{location.Groups[2].Value}" : "",
             });
         }
         return new(summary, failures);
