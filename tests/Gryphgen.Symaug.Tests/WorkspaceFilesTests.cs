@@ -10,10 +10,7 @@ public sealed class WorkspaceFilesTests(SymaugServer server) : IClassFixture<Sym
 {
     private Contracts.Workspaces.WorkspacesClient Client => server.Client;
 
-    private async Task<string> NewWorkspaceAsync() => (await Client.CreateAsync(new CreateWorkspaceRequest
-    {
-        TaskId = "files", SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") },
-    })).WorkspaceId;
+    private Task<string> NewWorkspaceAsync() => Client.NewWorkspaceAsync("files");
 
     private async Task<IReadOnlyList<string>> PathsAsync(string id) =>
         [.. (await Client.ListFilesAsync(new WorkspaceRef { WorkspaceId = id })).Files.Select(f => f.Path)];

@@ -14,10 +14,7 @@ public sealed class WorkspaceRunTests(SymaugServer server) : IClassFixture<Symau
 {
     private Contracts.Workspaces.WorkspacesClient Client => server.Client;
 
-    private async Task<string> NewWorkspaceAsync() => (await Client.CreateAsync(new CreateWorkspaceRequest
-    {
-        TaskId = "runs", SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") },
-    })).WorkspaceId;
+    private Task<string> NewWorkspaceAsync() => Client.NewWorkspaceAsync("runs");
 
     [Fact]
     public async Task A_run_gets_stdin_and_environment_and_reports_exit_code_output_and_times()
