@@ -27,7 +27,11 @@ var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
 var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")
     .WithEndpoint("http", e => e.Port = null)
     .WithEndpoint("grpc", e => e.Port = null)
+    .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
+    .WaitFor(infrastructure.Database)
     .WithHttpHealthCheck("/health", endpointName: "http");
+// Run here, workspaces live under the state folder; a deployment gives SYMAUG a volume and sets Workspaces__Root.
+if (builder.ExecutionContext.IsRunMode) symaug.WithEnvironment("Workspaces__Root", Path.Combine(settings.StateDirectory, "workspaces"));
 
 var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEndpoint("http", e => e.Port = settings.Ports.Http)

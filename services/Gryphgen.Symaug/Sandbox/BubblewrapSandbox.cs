@@ -7,9 +7,12 @@ public sealed record SandboxAvailability(bool Available, string Detail);
 
 /// <summary>
 /// Confinement with bubblewrap: no network, its own PID, IPC and UTS namespaces, the system folders read-only,
-/// a private /tmp, and a new session (no access to the caller's terminal). SYMAUG never runs generated code
-/// outside it. (Not <c>--die-with-parent</c>: its PR_SET_PDEATHSIG fires when the .NET thread that forked
-/// bwrap ends, not the process, and killed healthy runs; the runner kills the whole tree at its limit instead.)
+/// a private /tmp, only the workspace writable, and a new session (no access to the caller's terminal). Where
+/// SYMAUG runs as root, bubblewrap sets the sandbox up as root (no user namespace) and the code then runs as the
+/// unprivileged <see cref="SandboxOptions.RunAsUid"/> with no capabilities: root, even a root mapped into a user
+/// namespace, is exempt from the process limit. SYMAUG never runs generated code outside the sandbox. (Not <c>--die-with-parent</c>: its PR_SET_PDEATHSIG fires when the .NET
+/// thread that forked bwrap ends, not the process, and killed healthy runs; the runner kills the whole tree at
+/// its limit instead, and everything in the PID namespace dies with the namespace's first process.)
 /// </summary>
 public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
 {
@@ -17,19 +20,62 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
 
     private static readonly string[] ReadOnlySystemFolders = ["/usr", "/etc", "/opt"];
 
-    /// <summary>The bubblewrap arguments that confine <paramref name="command"/>.</summary>
-    public IReadOnlyList<string> Arguments(IReadOnlyList<string> command)
+    /// <summary>The bubblewrap arguments that confine <paramref name="command"/> with no workspace.</summary>
+    public IReadOnlyList<string> Arguments(IReadOnlyList<string> command) => [.. SystemArguments(), "--", .. DropPrivileges(), .. command];
+
+    /// <summary>
+    /// The bubblewrap arguments for a run in a workspace. The command runs as the child of a shell that is the
+    /// namespace's first process, so its exit status and CPU time reach the caller (bwrap's own reaper would
+    /// hide them), and everything it leaves behind dies when that shell ends.
+    /// </summary>
+    public IReadOnlyList<string> Arguments(SandboxRun run)
     {
-        var args = new List<string> { "--unshare-all", "--new-session" };
+        var args = SystemArguments();
+        args.AddRange(["--bind", run.WorkspaceFolder, SandboxRun.WorkspaceMount]);
+        foreach (var file in run.ProtectedFiles)
+        {
+            args.AddRange(["--ro-bind", Path.Combine(run.WorkspaceFolder, file), $"{SandboxRun.WorkspaceMount}/{file}"]);
+        }
+        if (run.ReportFolder is not null) args.AddRange(["--bind", run.ReportFolder, SandboxRun.ReportMount]);
+        args.AddRange(["--chdir", SandboxRun.WorkspaceMount, "--hostname", "sandbox", "--as-pid-1", "--clearenv"]);
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = "/usr/local/bin:/usr/bin:/bin", ["HOME"] = "/tmp", ["TMPDIR"] = "/tmp", ["LANG"] = "C.UTF-8",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["PYTHONDONTWRITEBYTECODE"] = "1",
+        };
+        foreach (var (name, value) in run.Environment) environment[name] = value;
+        foreach (var (name, value) in environment) args.AddRange(["--setenv", name, value]);
+        args.AddRange(["--", .. DropPrivileges(), "/bin/sh", "-c", "\"$@\"; exit $?", "sh", .. run.Command]);
+        return args;
+    }
+
+    private static bool RunningAsRoot => Environment.UserName == "root";
+
+    /// <summary>The host user that owns what runs may write, where SYMAUG runs as root; otherwise SYMAUG's own.</summary>
+    public int? SandboxUid => RunningAsRoot ? options.Value.RunAsUid : null;
+
+    private static List<string> SystemArguments()
+    {
+        // As root every namespace but the user's: the sandbox user must be a real host user for its limits to hold.
+        List<string> args = RunningAsRoot
+            ? ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--new-session"]
+            : ["--unshare-all", "--new-session"];
         foreach (var folder in ReadOnlySystemFolders.Where(Directory.Exists)) args.AddRange(["--ro-bind", folder, folder]);
         foreach (var link in new[] { "bin", "lib", "lib64", "sbin" })
         {
             if (Directory.Exists("/usr/" + link)) args.AddRange(["--symlink", "usr/" + link, "/" + link]);
         }
-        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--"]);
-        args.AddRange(command);
+        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]);
         return args;
     }
+
+    private IReadOnlyList<string> DropPrivileges() => RunningAsRoot
+        ?
+        [
+            "/usr/bin/setpriv", $"--reuid={options.Value.RunAsUid}", $"--regid={options.Value.RunAsUid}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+        ]
+        : [];
 
     /// <summary>Proves the sandbox works by running a command in it that must see no network but loopback.</summary>
     public async Task<SandboxAvailability> ProbeAsync(CancellationToken cancellationToken)

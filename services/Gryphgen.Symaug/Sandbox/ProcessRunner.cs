@@ -12,17 +12,18 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
         .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
 }
 
-/// <summary>Runs short host commands (probes) with a time limit; the whole process tree dies at the limit.</summary>
+/// <summary>Runs short host commands (probes, git) with a time limit; the whole process tree dies at the limit.</summary>
 public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = new Process { StartInfo = start };
         try

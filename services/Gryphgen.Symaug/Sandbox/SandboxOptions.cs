@@ -1,6 +1,6 @@
 namespace Gryphgen.Symaug.Sandbox;
 
-/// <summary>Which programs SYMAUG uses to confine and run generated code.</summary>
+/// <summary>Which programs SYMAUG uses to confine generated code, and the limits every run gets.</summary>
 public sealed class SandboxOptions
 {
     public const string Section = "Sandbox";
@@ -13,4 +13,40 @@ public sealed class SandboxOptions
     /// separate build without pytest.
     /// </summary>
     public string Python { get; set; } = "/usr/bin/python3";
+
+    /// <summary>
+    /// The host user generated code runs as when SYMAUG runs as root (nobody by default). Root is exempt from the
+    /// process limit, so code must never run as root, not even as a root mapped into a user namespace.
+    /// </summary>
+    public int RunAsUid { get; set; } = 65534;
+
+    public int DefaultTimeLimitSeconds { get; set; } = 60;
+    public int MaxTimeLimitSeconds { get; set; } = 600;
+    public long DefaultOutputLimitBytes { get; set; } = 1 << 20;
+    public long MaxOutputLimitBytes { get; set; } = 16 << 20;
+
+    /// <summary>Address space per process (RLIMIT_AS): an allocation past it fails.</summary>
+    public long AddressSpaceBytes { get; set; } = 4L << 30;
+
+    /// <summary>Processes of the sandbox user at once (RLIMIT_NPROC): what stops a fork bomb.</summary>
+    public int Processes { get; set; } = 256;
+
+    /// <summary>Largest file a run may write (RLIMIT_FSIZE).</summary>
+    public long FileSizeBytes { get; set; } = 64L << 20;
+
+    /// <summary>The wall-clock limit for a run: the default for 0, capped at the maximum.</summary>
+    public TimeSpan TimeLimit(int requestedMilliseconds) => requestedMilliseconds switch
+    {
+        < 0 => throw new Workspaces.WorkspaceInputException($"time limit {requestedMilliseconds} ms is negative"),
+        0 => TimeSpan.FromSeconds(DefaultTimeLimitSeconds),
+        _ => TimeSpan.FromMilliseconds(Math.Min(requestedMilliseconds, MaxTimeLimitSeconds * 1000L)),
+    };
+
+    /// <summary>The output limit per stream for a run: the default for 0, capped at the maximum.</summary>
+    public long OutputLimit(long requestedBytes) => requestedBytes switch
+    {
+        < 0 => throw new Workspaces.WorkspaceInputException($"output limit {requestedBytes} bytes is negative"),
+        0 => DefaultOutputLimitBytes,
+        _ => Math.Min(requestedBytes, MaxOutputLimitBytes),
+    };
 }

@@ -1,0 +1,16 @@
+namespace Gryphgen.Symaug.Data;
+
+/// <summary>A git commit of a workspace, with the acceptance test's summary at that point when it was tested.</summary>
+public sealed class Checkpoint
+{
+    public long Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public required string Commit { get; set; }
+    public required string Message { get; set; }
+    public bool Tested { get; set; }
+    public int Passed { get; set; }
+    public int Failed { get; set; }
+    public int Errored { get; set; }
+    public int Skipped { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

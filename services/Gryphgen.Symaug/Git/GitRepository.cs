@@ -1,0 +1,71 @@
+using Gryphgen.Symaug.Sandbox;
+using Gryphgen.Symaug.Workspaces;
+
+namespace Gryphgen.Symaug.Git;
+
+/// <summary>
+/// A workspace's checkpoints as git commits. The repository lives beside the files, not in them, so code in the
+/// sandbox can neither see nor rewrite it; git runs on the host with no user or system configuration, so nothing
+/// but these commands decides what it does.
+/// </summary>
+public sealed class GitRepository(WorkspaceLayout layout)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    private static readonly Dictionary<string, string> IsolatedConfiguration = new()
+    {
+        ["GIT_CONFIG_NOSYSTEM"] = "1", ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_TERMINAL_PROMPT"] = "0",
+    };
+
+    public async Task InitAsync(CancellationToken cancellationToken)
+    {
+        await GitAsync(["init", "--quiet", "--initial-branch=checkpoints"], cancellationToken);
+    }
+
+    /// <summary>Commits the whole working tree exactly as it is (ignored files too) and returns the commit.</summary>
+    public async Task<string> CommitAllAsync(string message, CancellationToken cancellationToken)
+    {
+        await GitAsync(["add", "--all", "--force", "."], cancellationToken);
+        await GitAsync(["commit", "--quiet", "--allow-empty", "--no-verify", "-m", message], cancellationToken);
+        return (await GitAsync(["rev-parse", "HEAD"], cancellationToken)).Trim();
+    }
+
+    /// <summary>Makes the working tree exactly that commit: its files, nothing else. History is kept.</summary>
+    public async Task RestoreAsync(string commit, CancellationToken cancellationToken)
+    {
+        await GitAsync(["read-tree", "--reset", "-u", commit], cancellationToken);
+        await GitAsync(["clean", "-ffdxq"], cancellationToken);
+    }
+
+    /// <summary>The working tree (new files included) against a commit, as a unified diff.</summary>
+    public async Task<string> DiffAsync(string commit, CancellationToken cancellationToken)
+    {
+        // A throw-away index, so that untracked files show up without touching the checkpoints' index.
+        var index = Path.Combine(layout.Folder, $"diff-index-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = index };
+        try
+        {
+            await GitAsync(["add", "--all", "--force", "."], cancellationToken, environment);
+            return await GitAsync(["diff", "--cached", "--no-color", "--no-ext-diff", commit], cancellationToken, environment);
+        }
+        finally
+        {
+            File.Delete(index);
+        }
+    }
+
+    private async Task<string> GitAsync(IEnumerable<string> arguments, CancellationToken cancellationToken,
+        Dictionary<string, string>? environment = null)
+    {
+        var result = await ProcessRunner.RunAsync("git",
+            [
+                "--git-dir", layout.Git, "--work-tree", layout.Files, "-C", layout.Files,
+                "-c", "user.name=SYMAUG", "-c", "user.email=symaug@gryphgen.invalid", "-c", "commit.gpgsign=false",
+                "-c", "core.autocrlf=false", "-c", "core.excludesFile=/dev/null", "-c", "core.hooksPath=/dev/null",
+                .. arguments,
+            ],
+            Timeout, cancellationToken, new Dictionary<string, string>([.. IsolatedConfiguration, .. environment ?? []]));
+        if (!result.Succeeded) throw new IOException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StandardError.Trim()}");
+        return result.StandardOutput;
+    }
+}

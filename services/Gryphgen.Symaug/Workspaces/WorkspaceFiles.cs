@@ -1,0 +1,124 @@
+using Gryphgen.Contracts;
+
+namespace Gryphgen.Symaug.Workspaces;
+
+/// <summary>
+/// Reads and writes a workspace's files for the API, never through a symlink and never to anything but a regular
+/// file: generated code may have left links to /etc or FIFOs there, and SYMAUG (often root) must not follow them.
+/// A write batch is checked whole before anything is written.
+/// </summary>
+public sealed class WorkspaceFiles(string root, WorkspaceOptions limits, int? sandboxUid)
+{
+    /// <summary>Writes a batch: all of it, or (bad input) none of it.</summary>
+    public int Write(IReadOnlyCollection<FileContent> files, IReadOnlySet<string> protectedPaths)
+    {
+        var checkedFiles = files.Select(f => (Path: CheckForWrite(f, protectedPaths), f.Content)).ToList();
+        var duplicate = checkedFiles.GroupBy(f => f.Path).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new WorkspaceInputException($"path \"{duplicate.Key}\" appears twice in one batch");
+        var newFiles = checkedFiles.Count(f => UnixFiles.KindOf(FullPath(f.Path)) == FileKind.Missing);
+        var total = List().Count + newFiles;
+        if (total > limits.MaxFiles)
+        {
+            throw new WorkspaceInputException($"the workspace would hold {total} files; at most {limits.MaxFiles} are allowed");
+        }
+
+        foreach (var (path, content) in checkedFiles)
+        {
+            CreateFolders(path);
+            var full = FullPath(path);
+            File.WriteAllBytes(full, content.ToByteArray());
+            if (sandboxUid is { } uid) UnixFiles.GiveTo(full, uid);
+        }
+        return checkedFiles.Count;
+    }
+
+    public byte[] Read(string path)
+    {
+        var full = FullPath(CheckExisting(WorkspacePath.Normalize(path, limits.MaxPathLength)));
+        var kind = UnixFiles.KindOf(full);
+        if (kind == FileKind.Missing) throw new WorkspaceNotFoundException($"no file \"{path}\" in the workspace");
+        if (kind != FileKind.RegularFile) throw new WorkspaceInputException($"\"{path}\" is not a regular file ({kind})");
+        var length = new FileInfo(full).Length;
+        if (length > limits.MaxFileBytes)
+        {
+            throw new WorkspaceInputException($"\"{path}\" has {length} bytes, over the {limits.MaxFileBytes}-byte limit; export the workspace instead");
+        }
+        return File.ReadAllBytes(full);
+    }
+
+    /// <summary>Every regular file, by relative path; links and special files are not followed or listed.</summary>
+    public IReadOnlyList<(string Path, long Size)> List()
+    {
+        var found = new List<(string, long)>();
+        var folders = new Stack<string>([root]);
+        while (folders.TryPop(out var folder))
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
+            {
+                switch (UnixFiles.KindOf(entry))
+                {
+                    case FileKind.Directory: folders.Push(entry); break;
+                    case FileKind.RegularFile: found.Add((Path.GetRelativePath(root, entry), new FileInfo(entry).Length)); break;
+                }
+            }
+        }
+        return [.. found.OrderBy(f => f.Item1, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Hands the whole tree but the protected files to the sandbox user (after git wrote it as root).</summary>
+    public void GiveToSandbox(IReadOnlySet<string> protectedPaths)
+    {
+        if (sandboxUid is not { } uid) return;
+        UnixFiles.GiveTo(root, uid);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            if (!protectedPaths.Contains(Path.GetRelativePath(root, entry))) UnixFiles.GiveTo(entry, uid);
+        }
+    }
+
+    private string CheckForWrite(FileContent file, IReadOnlySet<string> protectedPaths)
+    {
+        var path = CheckExisting(WorkspacePath.Normalize(file.Path, limits.MaxPathLength));
+        if (protectedPaths.Contains(path)) throw new WorkspaceInputException($"\"{path}\" is protected (a seed file of the task)");
+        if (file.Content.Length > limits.MaxFileBytes)
+        {
+            throw new WorkspaceInputException($"\"{path}\" has {file.Content.Length} bytes, over the {limits.MaxFileBytes}-byte limit");
+        }
+        var kind = UnixFiles.KindOf(FullPath(path));
+        if (kind is not (FileKind.Missing or FileKind.RegularFile))
+        {
+            throw new WorkspaceInputException($"\"{path}\" exists and is not a regular file ({kind})");
+        }
+        return path;
+    }
+
+    /// <summary>Refuses a path whose existing folders include a symlink or something that is not a folder.</summary>
+    private string CheckExisting(string path)
+    {
+        var segments = path.Split('/');
+        var current = root;
+        foreach (var segment in segments[..^1])
+        {
+            current = Path.Combine(current, segment);
+            var kind = UnixFiles.KindOf(current);
+            if (kind == FileKind.Missing) break;
+            if (kind == FileKind.SymbolicLink) throw new WorkspaceInputException($"\"{path}\" goes through the symlink \"{Path.GetRelativePath(root, current)}\"");
+            if (kind != FileKind.Directory) throw new WorkspaceInputException($"\"{path}\": \"{Path.GetRelativePath(root, current)}\" is not a folder");
+        }
+        return path;
+    }
+
+    private void CreateFolders(string path)
+    {
+        var current = root;
+        foreach (var segment in path.Split('/')[..^1])
+        {
+            current = Path.Combine(current, segment);
+            if (UnixFiles.KindOf(current) == FileKind.Directory) continue;
+            Directory.CreateDirectory(current);
+            if (sandboxUid is { } uid) UnixFiles.GiveTo(current, uid);
+        }
+    }
+
+    private string FullPath(string path) => Path.Combine(root, path);
+}

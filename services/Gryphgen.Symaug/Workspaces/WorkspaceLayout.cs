@@ -1,0 +1,14 @@
+namespace Gryphgen.Symaug.Workspaces;
+
+/// <summary>
+/// One workspace on disk: <c>files/</c> is what runs see (bound at /workspace); <c>git/</c> holds the checkpoints
+/// outside it, where generated code cannot rewrite history; <c>reports/</c> receives test reports.
+/// </summary>
+public sealed record WorkspaceLayout(string Folder)
+{
+    public static WorkspaceLayout For(string root, Guid id) => new(Path.Combine(root, id.ToString("N")));
+
+    public string Files => Path.Combine(Folder, "files");
+    public string Git => Path.Combine(Folder, "git");
+    public string Reports => Path.Combine(Folder, "reports");
+}

@@ -1,0 +1,113 @@
+using Gryphgen.Contracts;
+using Gryphgen.Symaug.Data;
+using Gryphgen.Symaug.Git;
+using Gryphgen.Symaug.Sandbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gryphgen.Symaug.Workspaces;
+
+/// <summary>Workspaces and their checkpoints: metadata in PostgreSQL, files and git history on disk.</summary>
+public sealed class WorkspaceStore(WorkspaceDbContext db, IOptions<WorkspaceOptions> options, BubblewrapSandbox sandbox)
+{
+    private WorkspaceOptions Limits => options.Value;
+
+    public async Task<(Workspace Workspace, Checkpoint Initial)> CreateAsync(CreateWorkspaceRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.TaskId) || request.TaskId.Length > Workspace.MaxTaskIdLength)
+        {
+            throw new WorkspaceInputException($"task id must be 1 to {Workspace.MaxTaskIdLength} characters");
+        }
+        if (request.Acceptance is { Command.Count: 0, Format: not TestFormat.ExitCode })
+        {
+            throw new WorkspaceInputException("an acceptance test with a format needs a command");
+        }
+
+        var workspace = new Workspace
+        {
+            Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = DateTimeOffset.UtcNow,
+            AcceptanceCommand = [.. request.Acceptance?.Command ?? []], AcceptanceFormat = request.Acceptance?.Format ?? TestFormat.ExitCode,
+        };
+        var layout = Layout(workspace);
+        Directory.CreateDirectory(layout.Files);
+        try
+        {
+            // Seeds are written as SYMAUG's own user and stay so: the sandbox user cannot change them.
+            var seeds = new WorkspaceFiles(layout.Files, Limits, sandboxUid: null);
+            seeds.Write(request.SeedFiles, new HashSet<string>());
+            workspace.ProtectedPaths = [.. request.SeedFiles.Select(f => f.Path).Order(StringComparer.Ordinal)];
+            Files(workspace).GiveToSandbox(ProtectedPaths(workspace));
+
+            var git = new GitRepository(layout);
+            await git.InitAsync(cancellationToken);
+            var commit = await git.CommitAllAsync("workspace created", cancellationToken);
+            var initial = NewCheckpoint(workspace, commit, "workspace created", summary: null);
+            db.Workspaces.Add(workspace);
+            db.Checkpoints.Add(initial);
+            await db.SaveChangesAsync(cancellationToken);
+            return (workspace, initial);
+        }
+        catch
+        {
+            Directory.Delete(layout.Folder, recursive: true);
+            throw;
+        }
+    }
+
+    public async Task<Workspace> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var guid)) throw new WorkspaceInputException($"\"{id}\" is not a workspace id");
+        return await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == guid, cancellationToken)
+               ?? throw new WorkspaceNotFoundException($"no workspace {id}");
+    }
+
+    public async Task DeleteAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteDeleteAsync(cancellationToken);
+        var folder = Layout(workspace).Folder;
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    public async Task<Checkpoint> AddCheckpointAsync(Workspace workspace, string commit, string message, TestSummary? summary,
+        CancellationToken cancellationToken)
+    {
+        var checkpoint = NewCheckpoint(workspace, commit, message, summary);
+        db.Checkpoints.Add(checkpoint);
+        await db.SaveChangesAsync(cancellationToken);
+        return checkpoint;
+    }
+
+    public async Task<IReadOnlyList<Checkpoint>> CheckpointsAsync(Workspace workspace, CancellationToken cancellationToken) =>
+        await db.Checkpoints.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+
+    /// <summary>A checkpoint of this workspace by commit id; empty means the latest.</summary>
+    public async Task<Checkpoint> FindCheckpointAsync(Workspace workspace, string commit, CancellationToken cancellationToken)
+    {
+        var checkpoints = db.Checkpoints.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id);
+        var found = string.IsNullOrEmpty(commit)
+            ? await checkpoints.OrderByDescending(c => c.Id).FirstOrDefaultAsync(cancellationToken)
+            : await checkpoints.Where(c => c.Commit == commit).OrderByDescending(c => c.Id).FirstOrDefaultAsync(cancellationToken);
+        return found ?? throw new WorkspaceNotFoundException($"no checkpoint \"{commit}\" in workspace {workspace.Id}");
+    }
+
+    /// <summary>The tested checkpoint with the most tests passing (then the fewest failing, then the latest).</summary>
+    public async Task<Checkpoint> BestCheckpointAsync(Workspace workspace, CancellationToken cancellationToken) =>
+        await db.Checkpoints.AsNoTracking()
+            .Where(c => c.WorkspaceId == workspace.Id && c.Tested)
+            .OrderByDescending(c => c.Passed).ThenBy(c => c.Failed + c.Errored).ThenByDescending(c => c.Id)
+            .FirstOrDefaultAsync(cancellationToken)
+        ?? throw new WorkspaceNotFoundException($"workspace {workspace.Id} has no tested checkpoint yet");
+
+    public WorkspaceLayout Layout(Workspace workspace) => WorkspaceLayout.For(Limits.Root, workspace.Id);
+
+    public WorkspaceFiles Files(Workspace workspace) => new(Layout(workspace).Files, Limits, sandbox.SandboxUid);
+
+    public static IReadOnlySet<string> ProtectedPaths(Workspace workspace) => workspace.ProtectedPaths.ToHashSet(StringComparer.Ordinal);
+
+    private static Checkpoint NewCheckpoint(Workspace workspace, string commit, string message, TestSummary? summary) => new()
+    {
+        WorkspaceId = workspace.Id, Commit = commit, Message = message, CreatedAt = DateTimeOffset.UtcNow,
+        Tested = summary is not null, Passed = summary?.Passed ?? 0, Failed = summary?.Failed ?? 0,
+        Errored = summary?.Errored ?? 0, Skipped = summary?.Skipped ?? 0,
+    };
+}

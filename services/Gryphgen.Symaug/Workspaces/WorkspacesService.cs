@@ -1,0 +1,209 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.IO.Pipelines;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using Grpc.Core;
+using Gryphgen.Contracts;
+using Gryphgen.Symaug.Acceptance;
+using Gryphgen.Symaug.Data;
+using Gryphgen.Symaug.Git;
+using Gryphgen.Symaug.Sandbox;
+using Microsoft.Extensions.Options;
+
+namespace Gryphgen.Symaug.Workspaces;
+
+/// <summary>SYMAUG's workspace API: files, sandboxed runs and tests, git checkpoints, export.</summary>
+public sealed partial class WorkspacesService(
+    WorkspaceStore store, WorkspaceLocks locks, HostCapabilities capabilities, SandboxedRunner runner,
+    AcceptanceTestRunner acceptance, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
+    : Contracts.Workspaces.WorkspacesBase
+{
+    private const int ExportChunkBytes = 64 * 1024;
+
+    public override async Task<WorkspaceInfo> Create(CreateWorkspaceRequest request, ServerCallContext context)
+    {
+        var (workspace, initial) = await store.CreateAsync(request, context.CancellationToken);
+        return new WorkspaceInfo
+        {
+            WorkspaceId = workspace.Id.ToString(), TaskId = workspace.TaskId,
+            ProtectedPaths = { workspace.ProtectedPaths }, InitialCheckpointId = initial.Commit,
+        };
+    }
+
+    public override async Task<WriteFilesReply> WriteFiles(WriteFilesRequest request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        return new WriteFilesReply { Written = store.Files(workspace).Write(request.Files, WorkspaceStore.ProtectedPaths(workspace)) };
+    }
+
+    public override async Task<FileContent> ReadFile(ReadFileRequest request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        return new FileContent { Path = request.Path, Content = ByteString.CopyFrom(store.Files(workspace).Read(request.Path)) };
+    }
+
+    public override async Task<ListFilesReply> ListFiles(WorkspaceRef request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var protectedPaths = WorkspaceStore.ProtectedPaths(workspace);
+        return new ListFilesReply
+        {
+            Files = { store.Files(workspace).List().Select(f => new FileEntry { Path = f.Path, Size = f.Size, Protected = protectedPaths.Contains(f.Path) }) },
+        };
+    }
+
+    public override async Task<DiffReply> Diff(DiffRequest request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
+        var diff = await new GitRepository(store.Layout(workspace)).DiffAsync(checkpoint.Commit, context.CancellationToken);
+        var limit = workspaceOptions.Value.MaxDiffBytes;
+        return diff.Length <= limit
+            ? new DiffReply { UnifiedDiff = diff }
+            : new DiffReply { UnifiedDiff = diff[..limit], Truncated = true };
+    }
+
+    public override async Task<DeleteWorkspaceReply> Delete(WorkspaceRef request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        await store.DeleteAsync(workspace, context.CancellationToken);
+        return new DeleteWorkspaceReply();
+    }
+
+    public override async Task<RunResult> Run(RunRequest request, ServerCallContext context)
+    {
+        if (request.Command.Count == 0) throw new WorkspaceInputException("the command is empty");
+        if (request.Command.Any(a => a.Contains('\0'))) throw new WorkspaceInputException("the command contains a NUL character");
+        foreach (var (name, value) in request.Environment)
+        {
+            if (!EnvironmentName().IsMatch(name) || value.Contains('\0'))
+            {
+                throw new WorkspaceInputException($"environment variable \"{name}\" is not a valid name or its value contains NUL");
+            }
+        }
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        var run = await SandboxRunAsync(workspace, request.Command, request.Limits);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        return await runner.RunAsync(
+            run with { StandardInput = request.Stdin.ToByteArray(), Environment = request.Environment.ToDictionary() },
+            context.CancellationToken);
+    }
+
+    public override async Task<TestReport> Test(TestRequest request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        return await TestAsync(workspace, request.Limits, context.CancellationToken);
+    }
+
+    public override async Task<CheckpointInfo> Checkpoint(CheckpointRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Message)) throw new WorkspaceInputException("a checkpoint needs a message");
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var summary = request.SkipTests ? null : (await TestAsync(workspace, limits: null, context.CancellationToken)).Summary;
+        var message = summary is null ? request.Message
+            : $"{request.Message}\n\nTests: {summary.Passed} passed, {summary.Failed} failed, {summary.Errored} errored, {summary.Skipped} skipped";
+        var commit = await new GitRepository(store.Layout(workspace)).CommitAllAsync(message, context.CancellationToken);
+        return ToInfo(await store.AddCheckpointAsync(workspace, commit, request.Message, summary, context.CancellationToken));
+    }
+
+    public override async Task<ListCheckpointsReply> ListCheckpoints(WorkspaceRef request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        return new ListCheckpointsReply { Checkpoints = { (await store.CheckpointsAsync(workspace, context.CancellationToken)).Select(ToInfo) } };
+    }
+
+    public override async Task<CheckpointInfo> Revert(RevertRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(request.CheckpointId)) throw new WorkspaceInputException("name the checkpoint to revert to");
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
+        await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, context.CancellationToken);
+        store.Files(workspace).GiveToSandbox(WorkspaceStore.ProtectedPaths(workspace));
+        return ToInfo(checkpoint);
+    }
+
+    public override async Task<CheckpointInfo> BestCheckpoint(WorkspaceRef request, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        return ToInfo(await store.BestCheckpointAsync(workspace, context.CancellationToken));
+    }
+
+    public override async Task Export(WorkspaceRef request, IServerStreamWriter<ExportChunk> responseStream, ServerCallContext context)
+    {
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var pipe = new Pipe();
+        var writing = WriteArchiveAsync(store.Layout(workspace).Files, pipe.Writer, context.CancellationToken);
+        await using var archive = pipe.Reader.AsStream();
+        var buffer = new byte[ExportChunkBytes];
+        int read;
+        while ((read = await archive.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, context.CancellationToken)) > 0)
+        {
+            await responseStream.WriteAsync(new ExportChunk { Data = ByteString.CopyFrom(buffer, 0, read) }, context.CancellationToken);
+        }
+        await writing;
+    }
+
+    /// <summary>Folders, regular files and symlinks (as links); no '.git', no FIFOs or devices.</summary>
+    private static async Task WriteArchiveAsync(string root, PipeWriter destination, CancellationToken cancellationToken)
+    {
+        await using (var output = destination.AsStream())
+        await using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            var folders = new Stack<string>([root]);
+            while (folders.TryPop(out var folder))
+            {
+                foreach (var entry in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
+                {
+                    var kind = UnixFiles.KindOf(entry);
+                    if (Path.GetFileName(entry) == ".git" || kind is FileKind.Special or FileKind.Missing) continue;
+                    await tar.WriteEntryAsync(entry, Path.GetRelativePath(root, entry), cancellationToken);
+                    if (kind == FileKind.Directory) folders.Push(entry);
+                }
+            }
+        }
+    }
+
+    private async Task<TestReport> TestAsync(Workspace workspace, RunLimits? limits, CancellationToken cancellationToken)
+    {
+        if (workspace.AcceptanceCommand.Count == 0)
+        {
+            throw new WorkspaceInputException($"workspace {workspace.Id} was created without an acceptance test command");
+        }
+        var run = await SandboxRunAsync(workspace, workspace.AcceptanceCommand, limits);
+        var test = new AcceptanceTest { Command = { workspace.AcceptanceCommand }, Format = workspace.AcceptanceFormat };
+        return await acceptance.RunAsync(run, test, store.Layout(workspace).Reports, cancellationToken);
+    }
+
+    private async Task<SandboxRun> SandboxRunAsync(Workspace workspace, IReadOnlyList<string> command, RunLimits? limits)
+    {
+        var report = await capabilities.GetAsync();
+        if (!report.Sandbox.Available) throw new SandboxUnavailableException(report.Sandbox.Detail);
+        var files = store.Layout(workspace).Files;
+        return new SandboxRun(files, command,
+            sandboxOptions.Value.TimeLimit(limits?.TimeLimitMs ?? 0), sandboxOptions.Value.OutputLimit(limits?.OutputLimitBytes ?? 0))
+        {
+            ProtectedFiles = [.. workspace.ProtectedPaths.Where(p => UnixFiles.KindOf(Path.Combine(files, p)) == FileKind.RegularFile)],
+        };
+    }
+
+    private static CheckpointInfo ToInfo(Checkpoint checkpoint) => new()
+    {
+        CheckpointId = checkpoint.Commit, Message = checkpoint.Message, Tested = checkpoint.Tested,
+        CreatedUnixMs = checkpoint.CreatedAt.ToUnixTimeMilliseconds(),
+        Summary = new TestSummary { Passed = checkpoint.Passed, Failed = checkpoint.Failed, Errored = checkpoint.Errored, Skipped = checkpoint.Skipped },
+    };
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvironmentName();
+}

@@ -1,0 +1,71 @@
+using Grpc.Net.Client;
+using Gryphgen.Contracts;
+using Gryphgen.Symaug.Workspaces;
+using Gryphgen.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Gryphgen.Symaug.Tests;
+
+/// <summary>
+/// The real SYMAUG service in-process (its Program, gRPC, interceptors), on a real PostgreSQL, running code in
+/// the real bubblewrap sandbox, with small limits so that hostile programs are contained quickly.
+/// </summary>
+public sealed class SymaugServer : IAsyncLifetime
+{
+    public const int MaxFiles = 20;
+    public const long MaxFileBytes = 64 * 1024;
+    public const int Processes = 32;
+    public const long FileSizeBytes = 1 << 20;
+    public const long AddressSpaceBytes = 1L << 30;
+
+    private PostgresServerProcess? _postgres;
+    private WebApplicationFactory<Program>? _factory;
+    private string _connectionString = "";
+
+    public string Root { get; } = Directory.CreateTempSubdirectory("gryphgen-workspaces-").FullName;
+
+    public Contracts.Workspaces.WorkspacesClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServerProcess.StartAsync();
+        _connectionString = await _postgres.CreateDatabaseAsync("symaug");
+        Start();
+    }
+
+    /// <summary>Stops SYMAUG and starts it again on the same database and state folder.</summary>
+    public async Task RestartAsync()
+    {
+        await _factory!.DisposeAsync();
+        Start();
+    }
+
+    /// <summary>Where a workspace's files are on the host, for checks that look past the API.</summary>
+    public string FilesOf(string workspaceId) => WorkspaceLayout.For(Root, Guid.Parse(workspaceId)).Files;
+
+    private void Start()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("ConnectionStrings:gryphgen", _connectionString);
+            host.UseSetting("Workspaces:Root", Root);
+            host.UseSetting("Workspaces:MaxFiles", MaxFiles.ToString());
+            host.UseSetting("Workspaces:MaxFileBytes", MaxFileBytes.ToString());
+            host.UseSetting("Sandbox:Processes", Processes.ToString());
+            host.UseSetting("Sandbox:FileSizeBytes", FileSizeBytes.ToString());
+            host.UseSetting("Sandbox:AddressSpaceBytes", AddressSpaceBytes.ToString());
+            host.UseSetting("Sandbox:DefaultTimeLimitSeconds", "20");
+        });
+        var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress,
+            new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler(), MaxReceiveMessageSize = 64 << 20 });
+        Client = new Contracts.Workspaces.WorkspacesClient(channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
+}

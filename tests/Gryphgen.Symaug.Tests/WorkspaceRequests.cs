@@ -1,0 +1,23 @@
+using Google.Protobuf;
+using Gryphgen.Contracts;
+
+namespace Gryphgen.Symaug.Tests;
+
+/// <summary>Short ways to say the requests the tests send.</summary>
+public static class WorkspaceRequests
+{
+    public static FileContent File(string path, string content) => new() { Path = path, Content = ByteString.CopyFromUtf8(content) };
+
+    /// <summary>A new workspace with one protected seed file, <c>tests/test_app.py</c>.</summary>
+    public static async Task<string> NewWorkspaceAsync(this Contracts.Workspaces.WorkspacesClient client, string taskId) =>
+        (await client.CreateAsync(new CreateWorkspaceRequest
+        {
+            TaskId = taskId, SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") },
+        })).WorkspaceId;
+
+    public static RunRequest Shell(string workspaceId, string script, int timeLimitMs = 20_000, long outputLimitBytes = 0) => new()
+    {
+        WorkspaceId = workspaceId, Command = { "/bin/bash", "-c", script },
+        Limits = new RunLimits { TimeLimitMs = timeLimitMs, OutputLimitBytes = outputLimitBytes },
+    };
+}
