@@ -42,7 +42,7 @@ public sealed class GatewayFailoverTests : IAsyncLifetime
 
         var requests = new List<Task<HttpStatusCode>>();
         for (var i = 0; i < 24; i++) requests.Add(Send());
-        await Eventually.Get(() => Task.FromResult(completed), n => n >= 4, TimeSpan.FromSeconds(30), "the run getting going");
+        await Eventually.Get(() => Task.FromResult(completed), n => n >= 4, TimeSpan.FromSeconds(90), "the run getting going");
         var doomedServedBeforeKill = await _doomed.MetricAsync("n_decode_total");
         _doomed.Kill();
 
