@@ -1,5 +1,6 @@
 using Gryphgen.Contracts;
 using Gryphgen.Symorq.Fabric;
+using Gryphgen.Symorq.Knowledge;
 using Gryphgen.Symorq.Llm;
 using Gryphgen.Symorq.Status;
 
@@ -17,13 +18,17 @@ builder.Services.AddOptions<LlmGridOptions>().BindConfiguration(LlmGridOptions.S
 // A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
 builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan.FromSeconds(3)).RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
 
 foreach (var service in DownstreamServiceProbe.Services)
 {
     builder.Services.AddGrpcClient<ComponentInfo.ComponentInfoClient>(service,
         o => o.Address = new Uri($"http://_grpc.{service}"));
 }
+// Ingestion runs as long as the upload and the embedding take: no attempt timeout, no retries of a half-sent stream.
+builder.Services.AddGrpcClient<Knowledge.KnowledgeClient>(o => o.Address = new Uri("http://_grpc.symorg"))
+    .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
+    .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 builder.Services.AddSingleton<IComponentProbe, SelfProbe>();
 builder.Services.AddSingleton<IComponentProbe, RedisProbe>();
 builder.Services.AddSingleton<IComponentProbe, AgentProbe>();
@@ -36,5 +41,6 @@ builder.Services.AddSingleton<SystemStatusCollector>();
 
 var app = builder.Build();
 app.MapGrpcService<StatusService>();
+app.MapGrpcService<KnowledgeForwarder>();
 app.MapDefaultEndpoints();
 app.Run();

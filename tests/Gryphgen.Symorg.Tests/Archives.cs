@@ -18,7 +18,7 @@ public static class Archives
         }
         else
         {
-            FolderArchive.WriteTarGz(folder, bytes);
+            UploadArchive.WriteTarGz(folder, bytes);
         }
         return bytes.ToArray();
     }

@@ -4,16 +4,21 @@ using System.IO.Compression;
 namespace Gryphgen.Contracts.Uploads;
 
 /// <summary>
-/// The upload format of <c>Knowledge.IngestArchive</c>: a folder as a .tar.gz of its regular files, dotfiles
+/// The upload format of <c>Knowledge.IngestArchive</c>: a file, or a folder's regular files, as a .tar.gz; dotfiles
 /// included (SYMORG needs the <c>.gitignore</c> files to honour them), without <c>.git</c> and without links.
 /// </summary>
-public static class FolderArchive
+public static class UploadArchive
 {
-    public static void WriteTarGz(string folder, Stream output)
+    public static void WriteTarGz(string path, Stream output)
     {
         using var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
         using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
-        var root = new DirectoryInfo(folder);
+        if (File.Exists(path))
+        {
+            tar.WriteEntry(path, Path.GetFileName(path));
+            return;
+        }
+        var root = new DirectoryInfo(path);
         foreach (var file in Files(root))
         {
             tar.WriteEntry(file.FullName, Path.GetRelativePath(root.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/'));
