@@ -5,5 +5,5 @@ namespace Gryphgen.Benchmarks;
 /// <summary>Every benchmark, one subcommand each; add yours here.</summary>
 public static class Benchmarks
 {
-    public static IEnumerable<Command> All => [];
+    public static IEnumerable<Command> All => [SymorgVectorBenchmark.Create(), SymorgRetrievalQualityBenchmark.Create()];
 }

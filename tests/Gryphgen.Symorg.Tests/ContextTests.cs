@@ -9,8 +9,7 @@ public sealed class ContextTests(SymorgHost host) : IAsyncLifetime
 {
     private const string Collection = "context";
 
-    public async Task InitializeAsync() =>
-        await host.Knowledge.IngestPathAsync(new IngestPathRequest { Collection = Collection, Path = host.NewSampleRepository(), Source = "repo" });
+    public Task InitializeAsync() => host.IngestSampleRepositoryAsync(Collection);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -48,7 +48,7 @@ public sealed class EmbeddingTests(SymorgHost host)
         {
             Name = "remote-embeddings", EmbeddingEndpoint = new Uri(llama.Url, "v1").ToString(), EmbeddingModel = "tiny",
         });
-        var ingested = await host.Knowledge.IngestPathAsync(new IngestPathRequest { Collection = "remote-embeddings", Path = host.NewSampleRepository(), Source = "repo" });
+        var ingested = await host.IngestSampleRepositoryAsync("remote-embeddings");
         var hits = await host.Knowledge.SearchAsync(new SearchRequest { Collection = "remote-embeddings", Query = "ParseWidgetConfig", Mode = SearchMode.Vector });
 
         Assert.Equal(64, created.Dimension); // the tiny model's width, found by asking the endpoint

@@ -9,7 +9,7 @@ public sealed class IngestionTests(SymorgHost host)
     [Fact]
     public async Task A_folder_is_ingested_honouring_gitignore_and_skipping_what_is_not_text()
     {
-        var reply = await host.Knowledge.IngestPathAsync(new IngestPathRequest { Collection = "ingest-folder", Path = host.NewSampleRepository(), Source = "repo" });
+        var reply = await host.IngestSampleRepositoryAsync("ingest-folder");
 
         Assert.Equal(4, reply.Added); // WidgetParser.cs, geometry.py, guide.md, .gitignore
         Assert.Equal(0, reply.Updated + reply.Unchanged + reply.Deleted);
@@ -77,7 +77,7 @@ public sealed class IngestionTests(SymorgHost host)
     [Fact]
     public async Task Embeddings_are_cached_in_redis_by_model_and_text()
     {
-        await host.Knowledge.IngestPathAsync(new IngestPathRequest { Collection = "ingest-cache", Path = host.NewSampleRepository(), Source = "repo" });
+        await host.IngestSampleRepositoryAsync("ingest-cache");
 
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(host.Redis.ConnectionString);
         var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "symorg:*").ToList();

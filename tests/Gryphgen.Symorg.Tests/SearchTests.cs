@@ -13,8 +13,7 @@ public sealed class SearchTests(SymorgHost host) : IAsyncLifetime
 {
     private const string Collection = "search";
 
-    public async Task InitializeAsync() =>
-        await host.Knowledge.IngestPathAsync(new IngestPathRequest { Collection = Collection, Path = host.NewSampleRepository(), Source = "repo" });
+    public Task InitializeAsync() => host.IngestSampleRepositoryAsync(Collection);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -52,6 +52,10 @@ public sealed class SymorgHost : IAsyncLifetime
     public string NewSampleRepository() =>
         SampleRepository.WriteTo(Directory.CreateDirectory(Path.Combine(AllowedRoot, Guid.NewGuid().ToString("n"))).FullName);
 
+    /// <summary>Ingests a fresh copy of the sample repository into a collection, filed under the source "repo".</summary>
+    public async Task<IngestReply> IngestSampleRepositoryAsync(string collection) =>
+        await Knowledge.IngestPathAsync(new IngestPathRequest { Collection = collection, Path = NewSampleRepository(), Source = "repo" });
+
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
     {
         var connection = new NpgsqlConnection(ConnectionString);

@@ -45,7 +45,7 @@ public sealed class HybridSearch(KnowledgeDbContext db, EmbeddingGenerators gene
     }
 
     /// <summary>The nearest chunks by cosine distance, ordered by the expression the collection's HNSW index serves.</summary>
-    internal static string ByMeaningSql(Collection collection, SearchFilter filter, int limit)
+    public static string ByMeaningSql(Collection collection, SearchFilter filter, int limit)
     {
         var distance = CollectionVectorIndex.DistanceExpression(collection);
         return $"SELECT {Columns}, 1 - ({distance}) FROM chunks c JOIN documents d ON d.id = c.document_id " +
