@@ -22,6 +22,7 @@ var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
     .WithEndpoint("grpc", e => e.Port = null)
     .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
     .WaitFor(infrastructure.Database)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")

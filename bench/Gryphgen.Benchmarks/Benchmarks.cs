@@ -5,5 +5,6 @@ namespace Gryphgen.Benchmarks;
 /// <summary>Every benchmark, one subcommand each; add yours here.</summary>
 public static class Benchmarks
 {
-    public static IEnumerable<Command> All => [SandboxOverheadBenchmark.Create()];
+    public static IEnumerable<Command> All =>
+        [SandboxOverheadBenchmark.Create(), SymorgVectorBenchmark.Create(), SymorgRetrievalQualityBenchmark.Create()];
 }

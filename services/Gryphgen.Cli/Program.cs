@@ -7,5 +7,6 @@ using var telemetry = CliTelemetry.Start();
 var root = new RootCommand("GRYPHGEN: local LLMs that cooperate to turn a task into working, tested software.");
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(EndpointsCommand.Create());
+root.Subcommands.Add(KbCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

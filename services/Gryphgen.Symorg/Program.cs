@@ -4,9 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddGrpc();
-builder.Services.AddDbContext<KnowledgeDbContext>(o =>
-    o.UseNpgsql(builder.Configuration.GetConnectionString("gryphgen"), npgsql => npgsql.UseVector()));
+builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 8 << 20);
+builder.Services.AddKnowledge(builder.Configuration.GetConnectionString("gryphgen"), builder.Configuration.GetConnectionString("redis"));
 builder.EnrichNpgsqlDbContext<KnowledgeDbContext>();
 
 var app = builder.Build();
@@ -18,5 +17,6 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 app.MapGrpcService<ComponentInfoService>();
+app.MapGrpcService<KnowledgeService>();
 app.MapDefaultEndpoints();
 app.Run();

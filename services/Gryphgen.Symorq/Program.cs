@@ -3,6 +3,7 @@ using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Symorq.Gateway;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Knowledge;
 using Gryphgen.Symorq.Llm;
 using Gryphgen.Symorq.Status;
 using Microsoft.EntityFrameworkCore;
@@ -38,13 +39,17 @@ builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan
 // (a long generation is legitimate; the caller's disconnect cancels it).
 builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
 
 foreach (var service in DownstreamServiceProbe.Services)
 {
     builder.Services.AddGrpcClient<ComponentInfo.ComponentInfoClient>(service,
         o => o.Address = new Uri($"http://_grpc.{service}"));
 }
+// Ingestion runs as long as the upload and the embedding take: no attempt timeout, no retries of a half-sent stream.
+builder.Services.AddGrpcClient<Knowledge.KnowledgeClient>(o => o.Address = new Uri("http://_grpc.symorg"))
+    .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
+    .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 builder.Services.AddSingleton<IComponentProbe, SelfProbe>();
 builder.Services.AddSingleton<IComponentProbe, RedisProbe>();
 builder.Services.AddSingleton<IComponentProbe, AgentProbe>();
@@ -66,5 +71,6 @@ await using (var scope = app.Services.CreateAsyncScope())
 app.MapGrpcService<StatusService>();
 app.MapGrpcService<GridService>();
 app.MapGateway();
+app.MapGrpcService<KnowledgeForwarder>();
 app.MapDefaultEndpoints();
 app.Run();

@@ -47,6 +47,7 @@ public sealed class StatusTests(GryphgenAppFixture system)
         Assert.Matches(@"^\d+\.\d+", postgres.Facts["server_version"]);
         Assert.Matches(@"^0\.\d+\.\d+$", postgres.Facts["pgvector_version"]);
         Assert.Contains("_Initial", status.Components.Single(c => c.Name == "symorg").Facts["migrations"]);
+        Assert.Contains("_KnowledgeStore", status.Components.Single(c => c.Name == "symorg").Facts["migrations"]);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Gryphgen.Testing;
 
-/// <summary>A real redis-server on a free loopback port, with nothing saved to disk.</summary>
+/// <summary>A real redis-server on a free loopback port, without persistence, for one test class.</summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -16,19 +16,21 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>A StackExchange.Redis connection string, as Aspire hands it to services.</summary>
+    /// <summary>In StackExchange.Redis form, as the AppHost hands it to services.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public static async Task<RedisServerProcess> StartAsync()
     {
         var port = FreePort.Next();
-        var process = Process.Start(new ProcessStartInfo("redis-server",
+        var start = new ProcessStartInfo("redis-server",
             ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+
         await Eventually.Get(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException($"redis-server exited with {process.ExitCode}");
@@ -42,7 +44,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, ready => ready, TimeSpan.FromSeconds(10), "redis-server accepting connections");
+        }, ready => ready, TimeSpan.FromSeconds(30), "redis-server accepting connections");
         return new RedisServerProcess(process, port);
     }
 
@@ -50,7 +52,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
         _process.Dispose();

@@ -11,6 +11,9 @@ public sealed class Collection
 
     public required string EmbeddingModel { get; set; }
 
+    /// <summary>An OpenAI-compatible base URL serving <c>/v1/embeddings</c>; null for the embedded model.</summary>
+    public string? EmbeddingEndpoint { get; set; }
+
     public int Dimension { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -1,0 +1,4 @@
+namespace Gryphgen.Symorg.Ingestion;
+
+/// <summary>A file found under an ingestion root: its path relative to the root ('/'-separated) and on disk.</summary>
+public sealed record SourceFile(string RelativePath, string FullPath);

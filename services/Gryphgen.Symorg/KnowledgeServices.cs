@@ -1,0 +1,36 @@
+using Gryphgen.Symorg.Data;
+using Gryphgen.Symorg.Embeddings;
+using Gryphgen.Symorg.Ingestion;
+using Gryphgen.Symorg.Retrieval;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.ML.Tokenizers;
+
+namespace Gryphgen.Symorg;
+
+/// <summary>SYMORG's knowledge services, registered the same way by the service and by the benchmarks.</summary>
+public static class KnowledgeServices
+{
+    public static IServiceCollection AddKnowledge(this IServiceCollection services, string? connectionString, string? redisConnectionString)
+    {
+        services.AddDbContext<KnowledgeDbContext>(o => o.UseNpgsql(connectionString, npgsql => npgsql.UseVector()
+            .ConfigureDataSource(dataSource => dataSource.EnableDynamicJson()))); // documents.metadata is jsonb
+        services.AddOptions<SymorgOptions>().BindConfiguration(SymorgOptions.Section);
+        // Embeddings are cached in Redis where one is configured; without it every text is embedded afresh.
+        if (!string.IsNullOrEmpty(redisConnectionString))
+        {
+            services.AddStackExchangeRedisCache(o => (o.Configuration, o.InstanceName) = (redisConnectionString, "symorg:"));
+        }
+        services.AddSingleton<MiniLmEmbeddingGenerator>();
+        services.AddSingleton(sp => new EmbeddingGenerators(
+            sp.GetRequiredService<MiniLmEmbeddingGenerator>(), sp.GetService<IDistributedCache>()));
+        services.AddSingleton<Tokenizer>(_ => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
+        services.AddScoped<CollectionRegistry>();
+        services.AddScoped<DocumentWriter>();
+        services.AddScoped<KnowledgeIngestor>();
+        services.AddScoped<LessonRecorder>();
+        services.AddScoped<HybridSearch>();
+        services.AddScoped<ContextBuilder>();
+        return services;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Gryphgen.Symorg.Retrieval;
+
+public enum RetrievalMode
+{
+    Hybrid,
+    Vector,
+    FullText,
+}

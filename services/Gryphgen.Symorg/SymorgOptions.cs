@@ -1,0 +1,24 @@
+namespace Gryphgen.Symorg;
+
+/// <summary>SYMORG's settings (section <c>Symorg</c>).</summary>
+public sealed class SymorgOptions
+{
+    public const string Section = "Symorg";
+
+    /// <summary>Folders under which <c>IngestPath</c> may read; empty: ingestion from SYMORG's disk is off.</summary>
+    public string[] AllowedRoots { get; set; } = [];
+
+    /// <summary>Files above this size are skipped.</summary>
+    public long MaxFileBytes { get; set; } = 1 << 20;
+
+    /// <summary>The most an uploaded archive may be, compressed and unpacked.</summary>
+    public long MaxArchiveBytes { get; set; } = 256L << 20;
+
+    public long MaxUnpackedBytes { get; set; } = 1L << 30;
+
+    /// <summary>HNSW candidate list per query (pgvector's <c>hnsw.ef_search</c>): higher finds more of the true nearest.</summary>
+    public int EfSearch { get; set; } = 100;
+
+    /// <summary>Texts per call to the embedding model.</summary>
+    public int EmbeddingBatchSize { get; set; } = 32;
+}

@@ -1,0 +1,45 @@
+using Grpc.Core;
+using Gryphgen.Contracts;
+
+namespace Gryphgen.Symorq.Knowledge;
+
+/// <summary>
+/// SYMORG's knowledge API on SYMORQ's public endpoint, so the CLI needs one address: every call is passed on as it
+/// is, and SYMORG's answer, error status included, comes back as it is.
+/// </summary>
+public sealed class KnowledgeForwarder(Contracts.Knowledge.KnowledgeClient symorg) : Contracts.Knowledge.KnowledgeBase
+{
+    public override Task<CollectionInfo> CreateCollection(CreateCollectionRequest request, ServerCallContext context) =>
+        symorg.CreateCollectionAsync(request, Options(context)).ResponseAsync;
+
+    public override Task<IngestReply> IngestPath(IngestPathRequest request, ServerCallContext context) =>
+        symorg.IngestPathAsync(request, Options(context)).ResponseAsync;
+
+    public override async Task<IngestReply> IngestArchive(IAsyncStreamReader<ArchivePart> requestStream, ServerCallContext context)
+    {
+        using var call = symorg.IngestArchive(Options(context));
+        try
+        {
+            await foreach (var part in requestStream.ReadAllAsync(context.CancellationToken))
+                await call.RequestStream.WriteAsync(part, context.CancellationToken);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            // SYMORG stopped reading (a bad header, a size limit): its reply says why.
+        }
+        return await call.ResponseAsync;
+    }
+
+    public override Task<SearchReply> Search(SearchRequest request, ServerCallContext context) =>
+        symorg.SearchAsync(request, Options(context)).ResponseAsync;
+
+    public override Task<ContextReply> BuildContext(BuildContextRequest request, ServerCallContext context) =>
+        symorg.BuildContextAsync(request, Options(context)).ResponseAsync;
+
+    public override Task<RecordLessonReply> RecordLesson(RecordLessonRequest request, ServerCallContext context) =>
+        symorg.RecordLessonAsync(request, Options(context)).ResponseAsync;
+
+    private static CallOptions Options(ServerCallContext context) =>
+        new(deadline: context.Deadline == DateTime.MaxValue ? null : context.Deadline, cancellationToken: context.CancellationToken);
+}
