@@ -43,7 +43,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithReference(symorg).WaitFor(symorg)
     // SYMAUG is unhealthy where it cannot sandbox; SYMORQ still starts so that its status can say why.
     .WithReference(symaug).WaitForStart(symaug)
-    .WithLlmGrid(builder, infrastructure.Llm, settings.Llm.Endpoints)
+    .WithLlmGrid(builder, infrastructure.Llm, settings.Llm)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })

@@ -9,17 +9,17 @@ namespace Gryphgen.AppHost;
 public static class LlmGridWiring
 {
     public static IResourceBuilder<ProjectResource> WithLlmGrid(this IResourceBuilder<ProjectResource> symorq,
-        IDistributedApplicationBuilder builder, LlamaServer? local, IReadOnlyList<ExternalEndpointSettings> external)
+        IDistributedApplicationBuilder builder, LlamaServer? local, LlmSettings llm)
     {
         var index = 0;
         if (local is not null)
         {
-            symorq.WithEndpointVariables(index++, ExternalEndpointSettings.LocalName, "llamacpp")
+            symorq.WithEndpointVariables(index++, ExternalEndpointSettings.LocalName, "llamacpp", llm.LocalAliases)
                 .WithEnvironment(Key(0, "Url"), local.Endpoint);
         }
-        foreach (var endpoint in external)
+        foreach (var endpoint in llm.Endpoints)
         {
-            symorq.WithEndpointVariables(index, endpoint.Name, endpoint.Kind).WithEnvironment(Key(index, "Url"), endpoint.Url);
+            symorq.WithEndpointVariables(index, endpoint.Name, endpoint.Kind, endpoint.Models).WithEnvironment(Key(index, "Url"), endpoint.Url);
             if (endpoint.ApiKeyParameter.Length > 0)
                 symorq.WithEnvironment(Key(index, "ApiKey"), builder.AddParameter(endpoint.ApiKeyParameter, secret: true));
             index++;
@@ -28,8 +28,12 @@ public static class LlmGridWiring
     }
 
     private static IResourceBuilder<ProjectResource> WithEndpointVariables(this IResourceBuilder<ProjectResource> symorq,
-        int index, string name, string kind) =>
+        int index, string name, string kind, IReadOnlyList<string> aliases)
+    {
         symorq.WithEnvironment(Key(index, "Name"), name).WithEnvironment(Key(index, "Kind"), kind);
+        for (var i = 0; i < aliases.Count; i++) symorq.WithEnvironment(Key(index, $"Models__{i}"), aliases[i]);
+        return symorq;
+    }
 
     private static string Key(int index, string field) => $"Gryphgen__Llm__Endpoints__{index}__{field}";
 }

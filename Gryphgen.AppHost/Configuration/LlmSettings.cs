@@ -20,6 +20,12 @@ public sealed class LlmSettings
     /// <summary>Containers mode: the CUDA image with <c>--gpus all</c>.</summary>
     public bool Gpu { get; set; }
 
+    /// <summary>The model aliases the AppHost's own llama-server serves in the grid; none configured means <c>default</c>.</summary>
+    /// <remarks>Not initialised with the default: the configuration binder appends to a list, it does not replace it.</remarks>
+    public List<string> Aliases { get; set; } = [];
+
+    public IReadOnlyList<string> LocalAliases => Aliases.Count > 0 ? Aliases : ["default"];
+
     public List<ExternalEndpointSettings> Endpoints { get; set; } = [];
 
     public bool HasModel => !string.IsNullOrWhiteSpace(Model);
@@ -69,6 +75,9 @@ public sealed class ExternalEndpointSettings
     /// <c>Parameters:NAME</c> in user secrets or the environment). Empty: no key.
     /// </summary>
     public string ApiKeyParameter { get; set; } = "";
+
+    /// <summary>The model aliases this endpoint serves (e.g. coder, fast, embed).</summary>
+    public List<string> Models { get; set; } = [];
 
     public IEnumerable<string> Validate(string path)
     {
