@@ -1,0 +1,20 @@
+using Gryphgen.Contracts.Fabric;
+
+namespace Gryphgen.Agents.Roles;
+
+/// <summary>What a role agent hands back for a job: the reply as JSON valid for its role's schema, and tokens used.</summary>
+public sealed record RoleReply(string Json, int InputTokens, int OutputTokens);
+
+/// <summary>A job that cannot be done, with a reason the workflow and the user can read.</summary>
+public sealed class RoleJobFailedException(string reason) : Exception(reason);
+
+/// <summary>
+/// One of the four roles. The fabric worker calls it for each job of its role; progress notes go to
+/// <paramref name="progress"/>, and cancelling <paramref name="cancellationToken"/> stops the job.
+/// </summary>
+public interface IRoleAgent
+{
+    AgentRole Role { get; }
+
+    Task<RoleReply> RunAsync(RoleJob job, IProgress<string> progress, CancellationToken cancellationToken);
+}
