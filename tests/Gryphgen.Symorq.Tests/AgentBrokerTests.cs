@@ -23,7 +23,7 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     {
         if (_broker is not null) await _broker.StopAsync(CancellationToken.None);
         var options = Options.Create(new FabricOptions { Port = 0, HeartbeatInterval = Interval, Liveness = liveness });
-        _broker = new AgentBroker(options, _registry, NullLogger<AgentBroker>.Instance);
+        _broker = new AgentBroker(options, _registry, TimeProvider.System, NullLogger<AgentBroker>.Instance);
         await _broker.StartAsync(CancellationToken.None);
         _port = await _broker.BoundPort.WaitAsync(TimeSpan.FromSeconds(5));
     }

@@ -27,8 +27,17 @@ internal sealed class TestWorker : IDisposable
         _socket.SendMultipartMessage(message);
     }
 
-    public void Hello(AgentRole role, string workerId) =>
-        Send(new FabricMessage { Hello = new WorkerHello { Role = role, WorkerId = workerId, Capacity = 1, Host = "test", Pid = 1 } });
+    public void Hello(AgentRole role, string workerId, uint capacity = 1) =>
+        Send(new FabricMessage { Hello = new WorkerHello { Role = role, WorkerId = workerId, Capacity = capacity, Host = "test", Pid = 1 } });
+
+    /// <summary>Waits for a job and answers it with <paramref name="reply"/>, after a progress note.</summary>
+    public JobRequest AnswerNextJob(string reply, TimeSpan timeout)
+    {
+        var job = Receive(FabricMessage.BodyOneofCase.Job, timeout)?.Job ?? throw new TimeoutException("no job arrived");
+        Send(new FabricMessage { Progress = new JobProgress { JobId = job.JobId, Message = "working" } });
+        Send(new FabricMessage { Result = new JobResult { JobId = job.JobId, Ok = true, ReplyJson = reply, OutputTokens = 3 } });
+        return job;
+    }
 
     /// <summary>The next message of the given kind, skipping others (heartbeats), or null after <paramref name="timeout"/>.</summary>
     public FabricMessage? Receive(FabricMessage.BodyOneofCase kind, TimeSpan timeout)

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Gryphgen.Agents.Roles;
 using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Options;
 using NetMQ;
@@ -9,12 +11,16 @@ namespace Gryphgen.Agents.Fabric;
 /// <summary>
 /// The agent's end of the ZeroMQ fabric: a DEALER that dials SYMORQ's broker, says hello with its role, and
 /// heartbeats. When the broker stays silent for <see cref="FabricClientOptions.Liveness"/> intervals the worker
-/// drops the socket and dials again with exponential back-off (the Paranoid Pirate pattern).
+/// drops the socket and dials again with exponential back-off (the Paranoid Pirate pattern). Jobs run on the thread
+/// pool through the role's <see cref="IRoleAgent"/>; their progress and results go back through an outbox queue,
+/// since only the poller thread may touch the socket.
 /// </summary>
-public sealed class FabricWorker(
-    IOptions<AgentOptions> agent, IOptions<FabricClientOptions> fabric, ILogger<FabricWorker> logger) : BackgroundService
+public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricClientOptions> fabric,
+    IEnumerable<IRoleAgent> roleAgents, ILogger<FabricWorker> logger) : BackgroundService
 {
     private readonly string _workerId = Guid.NewGuid().ToString("N")[..12];
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
+    private NetMQQueue<FabricMessage>? _outbox;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -45,7 +51,13 @@ public sealed class FabricWorker(
         var liveness = options.Liveness;
         var heardFromBroker = false;
         var heartbeat = new NetMQTimer(options.HeartbeatInterval);
-        using var poller = new NetMQPoller { dealer, heartbeat };
+        using var outbox = new NetMQQueue<FabricMessage>();
+        outbox.ReceiveReady += (_, e) =>
+        {
+            while (e.Queue.TryDequeue(out var message, TimeSpan.Zero)) dealer.SendMultipartMessage(FabricCodec.Encode(message));
+        };
+        _outbox = outbox;
+        using var poller = new NetMQPoller { dealer, heartbeat, outbox };
         dealer.ReceiveReady += (_, e) =>
         {
             var frames = new NetMQMessage();
@@ -67,6 +79,7 @@ public sealed class FabricWorker(
         };
         using var stop = stoppingToken.Register(() => poller.Stop());
         poller.Run();
+        _outbox = null;
 
         if (stoppingToken.IsCancellationRequested)
         {
@@ -89,11 +102,72 @@ public sealed class FabricWorker(
             case FabricMessage.BodyOneofCase.Ping:
                 dealer.SendMultipartMessage(FabricCodec.Encode(new FabricMessage { Pong = Answer(message) }));
                 break;
+            case FabricMessage.BodyOneofCase.Job:
+                Start(message.Job, message.ExtractTraceContext());
+                break;
+            case FabricMessage.BodyOneofCase.Cancel:
+                if (_running.TryGetValue(message.Cancel.JobId, out var running)) running.Cancel();
+                break;
             default:
                 logger.LogWarning("Dropped an unexpected {Kind} from the broker", message.BodyCase);
                 break;
         }
     }
+
+    /// <summary>Runs a job in the background; its progress and result go out through the outbox.</summary>
+    private void Start(JobRequest request, ActivityContext trace)
+    {
+        var cancel = new CancellationTokenSource();
+        if (!_running.TryAdd(request.JobId, cancel)) return; // the broker re-sent a job this worker already runs
+        _ = Task.Run(async () =>
+        {
+            using var activity = GryphgenTelemetry.Source.StartActivity($"agent {agent.Value.Role}", ActivityKind.Server, trace);
+            activity?.SetTag("gryphgen.agent.role", agent.Value.Role);
+            activity?.SetTag("gryphgen.task", request.Work.TaskId);
+            activity?.SetTag("gryphgen.job", request.JobId);
+            var result = await RunAsync(request, cancel.Token);
+            _running.TryRemove(request.JobId, out _);
+            cancel.Dispose();
+            if (result is not null) Send(new FabricMessage { Result = result });
+        });
+    }
+
+    private async Task<JobResult?> RunAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var result = new JobResult { JobId = request.JobId };
+        var roleAgent = roleAgents.FirstOrDefault(a => a.Role == agent.Value.ParsedRole);
+        if (roleAgent is null)
+        {
+            result.Error = $"this worker has no {agent.Value.Role} agent";
+            return result;
+        }
+        var progress = new Progress<string>(note => Send(new FabricMessage { Progress = new JobProgress { JobId = request.JobId, Message = note } }));
+        try
+        {
+            var reply = await roleAgent.RunAsync(request.Work, progress, cancellationToken);
+            result.Ok = true;
+            result.ReplyJson = reply.Json;
+            result.InputTokens = reply.InputTokens;
+            result.OutputTokens = reply.OutputTokens;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null; // cancelled by the broker, which expects no result
+        }
+        catch (RoleJobFailedException ex)
+        {
+            result.Error = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Job {Job} failed", request.JobId);
+            result.Error = $"{agent.Value.Role} agent failed: {ex.GetBaseException().Message}";
+        }
+        return result;
+    }
+
+    /// <summary>Queues a message for the socket's thread; dropped while disconnected (the broker re-runs lost jobs).</summary>
+    private void Send(FabricMessage message) => _outbox?.Enqueue(message);
 
     /// <summary>Answers a ping inside the caller's trace, reporting the trace id this process saw.</summary>
     private Pong Answer(FabricMessage ping)

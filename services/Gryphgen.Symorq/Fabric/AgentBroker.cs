@@ -9,13 +9,16 @@ namespace Gryphgen.Symorq.Fabric;
 
 /// <summary>
 /// SYMORQ's end of the ZeroMQ fabric: a ROUTER socket that agent workers (DEALERs) dial in to. Workers announce
-/// their role, both sides heartbeat, and a worker silent for <see cref="FabricOptions.Expiry"/> is dropped.
+/// their role and capacity, both sides heartbeat, and a worker silent for <see cref="FabricOptions.Expiry"/> is
+/// dropped, its jobs going back to their queue. Jobs go to the least recently used free worker of their role; a
+/// worker may report progress before its one result, and a cancelled job is cancelled on its worker too.
 /// The socket lives on one poller thread; other threads talk to it through <see cref="_commands"/>.
 /// </summary>
-public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, ILogger<AgentBroker> logger)
+public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, TimeProvider time, ILogger<AgentBroker> logger)
     : BackgroundService
 {
     private readonly FabricOptions _options = options.Value;
+    private readonly JobBoard _jobs = new(options.Value.MaxJobAttempts, options.Value.MaxQueuedJobsPerRole);
     private readonly NetMQQueue<Action<RouterSocket>> _commands = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Pong>> _pendingPings = new();
     private readonly TaskCompletionSource<int> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,6 +95,71 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a worker of <paramref name="role"/>: waits (up to
+    /// <see cref="FabricOptions.JobWaitTimeout"/>) for one to be free, and survives workers dying with it.
+    /// Cancelling <paramref name="cancellationToken"/> cancels the job on its worker.
+    /// </summary>
+    public async Task<JobOutcome> RunJobAsync(AgentRole role, RoleJob work, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var job = new PendingJob(role, work, progress, Activity.Current?.Context ?? default, time.GetUtcNow() + _options.JobWaitTimeout);
+        _commands.Enqueue(router =>
+        {
+            if (!_jobs.Enqueue(job))
+            {
+                job.Outcome.TrySetException(new JobRejectedException(
+                    $"{_options.MaxQueuedJobsPerRole} {role.ToName()} jobs are waiting already; try again later"));
+                return;
+            }
+            Dispatch(router);
+        });
+        await using var cancel = cancellationToken.Register(() => _commands.Enqueue(router => Cancel(router, job, cancellationToken)));
+        return await job.Outcome.Task;
+    }
+
+    private void Dispatch(NetMQSocket router)
+    {
+        foreach (var job in _jobs.Assign(registry.Snapshot()))
+        {
+            var request = new FabricMessage { Job = new JobRequest { JobId = job.Id, Attempt = (uint)job.Attempts, Work = job.Work } };
+            router.TrySendMultipartMessage(FabricCodec.Encode(request.WithTraceContext(job.Trace), job.Worker!.Identity));
+            logger.LogDebug("Job {Job} ({Role}, attempt {Attempt}) to worker {Worker}", job.Id, job.Role.ToName(), job.Attempts, job.Worker.Hello.WorkerId);
+        }
+    }
+
+    private void Cancel(NetMQSocket router, PendingJob job, CancellationToken cancellationToken)
+    {
+        if (job.Outcome.Task.IsCompleted) return;
+        if (job.Worker is { } worker)
+            router.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Cancel = new JobCancel { JobId = job.Id } }, worker.Identity));
+        _jobs.Remove(job);
+        job.Outcome.TrySetCanceled(cancellationToken);
+        Dispatch(router);
+    }
+
+    private void Complete(NetMQSocket router, JobResult result, ConnectedWorker? worker)
+    {
+        if (_jobs.Find(result.JobId) is not { } job)
+        {
+            logger.LogDebug("Result for job {Job}, which is no longer held (cancelled or finished)", result.JobId);
+            return;
+        }
+        _jobs.Remove(job);
+        job.Outcome.TrySetResult(new JobOutcome(result.Ok, result.ReplyJson, result.Error, result.InputTokens, result.OutputTokens,
+            job.Attempts, worker?.Hello.WorkerId ?? ""));
+        Dispatch(router);
+    }
+
+    private void WorkerLost(NetMQSocket router, ConnectedWorker worker, string why)
+    {
+        foreach (var job in _jobs.WorkerLost(worker))
+        {
+            job.Outcome.TrySetResult(JobOutcome.Failed(
+                $"the {job.Role.ToName()} job was tried {job.Attempts} time(s) and every worker running it {why}", job.Attempts));
+        }
+        Dispatch(router);
+    }
+
     private void OnReceive(NetMQSocket router)
     {
         var frames = new NetMQMessage();
@@ -122,6 +190,7 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
                 logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected",
                     worker.Role, message.Hello.WorkerId, message.Hello.Host, message.Hello.Pid);
                 router.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Heartbeat = new() }, identity));
+                Dispatch(router);
                 break;
             case FabricMessage.BodyOneofCase.Heartbeat:
                 registry.Touch(identity);
@@ -130,8 +199,20 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
                 registry.Touch(identity);
                 if (_pendingPings.TryRemove(message.Pong.PingId, out var reply)) reply.TrySetResult(message.Pong);
                 break;
+            case FabricMessage.BodyOneofCase.Progress:
+                registry.Touch(identity);
+                _jobs.Find(message.Progress.JobId)?.Progress?.Report(message.Progress.Message);
+                break;
+            case FabricMessage.BodyOneofCase.Result:
+                registry.Touch(identity);
+                Complete(router, message.Result, registry.Find(identity));
+                break;
             case FabricMessage.BodyOneofCase.Bye:
-                if (registry.Remove(identity)) logger.LogInformation("Agent worker {Peer} left", WorkerRegistry.KeyOf(identity));
+                if (registry.Find(identity) is { } leaving && registry.Remove(identity))
+                {
+                    logger.LogInformation("Agent worker {Peer} left", leaving.Hello.WorkerId);
+                    WorkerLost(router, leaving, "left");
+                }
                 break;
             default:
                 logger.LogWarning("Dropped an unexpected {Kind} from {Peer}", message.BodyCase, WorkerRegistry.KeyOf(identity));
@@ -145,6 +226,12 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         {
             logger.LogWarning("Agent {Role} worker {WorkerId} silent for {Expiry}; declared dead",
                 dead.Role, dead.Hello.WorkerId, _options.Expiry);
+            WorkerLost(router, dead, "died");
+        }
+        foreach (var overdue in _jobs.RemoveOverdue(time.GetUtcNow()))
+        {
+            overdue.Outcome.TrySetResult(JobOutcome.Failed(
+                $"no {overdue.Role.ToName()} worker took the job within {_options.JobWaitTimeout}", overdue.Attempts));
         }
         var heartbeat = new FabricMessage { Heartbeat = new() };
         foreach (var worker in registry.Snapshot())

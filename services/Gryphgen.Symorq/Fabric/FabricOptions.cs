@@ -19,4 +19,15 @@ public sealed class FabricOptions
     public int Liveness { get; set; } = 3;
 
     public TimeSpan Expiry => HeartbeatInterval * Liveness;
+
+    /// <summary>Tries a job gets when workers die holding it; then it fails with that reason.</summary>
+    [Range(1, 20)]
+    public int MaxJobAttempts { get; set; } = 3;
+
+    /// <summary>Jobs of one role that may wait for a worker at once.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedJobsPerRole { get; set; } = 1000;
+
+    /// <summary>How long a job waits for a worker of its role to appear before it fails.</summary>
+    public TimeSpan JobWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

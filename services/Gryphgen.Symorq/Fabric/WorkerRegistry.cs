@@ -37,6 +37,8 @@ public sealed class WorkerRegistry(TimeProvider time)
         return true;
     }
 
+    public ConnectedWorker? Find(byte[] identity) => _workers.GetValueOrDefault(KeyOf(identity));
+
     public bool Remove(byte[] identity) => _workers.TryRemove(KeyOf(identity), out _);
 
     /// <summary>Removes and returns the workers silent for longer than <paramref name="expiry"/>.</summary>

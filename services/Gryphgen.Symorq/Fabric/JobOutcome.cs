@@ -1,0 +1,10 @@
+namespace Gryphgen.Symorq.Fabric;
+
+/// <summary>How a role job ended: the role's reply as JSON, or the reason there is none.</summary>
+public sealed record JobOutcome(bool Ok, string ReplyJson, string Error, int InputTokens, int OutputTokens, int Attempts, string WorkerId)
+{
+    public static JobOutcome Failed(string error, int attempts) => new(false, "", error, 0, 0, attempts, "");
+}
+
+/// <summary>No job of the role can be queued now (the queue is full).</summary>
+public sealed class JobRejectedException(string message) : Exception(message);
