@@ -6,5 +6,8 @@ namespace Gryphgen.Benchmarks;
 public static class Benchmarks
 {
     public static IEnumerable<Command> All =>
-        [SandboxOverheadBenchmark.Create(), SymorgVectorBenchmark.Create(), SymorgRetrievalQualityBenchmark.Create()];
+        [
+            SandboxOverheadBenchmark.Create(), SymorgVectorBenchmark.Create(), SymorgRetrievalQualityBenchmark.Create(),
+            BrokerThroughputBenchmark.Create(),
+        ];
 }
