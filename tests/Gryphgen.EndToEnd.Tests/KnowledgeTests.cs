@@ -45,8 +45,8 @@ public sealed class KnowledgeTests(GryphgenAppFixture system)
         var missing = await Cli("kb", "ingest", "/no/such/folder", "--collection", "e2e");
 
         Assert.Equal((2, 2, 2), (badName.ExitCode, unknown.ExitCode, missing.ExitCode));
-        Assert.Contains("InvalidArgument: 'Not A Name' is not a collection name", badName.StandardError);
-        Assert.Contains("NotFound: collection 'never-created' does not exist", unknown.StandardError);
+        Assert.StartsWith("gryphgen: 'Not A Name' is not a collection name", badName.StandardError);
+        Assert.StartsWith("gryphgen: collection 'never-created' does not exist", unknown.StandardError);
         Assert.Contains("'/no/such/folder' is neither a file nor a folder", missing.StandardError);
     }
 
