@@ -1,9 +1,10 @@
 using System.CommandLine;
+using Gryphgen.Benchmarks.GridScheduling;
 
 namespace Gryphgen.Benchmarks;
 
 /// <summary>Every benchmark, one subcommand each; add yours here.</summary>
 public static class Benchmarks
 {
-    public static IEnumerable<Command> All => [SandboxOverheadBenchmark.Create()];
+    public static IEnumerable<Command> All => [SandboxOverheadBenchmark.Create(), GatewayOverheadBenchmark.Create(), GridSchedulingBenchmark.Create()];
 }
