@@ -19,8 +19,8 @@ public static class GatewayOverheadBenchmark
     public static Command Create()
     {
         var requests = new Option<int>("--requests") { Description = "requests of each kind (direct, gateway) per concurrency level", DefaultValueFactory = _ => 1000 };
-        var saturation = new Option<int>("--saturation-clients") { Description = "concurrent clients for the throughput windows", DefaultValueFactory = _ => 64 };
-        var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating)", DefaultValueFactory = _ => 3 };
+        var saturation = new Option<int>("--saturation-clients") { Description = "concurrent clients for the throughput windows", DefaultValueFactory = _ => 32 };
+        var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating)", DefaultValueFactory = _ => 5 };
         var command = new Command("gateway-overhead", "SYMORQ: latency and throughput of chat requests through the gateway against straight to llama-server")
         {
             requests, saturation, window,
@@ -59,20 +59,28 @@ public static class GatewayOverheadBenchmark
             return Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
         }
 
-        // Warm-up: JIT, connection pools, llama-server's prompt cache in every slot.
-        await Interleaved(Slots, 4 * Slots, Send, direct, gateway);
+        // Warm-up: connection pools, llama-server's prompt cache in every slot, and enough requests for tiered JIT
+        // to settle in SYMORQ (its recompilation would otherwise be charged to the first row).
+        await Interleaved(Slots, 50 * Slots, Send, direct, gateway);
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
 
         Console.WriteLine();
         Console.WriteLine($"{requests} requests of each kind per row, interleaved; chat, max_tokens 8, temperature 0, no cache; milliseconds");
         Console.WriteLine();
         Console.WriteLine("| concurrency | direct p50 | gateway p50 | added p50 | direct p99 | gateway p99 | added p99 |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        var processor = new List<string>();
         foreach (var concurrency in new[] { 1, Slots })
         {
+            var before = symorq.ProcessorTime;
             var (straight, through) = await Interleaved(concurrency, requests, Send, direct, gateway);
+            processor.Add($"{(symorq.ProcessorTime - before).TotalMilliseconds / requests:0.00} ms at concurrency {concurrency}");
             Console.WriteLine($"| {concurrency} | {P(straight, 50):0.00} | {P(through, 50):0.00} | {P(through, 50) - P(straight, 50):0.00} " +
                 $"| {P(straight, 99):0.00} | {P(through, 99):0.00} | {P(through, 99) - P(straight, 99):0.00} |");
         }
+
+        Console.WriteLine();
+        Console.WriteLine($"SYMORQ's processor time per gateway request (its idle work included): {string.Join(", ", processor)}");
 
         var rates = new Dictionary<Uri, List<double>> { [direct] = [], [gateway] = [] };
         for (var round = 0; round < 3; round++)

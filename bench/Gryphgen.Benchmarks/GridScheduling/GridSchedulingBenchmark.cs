@@ -69,7 +69,7 @@ public static class GridSchedulingBenchmark
             Console.WriteLine($"| {policy.Name} | {makespan:0} | {makespan / bound - 1:+0.0%;-0.0%} | {waits} | {outcomes.Count(o => o.FailedOver) / (double)count:P1} |");
         }
         Console.WriteLine();
-        Console.WriteLine($"waits in virtual seconds, from arrival to the slot the request completed on; {options.AgingPerPriorityLevel.TotalSeconds:0} s of waiting raise a request one priority level");
+        Console.WriteLine($"waits in virtual seconds, from arrival to the slot the request completed on; a waiting request gains a priority level after {options.AgingPerPriorityLevel.TotalSeconds:0} s and another each time its wait doubles");
     }
 
     /// <summary>What became of one request.</summary>
