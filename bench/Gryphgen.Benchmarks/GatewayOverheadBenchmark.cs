@@ -19,7 +19,9 @@ public static class GatewayOverheadBenchmark
     public static Command Create()
     {
         var requests = new Option<int>("--requests") { Description = "requests of each kind (direct, gateway) per concurrency level", DefaultValueFactory = _ => 1000 };
-        var saturation = new Option<int>("--saturation-clients") { Description = "concurrent clients for the throughput windows", DefaultValueFactory = _ => 32 };
+        // As many clients as slots: every slot busy, and llama-server's HTTP threads (slots + 8) still free to answer
+        // SYMORQ's probes; starved of them, the prober marks the server down and the gateway answers 503.
+        var saturation = new Option<int>("--saturation-clients") { Description = "concurrent clients for the throughput windows", DefaultValueFactory = _ => Slots };
         var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating)", DefaultValueFactory = _ => 5 };
         var command = new Command("gateway-overhead", "SYMORQ: latency and throughput of chat requests through the gateway against straight to llama-server")
         {
@@ -54,8 +56,8 @@ public static class GatewayOverheadBenchmark
         {
             var clock = Stopwatch.GetTimestamp();
             using var response = await http.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
-            await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}: {answer}");
             return Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
         }
 
