@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gryphgen.Benchmarks.GridScheduling;
 
 namespace Gryphgen.Benchmarks;
 
@@ -8,6 +9,6 @@ public static class Benchmarks
     public static IEnumerable<Command> All =>
         [
             SandboxOverheadBenchmark.Create(), SymorgVectorBenchmark.Create(), SymorgRetrievalQualityBenchmark.Create(),
-            BrokerThroughputBenchmark.Create(),
+            BrokerThroughputBenchmark.Create(), GatewayOverheadBenchmark.Create(), GridSchedulingBenchmark.Create(),
         ];
 }

@@ -24,6 +24,16 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri GrpcUrl { get; }
 
+    /// <summary>Processor time the service has used so far (user and system), e.g. to cost a benchmark's requests.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>What the service printed, for assertion messages.</summary>
     public string Log => string.Join('\n', _log);
 

@@ -11,7 +11,10 @@ public sealed class GridOptions
     [Range(1, 1_000_000)]
     public int MaxQueuedRequests { get; set; } = 1000;
 
-    /// <summary>A waiting request gains one priority level per this much waiting, so low priority still progresses.</summary>
+    /// <summary>
+    /// A waiting request gains a priority level after this much waiting, and another each time its wait doubles, so
+    /// low priority still progresses: with 5 s, low (2) overtakes a fresh high (8) request after 63 × 5 s.
+    /// </summary>
     public TimeSpan AgingPerPriorityLevel { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);

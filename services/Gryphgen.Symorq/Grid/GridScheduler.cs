@@ -6,7 +6,8 @@ namespace Gryphgen.Symorq.Grid;
 /// <summary>
 /// Places every request on the endpoint where it is expected to finish first, never running more requests on an
 /// endpoint than it has slots. Waiting requests are served in order of priority, and a waiting request gains a
-/// level per <see cref="GridOptions.AgingPerPriorityLevel"/> so that low priority still progresses.
+/// level each time its wait doubles (the first after <see cref="GridOptions.AgingPerPriorityLevel"/>), so that low
+/// priority still progresses.
 /// </summary>
 /// <remarks>
 /// A request may wait for a busy fast endpoint rather than take a free slow one, when that finishes it sooner:
@@ -138,8 +139,16 @@ public sealed class GridScheduler
         }
     }
 
-    private double EffectivePriority(Waiter waiter, DateTimeOffset now) =>
-        waiter.Request.Priority + (now - waiter.Request.ArrivedAt) / _options.AgingPerPriorityLevel;
+    /// <summary>
+    /// The priority plus one level per doubling of the wait: ordering by it is ordering by wait × 2^priority. Aging
+    /// by a level per fixed interval would turn a long saturated queue into first-come-first-served, with the urgent
+    /// requests only a few intervals ahead; doubling keeps the levels' waits in proportion however long the queue is,
+    /// and a low request still overtakes every newcomer after 2^(levels apart) − 1 intervals.
+    /// </summary>
+    internal double EffectivePriority(int priority, TimeSpan waited) =>
+        priority + Math.Log2(1 + Math.Max(0, waited / _options.AgingPerPriorityLevel));
+
+    private double EffectivePriority(Waiter waiter, DateTimeOffset now) => EffectivePriority(waiter.Request.Priority, now - waiter.Request.ArrivedAt);
 
     /// <summary>
     /// Seconds until <paramref name="request"/> would finish on <paramref name="endpoint"/>: the wait for a slot

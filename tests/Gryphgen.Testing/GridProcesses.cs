@@ -1,9 +1,7 @@
-using Gryphgen.Testing;
-
-namespace Gryphgen.Symorq.Tests;
+namespace Gryphgen.Testing;
 
 /// <summary>SYMORQ as its own process in front of real llama-servers, configured as the AppHost would configure it.</summary>
-internal static class GridProcesses
+public static class GridProcesses
 {
     /// <summary>
     /// The environment that gives SYMORQ a fresh database and puts <paramref name="endpoints"/> in its grid, each
