@@ -39,5 +39,13 @@ internal static class JsonSchemaShapes
 
     public static JsonObject Integer(int minimum) => new() { ["type"] = "integer", ["minimum"] = minimum };
 
-    public static JsonObject Number(double minimum, double maximum) => new() { ["type"] = "number", ["minimum"] = minimum, ["maximum"] = maximum };
+    /// <summary>
+    /// A fraction from 0 to 1 in steps of 0.05, as an enum: llama.cpp's grammar bounds integers but not numbers,
+    /// and a small model left free writes numbers like 3333E3333.
+    /// </summary>
+    public static JsonObject Fraction() => new()
+    {
+        ["type"] = "number",
+        ["enum"] = new JsonArray([.. Enumerable.Range(0, 21).Select(i => (JsonNode)Math.Round(i * 0.05, 2))]),
+    };
 }

@@ -15,7 +15,7 @@ public sealed class MonitorContract : RoleContract
     public override JsonObject Schema(ReplyLimits limits) => Object(
         ("aligned", Boolean()),
         ("unmet", Array(String(limits.MaxTextChars), limits.MaxItems)),
-        ("score", Number(0, 1)));
+        ("score", Fraction()));
 
     protected override string? Check(JsonElement reply)
     {

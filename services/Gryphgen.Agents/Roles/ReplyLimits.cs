@@ -24,6 +24,7 @@ public sealed class ReplyLimits
     public int MaxItems { get; set; } = 20;
 
     /// <summary>Characters in a free-text field: summary, advice, message, reason, an unmet requirement.</summary>
+    /// <remarks>Not 2000: that exact bound makes this llama.cpp build fail to parse the grammar (see LlamaRoleTests).</remarks>
     [Range(1, 100_000)]
-    public int MaxTextChars { get; set; } = 2000;
+    public int MaxTextChars { get; set; } = 1500;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using OpenAIChat = OpenAI.Chat;
 
 namespace Gryphgen.Agents.Roles;
 
@@ -25,14 +26,20 @@ public sealed class RoleAgent(
     {
         var settings = options.Value;
         var call = RoleCallSettings.For(job, settings);
+        var schema = BinaryData.FromString(contract.Schema(settings.Limits).ToJsonString());
         var chatOptions = new ChatOptions
         {
             ModelId = call.Model,
             Temperature = call.Temperature is { } t ? (float)t : null,
             MaxOutputTokens = call.MaxOutputTokens,
-            ResponseFormat = ChatResponseFormat.ForJsonSchema(
-                JsonSerializer.SerializeToElement(contract.Schema(settings.Limits)), $"{Role.ToName()}_reply",
-                $"The {Role.ToName()}'s reply"),
+            // Set on the OpenAI options, not as ChatOptions.ResponseFormat: Microsoft.Extensions.AI rewrites a schema for
+            // OpenAI's strict mode and moves its bounds (maxLength, maxItems) into descriptions, but llama.cpp needs
+            // them as keywords to build the grammar that keeps a small model from writing until max_tokens.
+            RawRepresentationFactory = _ => new OpenAIChat.ChatCompletionOptions
+            {
+                ResponseFormat = OpenAIChat.ChatResponseFormat.CreateJsonSchemaFormat(
+                    $"{Role.ToName()}_reply", schema, $"The {Role.ToName()}'s reply", jsonSchemaIsStrict: null),
+            },
         };
         var window = settings.ContextTokens - call.MaxOutputTokens;
         using var scope = new RoleCall(Role, job.TaskId, job.Priority).Begin();
