@@ -43,17 +43,24 @@ public sealed class ScriptedRoleTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(RoleSamples.Roles), MemberType = typeof(RoleSamples))]
-    public async Task An_invalid_reply_is_retried_once_with_the_error_shown_to_the_model(AgentRole role)
+    public async Task An_invalid_reply_is_retried_once_with_the_error_shown_and_every_request_carries_the_headers(AgentRole role)
     {
         var (valid, invalid, error) = RoleSamples.Replies[role];
         _server.Enqueue(invalid, valid);
         using var host = new RoleAgentHost(_server.Url);
         var progress = new RecordingProgress();
 
-        var reply = await host.Agent(role).RunAsync(RoleSamples.Job(), progress, CancellationToken.None);
+        var reply = await host.Agent(role).RunAsync(RoleSamples.Job(taskId: "task-7", priority: 3), progress, CancellationToken.None);
 
         Assert.Equal(valid, reply.Json);
         Assert.Equal(20, reply.InputTokens); // both calls counted
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.All(_server.Requests, request =>
+        {
+            Assert.Equal(role.ToName(), request.Headers["X-Gryphgen-Role"]);
+            Assert.Equal("task-7", request.Headers["X-Gryphgen-Task"]);
+            Assert.Equal("3", request.Headers["X-Gryphgen-Priority"]);
+        });
         var retry = _server.Requests.ElementAt(1).Body["messages"]!.AsArray();
         Assert.Equal("assistant", retry[^2]!["role"]!.GetValue<string>());
         Assert.Equal(invalid, retry[^2]!["content"]!.GetValue<string>());
@@ -104,25 +111,6 @@ public sealed class ScriptedRoleTests : IAsyncLifetime
 
         Assert.Equal(valid, reply.Json);
         Assert.Single(_server.Requests);
-    }
-
-    [Theory]
-    [MemberData(nameof(RoleSamples.Roles), MemberType = typeof(RoleSamples))]
-    public async Task Every_request_carries_the_role_task_and_priority_headers(AgentRole role)
-    {
-        var (valid, invalid, _) = RoleSamples.Replies[role];
-        _server.Enqueue(invalid, valid);
-        using var host = new RoleAgentHost(_server.Url);
-
-        await host.Agent(role).RunAsync(RoleSamples.Job(taskId: "task-7", priority: 3), new RecordingProgress(), CancellationToken.None);
-
-        Assert.Equal(2, _server.Requests.Count);
-        Assert.All(_server.Requests, request =>
-        {
-            Assert.Equal(role.ToName(), request.Headers["X-Gryphgen-Role"]);
-            Assert.Equal("task-7", request.Headers["X-Gryphgen-Task"]);
-            Assert.Equal("3", request.Headers["X-Gryphgen-Priority"]);
-        });
     }
 
     [Fact]
