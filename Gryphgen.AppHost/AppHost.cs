@@ -51,6 +51,7 @@ foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })
     builder.AddProject<Projects.Gryphgen_Agents>(role)
         .WithEnvironment("Agent__Role", role)
         .WithEnvironment("Fabric__Endpoint", symorq.GetEndpoint("zmq"))
+        .WithEnvironment("Agent__Gateway", ReferenceExpression.Create($"{symorq.GetEndpoint("http")}/v1"))
         .WithReference(symorq)
         .WaitFor(symorq);
 }

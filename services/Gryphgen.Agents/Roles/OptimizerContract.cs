@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gryphgen.Contracts.Fabric;
+using static Gryphgen.Agents.Roles.JsonSchemaShapes;
+
+namespace Gryphgen.Agents.Roles;
+
+/// <summary>The Workflow Optimizer's decision: what the workflow does next, the checkpoint it concerns, and why.</summary>
+public sealed record OptimizerReply(string Action, string? Checkpoint, string Reason);
+
+public sealed class OptimizerContract : RoleContract
+{
+    private static readonly string[] Actions = ["continue", "revert", "restart", "escalate", "abort"];
+
+    public override AgentRole Role => AgentRole.Optimizer;
+
+    public override JsonObject Schema(ReplyLimits limits) => Object(
+        ("action", Enum(Actions)),
+        ("checkpoint", NullableString(limits.MaxPathChars)),
+        ("reason", String(limits.MaxTextChars)));
+
+    protected override string? Check(JsonElement reply)
+    {
+        var decision = reply.Deserialize<OptimizerReply>(ReplyJson)!;
+        return OneOf("action", decision.Action, Actions);
+    }
+}
