@@ -5,9 +5,9 @@ namespace Gryphgen.Testing;
 /// <summary>A real llama-server serving the tiny test model on a free loopback port, for one test class.</summary>
 public sealed class LlamaServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly LoggedProcess _process;
 
-    private LlamaServerProcess(Process process, Uri url)
+    private LlamaServerProcess(LoggedProcess process, Uri url)
     {
         _process = process;
         Url = url;
@@ -18,7 +18,7 @@ public sealed class LlamaServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>Kills the server at once (SIGKILL), as a crash or a pulled cable would.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public void Kill() => _process.Kill();
 
     /// <summary>One of llama-server's Prometheus values (<c>llamacpp:NAME</c>), e.g. requests_processing.</summary>
     public async Task<double> MetricAsync(string name)
@@ -40,33 +40,17 @@ public sealed class LlamaServerProcess : IAsyncDisposable
             "--threads-http", (parallel + 8).ToString(), // as the AppHost starts it: see LlamaServerArguments
             .. embeddings ? new[] { "--embeddings", "--pooling", "mean" } : [],
         ];
-        var start = new ProcessStartInfo(TestAssets.LlamaServer, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        var process = Process.Start(start)!;
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var process = LoggedProcess.Start(new ProcessStartInfo(TestAssets.LlamaServer, arguments));
         var server = new LlamaServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         using var http = new HttpClient();
         await Eventually.Get(async () =>
         {
-            if (process.HasExited)
-                throw new InvalidOperationException($"llama-server exited with {process.ExitCode}: {string.Join('\n', log.TakeLast(20))}");
+            process.ThrowIfExited("llama-server");
             try { return (await http.GetAsync(new Uri(server.Url, "health"))).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
         }, ready => ready, TimeSpan.FromSeconds(30), "llama-server becoming ready");
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -12,11 +12,11 @@ namespace Gryphgen.Testing;
 public sealed class PostgresServerProcess : IAsyncDisposable
 {
     private const string PostgresBin = "/usr/lib/postgresql/15/bin";
-    private readonly Process _process;
+    private readonly LoggedProcess _process;
     private readonly string _stateDirectory;
     private readonly NpgsqlConnectionStringBuilder _server;
 
-    private PostgresServerProcess(Process process, string stateDirectory, NpgsqlConnectionStringBuilder server)
+    private PostgresServerProcess(LoggedProcess process, string stateDirectory, NpgsqlConnectionStringBuilder server)
     {
         _process = process;
         _stateDirectory = stateDirectory;
@@ -32,14 +32,8 @@ public sealed class PostgresServerProcess : IAsyncDisposable
 
         var port = FreePort.Next();
         var (command, prefix) = cluster.AsOwner("postgres");
-        var start = new ProcessStartInfo(command,
-            [.. prefix, "-D", cluster.DataDirectory, "-k", cluster.SocketDirectory, "-c", "listen_addresses=127.0.0.1", "-p", port.ToString()])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = LoggedProcess.Start(new ProcessStartInfo(command,
+            [.. prefix, "-D", cluster.DataDirectory, "-k", cluster.SocketDirectory, "-c", "listen_addresses=127.0.0.1", "-p", port.ToString()]));
 
         var server = new NpgsqlConnectionStringBuilder
         {
@@ -48,7 +42,7 @@ public sealed class PostgresServerProcess : IAsyncDisposable
         var postgres = new PostgresServerProcess(process, state, server);
         await Eventually.Get(async () =>
         {
-            if (process.HasExited) throw new InvalidOperationException($"postgres exited with {process.ExitCode}");
+            process.ThrowIfExited("postgres");
             try
             {
                 await using var connection = new NpgsqlConnection(server.ConnectionString);
@@ -82,12 +76,7 @@ public sealed class PostgresServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         Directory.Delete(_stateDirectory, recursive: true);
     }
 }

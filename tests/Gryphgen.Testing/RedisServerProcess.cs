@@ -6,9 +6,9 @@ namespace Gryphgen.Testing;
 /// <summary>A real redis-server on a free loopback port, without persistence, for one test class.</summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly LoggedProcess _process;
 
-    private RedisServerProcess(Process process, int port)
+    private RedisServerProcess(LoggedProcess process, int port)
     {
         _process = process;
         Port = port;
@@ -22,18 +22,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public static async Task<RedisServerProcess> StartAsync()
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("redis-server",
-            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var process = LoggedProcess.Start(new ProcessStartInfo("redis-server",
+            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]));
         await Eventually.Get(async () =>
         {
-            if (process.HasExited) throw new InvalidOperationException($"redis-server exited with {process.ExitCode}");
+            process.ThrowIfExited("redis-server");
             try
             {
                 using var client = new TcpClient();
@@ -48,13 +41,5 @@ public sealed class RedisServerProcess : IAsyncDisposable
         return new RedisServerProcess(process, port);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

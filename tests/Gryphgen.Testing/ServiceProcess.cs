@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Gryphgen.Testing;
@@ -9,13 +8,11 @@ namespace Gryphgen.Testing;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _log;
+    private readonly LoggedProcess _process;
 
-    private ServiceProcess(Process process, ConcurrentQueue<string> log, Uri httpUrl, Uri grpcUrl)
+    private ServiceProcess(LoggedProcess process, Uri httpUrl, Uri grpcUrl)
     {
         _process = process;
-        _log = log;
         HttpUrl = httpUrl;
         GrpcUrl = grpcUrl;
     }
@@ -25,17 +22,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri GrpcUrl { get; }
 
     /// <summary>Processor time the service has used so far (user and system), e.g. to cost a benchmark's requests.</summary>
-    public TimeSpan ProcessorTime
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
+    public TimeSpan ProcessorTime => _process.ProcessorTime;
 
     /// <summary>What the service printed, for assertion messages.</summary>
-    public string Log => string.Join('\n', _log);
+    public string Log => _process.Log;
 
     /// <summary>Starts <c>services/NAME</c> and waits until its <c>/health</c> answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
@@ -43,40 +33,23 @@ public sealed class ServiceProcess : IAsyncDisposable
         var output = Path.Combine(TestAssets.RepositoryRoot, "services", name, "bin", TestAssets.BuildConfiguration, "net10.0");
         var http = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         var grpc = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(output, name + ".dll")])
-        {
-            WorkingDirectory = output, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(output, name + ".dll")]) { WorkingDirectory = output };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Kestrel__Endpoints__http__Url"] = http.ToString();
         start.Environment["Kestrel__Endpoints__grpc__Url"] = grpc.ToString();
         foreach (var (key, value) in settings) start.Environment[key] = value;
 
-        var log = new ConcurrentQueue<string>();
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var service = new ServiceProcess(process, log, http, grpc);
+        var process = LoggedProcess.Start(start);
+        var service = new ServiceProcess(process, http, grpc);
         using var client = new HttpClient();
         await Eventually.Get(async () =>
         {
-            if (process.HasExited) throw new InvalidOperationException($"{name} exited with {process.ExitCode}:\n{service.Log}");
+            process.ThrowIfExited(name);
             try { return (await client.GetAsync(new Uri(http, "health"))).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
         }, healthy => healthy, TimeSpan.FromSeconds(60), $"{name} becoming healthy");
         return service;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

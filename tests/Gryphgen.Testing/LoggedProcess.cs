@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Gryphgen.Testing;
+
+/// <summary>
+/// A server process the tests start and own: its output is drained into <see cref="Log"/> (so a full pipe never
+/// stalls it, and a failure can say what it printed), and disposing it kills the whole process tree.
+/// </summary>
+public sealed class LoggedProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private LoggedProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Processor time used so far (user and system), e.g. to cost a benchmark's requests.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>What the process printed, stdout and stderr interleaved.</summary>
+    public string Log => string.Join('\n', _log);
+
+    public static LoggedProcess Start(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var process = new LoggedProcess(Process.Start(start)!);
+        process._process.OutputDataReceived += (_, e) => process.Append(e.Data);
+        process._process.ErrorDataReceived += (_, e) => process.Append(e.Data);
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Throws with the process's output when it has exited: for readiness loops.</summary>
+    public void ThrowIfExited(string name)
+    {
+        if (_process.HasExited) throw new InvalidOperationException($"{name} exited with {_process.ExitCode}:\n{Log}");
+    }
+
+    /// <summary>Kills the process tree at once (SIGKILL), as a crash or a pulled cable would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        _log.Enqueue(line);
+        while (_log.Count > 5000) _log.TryDequeue(out _);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
