@@ -3,40 +3,29 @@ using System.Text;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Tests;
 
 /// <summary>The broker over real ZeroMQ sockets: registration, heartbeats, expiry, pings in a trace, bad frames.</summary>
 public sealed class AgentBrokerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-    private readonly WorkerRegistry _registry = new(TimeProvider.System);
-    private AgentBroker _broker = null!;
-    private int _port;
+    private static readonly TimeSpan Interval = BrokerHarness.Interval;
+    private readonly BrokerHarness _harness = new();
 
     // Patient by default (a worker driven by hand does not heartbeat); the expiry test starts an impatient one.
     public Task InitializeAsync() => StartBroker(liveness: 50);
 
-    private async Task StartBroker(int liveness)
-    {
-        if (_broker is not null) await _broker.StopAsync(CancellationToken.None);
-        var options = Options.Create(new FabricOptions { Port = 0, HeartbeatInterval = Interval, Liveness = liveness });
-        _broker = new AgentBroker(options, _registry, TimeProvider.System, NullLogger<AgentBroker>.Instance);
-        await _broker.StartAsync(CancellationToken.None);
-        _port = await _broker.BoundPort.WaitAsync(TimeSpan.FromSeconds(5));
-    }
+    private Task StartBroker(int liveness) => _harness.StartAsync(new FabricOptions { Liveness = liveness });
 
-    public async Task DisposeAsync() => await _broker.StopAsync(CancellationToken.None);
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     private Task<IReadOnlyList<ConnectedWorker>> WorkersWhere(Func<IReadOnlyList<ConnectedWorker>, bool> done, string what) =>
-        Eventually.Get(() => Task.FromResult(_registry.Snapshot()), done, TimeSpan.FromSeconds(5), what);
+        Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot()), done, TimeSpan.FromSeconds(5), what);
 
     [Fact]
     public async Task A_worker_that_says_hello_is_registered_with_its_role_and_greeted()
     {
-        using var worker = new TestWorker(_port);
+        using var worker = new TestWorker(_harness.Port);
         worker.Hello(AgentRole.Analyzer, "w-analyzer");
 
         var workers = await WorkersWhere(w => w.Count == 1, "registration");
@@ -49,8 +38,8 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     public async Task A_silent_worker_is_declared_dead_after_liveness_intervals_while_a_heartbeating_one_stays()
     {
         await StartBroker(liveness: 3);
-        using var silent = new TestWorker(_port);
-        using var alive = new TestWorker(_port);
+        using var silent = new TestWorker(_harness.Port);
+        using var alive = new TestWorker(_harness.Port);
         silent.Hello(AgentRole.Generator, "silent");
         alive.Hello(AgentRole.Monitor, "alive");
         await WorkersWhere(w => w.Count == 2, "both registering");
@@ -74,12 +63,12 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_ping_reaches_each_worker_inside_the_callers_trace_and_its_pong_comes_back()
     {
-        using var worker = new TestWorker(_port);
+        using var worker = new TestWorker(_harness.Port);
         worker.Hello(AgentRole.Optimizer, "pinged");
         await WorkersWhere(w => w.Count == 1, "registration");
         var trace = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
 
-        var pings = _broker.PingAllAsync(trace, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var pings = _harness.Broker.PingAllAsync(trace, TimeSpan.FromSeconds(5), CancellationToken.None);
         var ping = worker.Receive(FabricMessage.BodyOneofCase.Ping, TimeSpan.FromSeconds(5));
         Assert.NotNull(ping);
         Assert.Equal(trace.TraceId, ping.ExtractTraceContext().TraceId);
@@ -92,19 +81,19 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_worker_that_does_not_answer_a_ping_is_reported_without_a_pong()
     {
-        using var worker = new TestWorker(_port);
+        using var worker = new TestWorker(_harness.Port);
         worker.Hello(AgentRole.Generator, "mute");
         await WorkersWhere(w => w.Count == 1, "registration");
 
-        var answer = Assert.Single(await _broker.PingAllAsync(default, TimeSpan.FromMilliseconds(300), CancellationToken.None));
+        var answer = Assert.Single(await _harness.Broker.PingAllAsync(default, TimeSpan.FromMilliseconds(300), CancellationToken.None));
         Assert.Null(answer.Pong);
     }
 
     [Fact]
     public async Task Malformed_frames_are_dropped_without_disturbing_other_workers()
     {
-        using var good = new TestWorker(_port);
-        using var bad = new TestWorker(_port);
+        using var good = new TestWorker(_harness.Port);
+        using var bad = new TestWorker(_harness.Port);
         good.Hello(AgentRole.Generator, "good");
         await WorkersWhere(w => w.Count == 1, "registration");
 
@@ -114,18 +103,18 @@ public sealed class AgentBrokerTests : IAsyncLifetime
         bad.SendRaw(Encoding.ASCII.GetBytes(FabricCodec.ProtocolHeader), []);
         bad.Send(new FabricMessage { Hello = new WorkerHello { Role = AgentRole.Unspecified, WorkerId = "no-role" } });
 
-        var pong = _broker.PingAllAsync(default, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var pong = _harness.Broker.PingAllAsync(default, TimeSpan.FromSeconds(5), CancellationToken.None);
         var ping = good.Receive(FabricMessage.BodyOneofCase.Ping, TimeSpan.FromSeconds(5));
         Assert.NotNull(ping);
         good.Send(new FabricMessage { Pong = new Pong { PingId = ping.Ping.PingId } });
         Assert.NotNull(Assert.Single(await pong).Pong);
-        Assert.Equal(["good"], _registry.Snapshot().Select(w => w.Hello.WorkerId));
+        Assert.Equal(["good"], _harness.Registry.Snapshot().Select(w => w.Hello.WorkerId));
     }
 
     [Fact]
     public async Task A_worker_that_says_bye_is_removed_at_once()
     {
-        using var worker = new TestWorker(_port);
+        using var worker = new TestWorker(_harness.Port);
         worker.Hello(AgentRole.Monitor, "leaving");
         await WorkersWhere(w => w.Count == 1, "registration");
 
