@@ -5,11 +5,6 @@ using static Gryphgen.Agents.Roles.JsonSchemaShapes;
 
 namespace Gryphgen.Agents.Roles;
 
-/// <summary>The Code Generator's reply: the full contents of every file to create or replace, and what it did.</summary>
-public sealed record GeneratorReply(IReadOnlyList<GeneratedFile> Files, string Summary);
-
-public sealed record GeneratedFile(string Path, string Content);
-
 public sealed class GeneratorContract : RoleContract
 {
     public override AgentRole Role => AgentRole.Generator;
@@ -20,7 +15,7 @@ public sealed class GeneratorContract : RoleContract
 
     protected override string? Check(JsonElement reply)
     {
-        var generated = reply.Deserialize<GeneratorReply>(ReplyJson)!;
+        var generated = reply.Deserialize<GeneratorReply>(RoleReplies.Json)!;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in generated.Files)
         {

@@ -5,9 +5,6 @@ using static Gryphgen.Agents.Roles.JsonSchemaShapes;
 
 namespace Gryphgen.Agents.Roles;
 
-/// <summary>The Task Monitor's reply: whether the work meets the task, the requirements still unmet, and a score.</summary>
-public sealed record MonitorReply(bool Aligned, IReadOnlyList<string> Unmet, double Score);
-
 public sealed class MonitorContract : RoleContract
 {
     public override AgentRole Role => AgentRole.Monitor;
@@ -19,7 +16,7 @@ public sealed class MonitorContract : RoleContract
 
     protected override string? Check(JsonElement reply)
     {
-        var verdict = reply.Deserialize<MonitorReply>(ReplyJson)!;
+        var verdict = reply.Deserialize<MonitorReply>(RoleReplies.Json)!;
         if (verdict.Unmet.Any(u => u is null)) return "'unmet' must not contain null";
         if (verdict.Score is < 0 or > 1 || double.IsNaN(verdict.Score)) return $"'score' must be from 0 to 1 (got {verdict.Score})";
         return null;

@@ -5,9 +5,6 @@ using static Gryphgen.Agents.Roles.JsonSchemaShapes;
 
 namespace Gryphgen.Agents.Roles;
 
-/// <summary>The Workflow Optimizer's decision: what the workflow does next, the checkpoint it concerns, and why.</summary>
-public sealed record OptimizerReply(string Action, string? Checkpoint, string Reason);
-
 public sealed class OptimizerContract : RoleContract
 {
     private static readonly string[] Actions = ["continue", "revert", "restart", "escalate", "abort"];
@@ -21,7 +18,7 @@ public sealed class OptimizerContract : RoleContract
 
     protected override string? Check(JsonElement reply)
     {
-        var decision = reply.Deserialize<OptimizerReply>(ReplyJson)!;
+        var decision = reply.Deserialize<OptimizerReply>(RoleReplies.Json)!;
         return OneOf("action", decision.Action, Actions);
     }
 }

@@ -11,13 +11,6 @@ namespace Gryphgen.Agents.Roles;
 /// </summary>
 public abstract class RoleContract
 {
-    /// <summary>Missing fields and nulls where the record allows none are errors, not defaults.</summary>
-    protected static readonly JsonSerializerOptions ReplyJson = new(JsonSerializerDefaults.Web)
-    {
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    };
-
     public abstract AgentRole Role { get; }
 
     public abstract JsonObject Schema(ReplyLimits limits);

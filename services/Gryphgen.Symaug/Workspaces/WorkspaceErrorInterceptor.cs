@@ -1,38 +1,12 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using Gryphgen.Contracts.Errors;
 
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>Turns the workspace layer's refusals into gRPC status codes with their messages.</summary>
-public sealed class WorkspaceErrorInterceptor : Interceptor
+public sealed class WorkspaceErrorInterceptor : StatusMappingInterceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            return await continuation(request, context);
-        }
-        catch (Exception ex) when (ToStatus(ex) is { } status)
-        {
-            throw new RpcException(status);
-        }
-    }
-
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
-        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            await continuation(request, responseStream, context);
-        }
-        catch (Exception ex) when (ToStatus(ex) is { } status)
-        {
-            throw new RpcException(status);
-        }
-    }
-
-    private static Status? ToStatus(Exception ex) => ex switch
+    protected override Status? ToStatus(Exception ex) => ex switch
     {
         WorkspaceInputException => new Status(StatusCode.InvalidArgument, ex.Message),
         WorkspaceNotFoundException => new Status(StatusCode.NotFound, ex.Message),

@@ -107,11 +107,14 @@ public sealed partial class WorkspacesService(
         if (string.IsNullOrWhiteSpace(request.Message)) throw new WorkspaceInputException("a checkpoint needs a message");
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
-        var summary = request.SkipTests ? null : (await TestAsync(workspace, limits: null, context.CancellationToken)).Summary;
+        var report = request.SkipTests ? null : await TestAsync(workspace, request.Limits, context.CancellationToken);
+        var summary = report?.Summary;
         var message = summary is null ? request.Message
             : $"{request.Message}\n\nTests: {summary.Passed} passed, {summary.Failed} failed, {summary.Errored} errored, {summary.Skipped} skipped";
         var commit = await new GitRepository(store.Layout(workspace)).CommitAllAsync(message, context.CancellationToken);
-        return ToInfo(await store.AddCheckpointAsync(workspace, commit, request.Message, summary, context.CancellationToken));
+        var info = ToInfo(await store.AddCheckpointAsync(workspace, commit, request.Message, summary, context.CancellationToken));
+        info.Report = report;
+        return info;
     }
 
     public override async Task<ListCheckpointsReply> ListCheckpoints(WorkspaceRef request, ServerCallContext context)
