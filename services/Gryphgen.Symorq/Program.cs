@@ -5,8 +5,10 @@ using Gryphgen.Symorq.Gateway;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Knowledge;
 using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Missions;
 using Gryphgen.Symorq.Status;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -14,7 +16,11 @@ builder.AddRedisClient("redis");
 builder.Services.AddDbContext<OrchestratorDbContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("gryphgen"),
     npgsql => npgsql.MigrationsHistoryTable(OrchestratorDbContext.MigrationsHistoryTable)));
 builder.EnrichNpgsqlDbContext<OrchestratorDbContext>();
-builder.Services.AddGrpc();
+builder.Services.AddGrpc().AddServiceOptions<TasksService>(o =>
+{
+    o.Interceptors.Add<ApiKeyInterceptor>();
+    o.Interceptors.Add<TaskApiInterceptor>();
+});
 
 builder.Services.AddOptions<FabricOptions>().BindConfiguration(FabricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<WorkerRegistry>();
@@ -49,6 +55,10 @@ foreach (var service in DownstreamServiceProbe.Services)
 builder.Services.AddGrpcClient<Knowledge.KnowledgeClient>(o => o.Address = new Uri("http://_grpc.symorg"))
     .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers();
+// Workspace calls run as long as the acceptance tests do; the workflow bounds them with its own limits.
+builder.Services.AddGrpcClient<Workspaces.WorkspacesClient>(o => o.Address = new Uri("http://_grpc.symaug"))
+    .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
+    .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 builder.Services.AddSingleton<IComponentProbe, SelfProbe>();
 builder.Services.AddSingleton<IComponentProbe, RedisProbe>();
@@ -59,6 +69,16 @@ foreach (var service in DownstreamServiceProbe.Services)
     builder.Services.AddSingleton<IComponentProbe>(sp => ActivatorUtilities.CreateInstance<DownstreamServiceProbe>(sp, service));
 }
 builder.Services.AddSingleton<SystemStatusCollector>();
+
+builder.Services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<TaskEventSignal>();
+builder.Services.AddSingleton(sp => new MissionServices(sp.GetRequiredService<AgentBroker>(),
+    sp.GetRequiredService<Workspaces.WorkspacesClient>(), sp.GetRequiredService<Knowledge.KnowledgeClient>(),
+    sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<MissionEngine>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<MissionEngine>());
+builder.Services.AddScoped<TaskJournal>();
+builder.Services.AddScoped<MissionControl>();
 
 var app = builder.Build();
 
@@ -71,6 +91,8 @@ await using (var scope = app.Services.CreateAsyncScope())
 app.MapGrpcService<StatusService>();
 app.MapGrpcService<GridService>();
 app.MapGateway();
+app.MapGrpcService<TasksService>();
+app.MapTaskApi();
 app.MapGrpcService<KnowledgeForwarder>();
 app.MapDefaultEndpoints();
 app.Run();

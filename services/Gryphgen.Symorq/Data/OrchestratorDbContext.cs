@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gryphgen.Symorq.Data;
@@ -12,20 +13,62 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
 
     public DbSet<EndpointRecord> Endpoints => Set<EndpointRecord>();
 
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+
+    public DbSet<StepRecord> Steps => Set<StepRecord>();
+
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<EndpointRecord>(e =>
         {
             e.ToTable("grid_endpoints");
             e.HasKey(x => x.Name);
-            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(40);
-            e.Property(x => x.Url).HasColumnName("url").HasMaxLength(2000);
-            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(20);
-            e.Property(x => x.ApiKey).HasColumnName("api_key").HasMaxLength(4096);
-            e.Property(x => x.Models).HasColumnName("models");
-            e.Property(x => x.Weight).HasColumnName("weight");
-            e.Property(x => x.Slots).HasColumnName("slots");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.Name).HasMaxLength(40);
+            e.Property(x => x.Url).HasMaxLength(2000);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.ApiKey).HasMaxLength(4096);
         });
+        modelBuilder.Entity<TaskRecord>(e =>
+        {
+            e.ToTable("tasks");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.Language).HasMaxLength(20);
+            e.Property(x => x.Spec).HasColumnType("jsonb");
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.CurrentStep).HasMaxLength(20);
+            e.Property(x => x.LeaseOwner).HasMaxLength(200);
+            e.Ignore(x => x.IsFinished);
+            // What the claim loop asks: unfinished tasks by priority and age.
+            e.HasIndex(x => new { x.State, x.Priority, x.CreatedAt });
+        });
+        modelBuilder.Entity<StepRecord>(e =>
+        {
+            e.ToTable("task_steps");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.State).HasMaxLength(20);
+            // One row per step of an iteration: a resumed task finds the row instead of running the step again.
+            e.HasIndex(x => new { x.TaskId, x.Iteration, x.Kind }).IsUnique();
+            e.HasOne<TaskRecord>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<EventRecord>(e =>
+        {
+            e.ToTable("task_events");
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).UseIdentityAlwaysColumn();
+            e.Property(x => x.Kind).HasMaxLength(40);
+            e.Property(x => x.Step).HasMaxLength(20);
+            e.Property(x => x.Snapshot).HasColumnType("jsonb");
+            e.HasIndex(x => new { x.TaskId, x.Sequence });
+            e.HasOne<TaskRecord>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Columns in snake_case, as PostgreSQL's own catalogue and anyone at a psql prompt expect.
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+            property.SetColumnName(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Gryphgen.Symorq.Grid;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -55,20 +53,15 @@ public static class GatewayEndpoints
         _ => null,
     };
 
-    private static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>Answers 401 with an OpenAI-style error unless the request carries the API key (when one is set).</summary>
+    public static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var key = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.ApiKey;
-        if (string.IsNullOrEmpty(key)) return await next(invocation);
+        if (ApiKeyCheck.Accepts(key, context.Request.Headers.Authorization)) return await next(invocation);
 
-        var header = context.Request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
-        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key)))
-            return await next(invocation);
-
-        await new OpenAiError(StatusCodes.Status401Unauthorized,
-            "Incorrect or missing API key: send it as 'Authorization: Bearer <key>' (Gryphgen:Gateway:ApiKey).",
-            "invalid_request_error", Code: "invalid_api_key").WriteAsync(context.Response);
+        await new OpenAiError(StatusCodes.Status401Unauthorized, ApiKeyCheck.Missing, "invalid_request_error", Code: "invalid_api_key")
+            .WriteAsync(context.Response);
         return Results.Empty;
     }
 

@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Google.Protobuf;
+using Gryphgen.Contracts;
+using Gryphgen.Contracts.Fabric;
+using Gryphgen.Contracts.Missions;
+using Gryphgen.Symorq.Data;
+using Gryphgen.Symorq.Grid;
+using Microsoft.Extensions.Options;
+
+namespace Gryphgen.Symorq.Missions;
+
+/// <summary>
+/// The task API's behaviour, whatever the transport: submit, get, list, cancel, watch and artifacts. The gRPC
+/// service (<see cref="TasksService"/>) and the HTTP routes (<see cref="TaskEndpoints"/>) both call it.
+/// </summary>
+public sealed class MissionControl(
+    TaskJournal journal, MissionEngine engine, EndpointRegistry grid, TaskEventSignal signal,
+    Workspaces.WorkspacesClient workspaces, IOptions<WorkflowOptions> options)
+{
+    public const int DefaultListLimit = 50;
+    public const int MaxListLimit = 500;
+    private const int EventBatch = 200;
+    private static readonly TimeSpan WatchRecheck = TimeSpan.FromSeconds(1);
+
+    public async Task<TaskInfo> SubmitAsync(string specText, CancellationToken ct)
+    {
+        var spec = TaskSpecParser.Parse(specText);
+        CheckGridServes(spec);
+        var task = new TaskRecord
+        {
+            Id = $"t-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}", Title = spec.Title, Language = spec.Language,
+            Spec = JsonSerializer.Serialize(spec, JournalJson.Options), Priority = spec.Priority,
+            MaxIterations = spec.Budget.Iterations, MaxTokens = spec.Budget.Tokens,
+        };
+        await journal.CreateAsync(task, ct);
+        engine.Wake();
+        return TaskViews.Info(task);
+    }
+
+    public async Task<TaskDetail> GetAsync(string taskId, CancellationToken ct)
+    {
+        var task = await journal.FindAsync(taskId, ct) ?? throw TaskApiException.NotFound(taskId);
+        var detail = new TaskDetail { Task = TaskViews.Info(task) };
+        detail.Steps.AddRange((await journal.StepsAsync(taskId, ct)).Select(TaskViews.Step));
+        return detail;
+    }
+
+    public async Task<IReadOnlyList<TaskInfo>> ListAsync(TaskState state, int limit, CancellationToken ct)
+    {
+        if (limit is < 0 or > MaxListLimit) throw new TaskApiException(TaskApiError.Invalid, $"limit must be between 1 and {MaxListLimit} (got {limit})");
+        var tasks = await journal.ListAsync(state == TaskState.Unspecified ? null : state, limit == 0 ? DefaultListLimit : limit, ct);
+        return tasks.Select(TaskViews.Info).ToList();
+    }
+
+    public async Task<TaskInfo> CancelAsync(string taskId, CancellationToken ct)
+    {
+        var task = await journal.CancelAsync(taskId, ct) ?? throw TaskApiException.NotFound(taskId);
+        engine.Cancel(taskId);
+        return TaskViews.Info(task);
+    }
+
+    /// <summary>The task's events after <paramref name="afterSequence"/>, then live ones, until the task has ended.</summary>
+    public async IAsyncEnumerable<TaskEvent> WatchAsync(string taskId, long afterSequence, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (await journal.FindAsync(taskId, ct) is null) throw TaskApiException.NotFound(taskId);
+        var ended = false;
+        while (true)
+        {
+            var written = signal.Next;
+            var events = await journal.EventsAsync(taskId, afterSequence, EventBatch, ct);
+            foreach (var e in events)
+            {
+                afterSequence = e.Sequence;
+                yield return TaskViews.Event(e);
+            }
+            if (events.Count == EventBatch) continue;
+            // Read once more after seeing the end, for events written between the read and the check.
+            if (ended) yield break;
+            ended = await journal.IsFinishedAsync(taskId, ct);
+            if (!ended) await Task.WhenAny(written, Task.Delay(WatchRecheck, ct));
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>The task's workspace as a tar.gz stream, in chunks.</summary>
+    public async IAsyncEnumerable<ByteString> ArtifactsAsync(string taskId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var task = await journal.FindAsync(taskId, ct) ?? throw TaskApiException.NotFound(taskId);
+        if (task.WorkspaceId.Length == 0)
+            throw new TaskApiException(TaskApiError.NotReady, $"task '{taskId}' has no workspace yet (it is {TaskStateNames.Name(task.State)})");
+        using var export = workspaces.Export(new WorkspaceRef { WorkspaceId = task.WorkspaceId }, cancellationToken: ct);
+        while (await export.ResponseStream.MoveNext(ct)) yield return export.ResponseStream.Current.Data;
+    }
+
+    /// <summary>
+    /// A task needs a model: refuse it while the grid has no endpoint at all, or when it names a model alias no
+    /// endpoint serves, rather than let it wait for one that never comes.
+    /// </summary>
+    private void CheckGridServes(TaskSpec spec)
+    {
+        var endpoints = grid.Snapshot();
+        if (endpoints.Count == 0)
+        {
+            throw new TaskApiException(TaskApiError.Unavailable,
+                "no LLM endpoint is configured, so no task can run: add one with 'gryphgen endpoints add --name NAME --url URL' " +
+                "or start the AppHost with --Gryphgen:Llm:Model=PATH.gguf");
+        }
+        var problems = AgentRoles.AllNames
+            .Select(role => (role, alias: spec.Models.GetValueOrDefault(role) ?? options.Value.Models.GetValueOrDefault(role, "")))
+            .Where(m => m.alias.Length > 0 && !endpoints.Any(e => e.Serves(m.alias)))
+            .Select(m => $"models.{m.role}: no endpoint of the grid serves '{m.alias}' (see 'gryphgen endpoints list')")
+            .ToList();
+        if (problems.Count > 0) throw new TaskSpecException(problems);
+    }
+}

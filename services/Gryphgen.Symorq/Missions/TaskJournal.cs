@@ -1,0 +1,123 @@
+using Google.Protobuf;
+using Gryphgen.Contracts;
+using Gryphgen.Symorq.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gryphgen.Symorq.Missions;
+
+/// <summary>
+/// The durable record of tasks in PostgreSQL: tasks, their steps and their events. Every change to a task is saved
+/// together with the event that tells of it, and every write wakes the watchers (<see cref="TaskEventSignal"/>).
+/// </summary>
+public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, TaskEventSignal signal)
+{
+    public async Task<TaskRecord> CreateAsync(TaskRecord task, CancellationToken ct)
+    {
+        task.CreatedAt = time.GetUtcNow();
+        db.Tasks.Add(task);
+        AddEvent(task, TaskEventKinds.Submitted, "", $"submitted: {task.Title}");
+        await SaveAsync(ct);
+        return task;
+    }
+
+    public Task<TaskRecord?> FindAsync(string id, CancellationToken ct) => db.Tasks.SingleOrDefaultAsync(t => t.Id == id, ct);
+
+    public Task<List<TaskRecord>> ListAsync(TaskState? state, int limit, CancellationToken ct) =>
+        db.Tasks.AsNoTracking().Where(t => state == null || t.State == state)
+            .OrderByDescending(t => t.CreatedAt).Take(limit).ToListAsync(ct);
+
+    public Task<List<StepRecord>> StepsAsync(string taskId, CancellationToken ct) =>
+        db.Steps.AsNoTracking().Where(s => s.TaskId == taskId).OrderBy(s => s.Iteration).ThenBy(s => s.Id).ToListAsync(ct);
+
+    public Task<List<EventRecord>> EventsAsync(string taskId, long afterSequence, int limit, CancellationToken ct) =>
+        db.Events.AsNoTracking().Where(e => e.TaskId == taskId && e.Sequence > afterSequence)
+            .OrderBy(e => e.Sequence).Take(limit).ToListAsync(ct);
+
+    public Task<bool> IsFinishedAsync(string taskId, CancellationToken ct) =>
+        db.Tasks.AsNoTracking().AnyAsync(t => t.Id == taskId &&
+            (t.State == TaskState.Succeeded || t.State == TaskState.Failed || t.State == TaskState.Cancelled), ct);
+
+    /// <summary>
+    /// Cancels a task: a queued one nobody works on ends at once; a running one is flagged, and the replica working
+    /// on it ends it between (or inside) steps. Null when there is no such task.
+    /// </summary>
+    public async Task<TaskRecord?> CancelAsync(string taskId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var unclaimed = await db.Tasks.Where(t => t.Id == taskId && t.State == TaskState.Queued && (t.LeaseOwner == null || t.LeaseUntil < now))
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.State, TaskState.Cancelled).SetProperty(t => t.Reason, TaskReasons.CancelledByUser)
+                .SetProperty(t => t.FinishedAt, now), ct);
+        if (unclaimed == 0)
+        {
+            await db.Tasks.Where(t => t.Id == taskId && (t.State == TaskState.Queued || t.State == TaskState.Running))
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.CancelRequested, true), ct);
+        }
+        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is not null && unclaimed > 0)
+        {
+            AddEvent(task, TaskEventKinds.Ended, "", $"cancelled: {task.Reason}");
+            await SaveAsync(ct);
+        }
+        signal.Pulse();
+        return task;
+    }
+
+    /// <summary>Starts (or starts again) a step: one row per step of an iteration, its attempts counted.</summary>
+    public async Task<StepRecord> StartStepAsync(TaskRecord task, int iteration, string kind, CancellationToken ct)
+    {
+        var step = await db.Steps.SingleOrDefaultAsync(s => s.TaskId == task.Id && s.Iteration == iteration && s.Kind == kind, ct);
+        if (step is null) db.Steps.Add(step = new StepRecord { TaskId = task.Id, Iteration = iteration, Kind = kind });
+        step.Attempts++;
+        step.State = StepStates.Running;
+        step.Error = "";
+        step.StartedAt = time.GetUtcNow();
+        step.FinishedAt = null;
+        task.CurrentStep = kind;
+        AddEvent(task, TaskEventKinds.StepStarted, kind, step.Attempts == 1 ? $"{kind} started" : $"{kind} started again (attempt {step.Attempts})", iteration);
+        await SaveAsync(ct);
+        return step;
+    }
+
+    public async Task CompleteStepAsync(TaskRecord task, StepRecord step, string output, long tokens, string summary, CancellationToken ct)
+    {
+        step.State = StepStates.Completed;
+        step.Output = output;
+        step.Tokens += tokens;
+        step.Summary = summary;
+        step.FinishedAt = time.GetUtcNow();
+        task.Tokens += tokens;
+        AddEvent(task, TaskEventKinds.StepFinished, step.Kind, summary, step.Iteration);
+        await SaveAsync(ct);
+    }
+
+    public async Task FailStepAsync(TaskRecord task, StepRecord step, string kind, string error, long tokens, CancellationToken ct)
+    {
+        step.State = StepStates.Failed;
+        step.Error = error;
+        step.Tokens += tokens;
+        step.FinishedAt = time.GetUtcNow();
+        task.Tokens += tokens;
+        AddEvent(task, kind, step.Kind, error, step.Iteration);
+        await SaveAsync(ct);
+    }
+
+    /// <summary>Saves what changed on <paramref name="task"/> with the event that tells of it.</summary>
+    public async Task RecordAsync(TaskRecord task, string kind, string message, string step = "", int? iteration = null, CancellationToken ct = default)
+    {
+        AddEvent(task, kind, step, message, iteration);
+        await SaveAsync(ct);
+    }
+
+    private void AddEvent(TaskRecord task, string kind, string step, string message, int? iteration = null) =>
+        db.Events.Add(new EventRecord
+        {
+            TaskId = task.Id, At = time.GetUtcNow(), Kind = kind, Step = step, Message = message,
+            Iteration = iteration ?? task.Iterations, Snapshot = JsonFormatter.Default.Format(TaskViews.Info(task)),
+        });
+
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        signal.Pulse();
+    }
+}

@@ -1,0 +1,22 @@
+namespace Gryphgen.Symorq.Missions;
+
+/// <summary>
+/// A task as the user specified it, validated and with defaults filled in (<see cref="TaskSpecParser"/>). It is
+/// stored with the task, so a task resumed after a restart works from exactly what was submitted.
+/// </summary>
+public sealed record TaskSpec(
+    string Title,
+    string Description,
+    string Language,
+    AcceptanceSpec Acceptance,
+    IReadOnlyList<string> Requirements,
+    int Priority,
+    TaskBudget Budget,
+    IReadOnlyDictionary<string, string> Models,
+    IReadOnlyList<string> Knowledge);
+
+/// <summary>The command that decides success (exit code 0), and the files given with it that nobody may change.</summary>
+public sealed record AcceptanceSpec(string Command, IReadOnlyDictionary<string, string> Files);
+
+/// <summary>What a task may spend before it fails for lack of budget.</summary>
+public sealed record TaskBudget(int Iterations, long Tokens, int Minutes);
