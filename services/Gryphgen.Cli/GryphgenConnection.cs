@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace Gryphgen.Cli;
@@ -9,6 +10,7 @@ public static class GryphgenConnection
 {
     public const string DefaultUrl = "http://localhost:5081";
     public const string UrlVariable = "GRYPHGEN_URL";
+    public const string ApiKeyVariable = "GRYPHGEN_API_KEY";
 
     public static Uri ResolveUrl(string? option)
     {
@@ -18,5 +20,21 @@ public static class GryphgenConnection
         return url;
     }
 
-    public static GrpcChannel OpenChannel(Uri url) => GrpcChannel.ForAddress(url);
+    /// <summary>A channel to SYMORQ that sends <c>$GRYPHGEN_API_KEY</c> as the bearer token when it is set.</summary>
+    public static GrpcChannel OpenChannel(Uri url)
+    {
+        var key = Environment.GetEnvironmentVariable(ApiKeyVariable);
+        if (string.IsNullOrEmpty(key)) return GrpcChannel.ForAddress(url);
+        var bearer = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("authorization", $"Bearer {key}");
+            return Task.CompletedTask;
+        });
+        // A local SYMORQ speaks plain HTTP/2; the key is still the caller's to send there.
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(url.Scheme == "https" ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+    }
 }

@@ -8,5 +8,7 @@ var root = new RootCommand("GRYPHGEN: local LLMs that cooperate to turn a task i
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(EndpointsCommand.Create());
 root.Subcommands.Add(KbCommand.Create());
+root.Subcommands.Add(SubmitCommand.Create());
+foreach (var command in TaskCommands.Create()) root.Subcommands.Add(command);
 
 return await root.Parse(args).InvokeAsync();

@@ -10,7 +10,6 @@ namespace Gryphgen.Cli.Commands;
 /// <summary><c>gryphgen endpoints list|add|remove</c>: the LLM grid's endpoints.</summary>
 public static class EndpointsCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create() => new("endpoints", "List, add and remove the LLM grid's endpoints") { List(), Add(), Remove() };
 
@@ -23,7 +22,7 @@ public static class EndpointsCommand
         {
             using var channel = GryphgenConnection.OpenChannel(GryphgenConnection.ResolveUrl(parse.GetValue(server)));
             var reply = await new Contracts.Grid.GridClient(channel).ListEndpointsAsync(new ListEndpointsRequest(), cancellationToken: ct);
-            if (parse.GetValue(json)) Console.WriteLine(ToJson(reply.Endpoints).ToJsonString(Indented));
+            if (parse.GetValue(json)) Console.WriteLine(ToJson(reply.Endpoints).ToJsonString(CliJson.Indented));
             else Render(reply.Endpoints);
             return 0;
         }));

@@ -15,7 +15,6 @@ namespace Gryphgen.Cli.Commands;
 public static class KbCommand
 {
     private const int PartBytes = 64 * 1024;
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create() => new("kb", "Ingest into and search GRYPHGEN's knowledge base (SYMORG)") { Ingest(), Search() };
 
@@ -107,7 +106,7 @@ public static class KbCommand
                     ["language"] = h.Language, ["header"] = h.Header, ["text"] = h.Text,
                 });
             }
-            Console.WriteLine(new JsonObject { ["collection"] = request.Collection, ["query"] = request.Query, ["hits"] = hits }.ToJsonString(Indented));
+            Console.WriteLine(new JsonObject { ["collection"] = request.Collection, ["query"] = request.Query, ["hits"] = hits }.ToJsonString(CliJson.Indented));
             return 0;
         }
         var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "Source", "Lines", "Score", "Where");

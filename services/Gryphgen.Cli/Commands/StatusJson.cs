@@ -7,7 +7,6 @@ namespace Gryphgen.Cli.Commands;
 /// <summary>The JSON form of a status: snake_case names, every component with name, kind, healthy and detail.</summary>
 public static class StatusJson
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static string Format(SystemStatus status)
     {
@@ -26,6 +25,6 @@ public static class StatusJson
         {
             ["healthy"] = status.Healthy, ["trace_id"] = status.TraceId, ["components"] = components,
         };
-        return root.ToJsonString(Indented);
+        return root.ToJsonString(CliJson.Indented);
     }
 }
