@@ -18,6 +18,7 @@ public static class GryphgenCli
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
         start.Environment.Remove("GRYPHGEN_URL");
+        start.Environment.Remove("GRYPHGEN_API_KEY");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) start.Environment[key] = value;
 
         using var process = Process.Start(start)!;

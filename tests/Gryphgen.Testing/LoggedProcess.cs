@@ -51,6 +51,9 @@ public sealed class LoggedProcess : IAsyncDisposable
         if (_process.HasExited) throw new InvalidOperationException($"{name} exited with {_process.ExitCode}:\n{Log}");
     }
 
+    /// <summary>Waits for the process to exit and for its output to be drained into <see cref="Log"/>.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>Kills the process tree at once (SIGKILL), as a crash or a pulled cable would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

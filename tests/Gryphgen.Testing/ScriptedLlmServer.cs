@@ -36,7 +36,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     public ConcurrentQueue<ScriptedRequest> Requests { get; } = new();
 
     /// <summary>The answer when the script is empty; by default the fixed text "ok".</summary>
-    public Func<JsonObject, string> Fallback { get; set; } = _ => "ok";
+    public Func<ScriptedRequest, string> Fallback { get; set; } = _ => "ok";
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -79,9 +79,10 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         try
         {
             var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-            Requests.Enqueue(new ScriptedRequest(body, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            var request = new ScriptedRequest(body, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+            Requests.Enqueue(request);
             await _gate.Task.WaitAsync(context.RequestAborted);
-            var content = _script.TryDequeue(out var next) ? next : Fallback(body);
+            var content = _script.TryDequeue(out var next) ? next : Fallback(request);
             var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streaming) && streaming;
             if (stream) await StreamAsync(context, content);
             else await context.Response.WriteAsJsonAsync(Completion(content));
@@ -130,4 +131,10 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
 }
 
 /// <summary>A chat request as the scripted server received it.</summary>
-public sealed record ScriptedRequest(JsonObject Body, IReadOnlyDictionary<string, string> Headers);
+public sealed record ScriptedRequest(JsonObject Body, IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>The text of every message, for finding what a prompt was about.</summary>
+    public string Text => string.Join('\n', (Body["messages"] as JsonArray ?? []).Select(m => m?["content"]?.ToString()));
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}

@@ -27,17 +27,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>What the service printed, for assertion messages.</summary>
     public string Log => _process.Log;
 
-    /// <summary>Starts <c>services/NAME</c> and waits until its <c>/health</c> answers 200.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
+    /// <summary>
+    /// Starts <c>services/NAME</c> and waits until its <c>/health</c> answers 200. Give the URLs of an earlier run
+    /// to restart a service where its clients expect it.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings,
+        Uri? httpUrl = null, Uri? grpcUrl = null)
     {
-        var output = Path.Combine(TestAssets.RepositoryRoot, "services", name, "bin", TestAssets.BuildConfiguration, "net10.0");
-        var http = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var grpc = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(output, name + ".dll")]) { WorkingDirectory = output };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var http = httpUrl ?? new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        var grpc = grpcUrl ?? new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        var start = StartInfo(name, settings);
         start.Environment["Kestrel__Endpoints__http__Url"] = http.ToString();
         start.Environment["Kestrel__Endpoints__grpc__Url"] = grpc.ToString();
-        foreach (var (key, value) in settings) start.Environment[key] = value;
 
         var process = LoggedProcess.Start(start);
         var service = new ServiceProcess(process, http, grpc);
@@ -49,6 +50,23 @@ public sealed class ServiceProcess : IAsyncDisposable
             catch (HttpRequestException) { return false; }
         }, healthy => healthy, TimeSpan.FromSeconds(60), $"{name} becoming healthy");
         return service;
+    }
+
+    /// <summary>Starts a service that serves no HTTP (an agent worker); it announces itself elsewhere (on the fabric).</summary>
+    public static LoggedProcess StartWorker(string name, IReadOnlyDictionary<string, string> settings) =>
+        LoggedProcess.Start(StartInfo(name, settings));
+
+    /// <summary>Kills the service at once (SIGKILL), as a crash would: no shutdown, no goodbyes.</summary>
+    public void Kill() => _process.Kill();
+
+    private static ProcessStartInfo StartInfo(string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var output = Path.Combine(TestAssets.RepositoryRoot, "services", name, "bin", TestAssets.BuildConfiguration, "net10.0");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(output, name + ".dll")]) { WorkingDirectory = output };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in settings) start.Environment[key] = value;
+        return start;
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

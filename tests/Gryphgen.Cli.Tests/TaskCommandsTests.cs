@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Gryphgen.Testing;
+
+namespace Gryphgen.Cli.Tests;
+
+/// <summary>
+/// submit, watch, list, show, cancel and artifacts as a user runs them: the real command against the real services
+/// and agents, the model scripted per role.
+/// </summary>
+public sealed class TaskCommandsTests(MissionSystem system) : IClassFixture<MissionSystem>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("gryphgen-cli-").FullName;
+
+    [Fact]
+    public async Task Submit_wait_json_prints_the_finished_task_and_its_project_can_be_fetched()
+    {
+        var marker = RoleScripts.NewMarker("cli");
+        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("split on spaces", WordCount.SpacesOnly), RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        system.Scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "split() splits on any whitespace"));
+        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0.5), RoleAnswers.Monitor(true, 1.0));
+        system.Scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "fixable"));
+        var spec = WriteSpec(WordCount.Spec(marker));
+
+        var run = await GryphgenCli.RunAsync(["submit", spec, "--wait", "--json"], system.CliEnvironment);
+
+        Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
+        var task = JsonNode.Parse(run.StandardOutput)!;
+        Assert.Equal("succeeded", (string?)task["state"]);
+        Assert.Equal(2, (int)task["iterations"]!);
+        Assert.True((long)task["tokens"]! > 0);
+        Assert.StartsWith("the acceptance command passed", (string?)task["reason"]);
+        var id = (string)task["id"]!;
+
+        var show = await GryphgenCli.RunAsync(["show", id, "--json"], system.CliEnvironment);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains(JsonNode.Parse(show.StandardOutput)!["steps"]!.AsArray(), s => (string?)s!["kind"] == "analyze");
+
+        var list = await GryphgenCli.RunAsync(["list", "--state", "succeeded", "--json"], system.CliEnvironment);
+        Assert.Contains(JsonNode.Parse(list.StandardOutput)!.AsArray(), t => (string?)t!["id"] == id);
+
+        var output = Path.Combine(_folder, "project");
+        var artifacts = await GryphgenCli.RunAsync(["artifacts", id, "--out", output], system.CliEnvironment);
+        Assert.True(artifacts.ExitCode == 0, artifacts.StandardError);
+        Assert.Equal(WordCount.Correct.Item2, await File.ReadAllTextAsync(Path.Combine(output, "wc.py")));
+        Assert.True(File.Exists(Path.Combine(output, "test_wc.py")));
+    }
+
+    [Fact]
+    public async Task Watch_follows_a_task_to_its_cancellation_and_exits_non_zero()
+    {
+        var marker = RoleScripts.NewMarker("cliwatch");
+        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("never answered", WordCount.Correct));
+        system.Scripts.Hold(marker, "generator");
+        try
+        {
+            var submit = await GryphgenCli.RunAsync(["submit", WriteSpec(WordCount.Spec(marker))], system.CliEnvironment);
+            var id = submit.StandardOutput.Trim();
+            Assert.Matches("^t-[0-9a-f]{12}$", id);
+            var watching = GryphgenCli.RunAsync(["watch", id], system.CliEnvironment);
+            await Eventually.Get(() => Task.FromResult(system.Scripts.Calls(marker, "generator")), c => c > 0, TimeSpan.FromMinutes(1), "the generator being asked");
+
+            var cancel = await GryphgenCli.RunAsync(["cancel", id], system.CliEnvironment);
+            var watched = await watching;
+
+            Assert.Equal(0, cancel.ExitCode);
+            Assert.Equal(1, watched.ExitCode);
+            Assert.Contains("step-started generate started", watched.StandardOutput);
+            Assert.Contains($"{id} cancelled after 1 iteration(s)", watched.StandardOutput);
+        }
+        finally
+        {
+            system.Scripts.Release(marker, "generator");
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_spec_a_missing_file_an_unknown_id_and_a_missing_key_are_one_line_each()
+    {
+        var bad = WriteSpec(WordCount.Spec("x").Replace("language: python", "language: cobol"));
+        var cases = new (string[] Args, string Error, bool WithKey)[]
+        {
+            (["submit", bad], "gryphgen: invalid task specification: language: 'cobol' is not supported", true),
+            (["submit", Path.Combine(_folder, "missing.yaml")], "does not exist", true),
+            (["show", "t-000000000000"], "gryphgen: no task 't-000000000000'", true),
+            (["artifacts", "t-000000000000", "--out", Path.Combine(_folder, "none")], "gryphgen: no task 't-000000000000'", true),
+            (["list"], "Incorrect or missing API key", false),
+        };
+        foreach (var (args, error, withKey) in cases)
+        {
+            var environment = withKey ? system.CliEnvironment : new Dictionary<string, string?> { ["GRYPHGEN_URL"] = system.Symorq.GrpcUrl.ToString() };
+            var run = await GryphgenCli.RunAsync(args, environment);
+
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains(error, Assert.Single(run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        }
+    }
+
+    private string WriteSpec(string spec)
+    {
+        var path = Path.Combine(_folder, $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, spec);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

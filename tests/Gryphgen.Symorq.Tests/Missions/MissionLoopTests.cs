@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using Gryphgen.Contracts;
+using Gryphgen.Testing;
+
+namespace Gryphgen.Symorq.Tests.Missions;
+
+[CollectionDefinition(Name)]
+public sealed class Missions : ICollectionFixture<MissionSystem>
+{
+    public const string Name = "missions";
+}
+
+/// <summary>Tasks worked end to end by the real services and agents, the model scripted per role.</summary>
+[Collection(Missions.Name)]
+public sealed class MissionLoopTests(MissionSystem system)
+{
+    private readonly RoleScripts _scripts = system.Scripts;
+
+    [Fact]
+    public async Task A_failing_first_solution_is_diagnosed_fixed_and_its_artifact_passes_on_its_own()
+    {
+        var marker = RoleScripts.NewMarker("fix");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("split on spaces", WordCount.SpacesOnly), RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        _scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "split() without an argument splits on any whitespace", ("wc.py", 2, "splits on spaces only")));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0.5, "counts words separated by any whitespace"), RoleAnswers.Monitor(true, 1.0));
+        _scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "one test left to fix"));
+
+        var task = await system.SubmitAsync(WordCount.Spec(marker));
+        var done = await system.WaitForEndAsync(task.TaskId);
+
+        Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
+        Assert.Equal(2, done.Task.Iterations);
+        Assert.Equal(2, done.Task.Tests.Passed);
+        Assert.True(done.Task.Tokens > 0);
+        var generatorPrompts = system.Llm.Requests.Where(r => r.Text.Contains(marker) && r.Header("X-Gryphgen-Role") == "generator").ToList();
+        Assert.Equal(2, generatorPrompts.Count);
+        // The second attempt was told what failed and what the analyzer found.
+        Assert.Contains("test_tabs_and_newlines", generatorPrompts[1].Text);
+        Assert.Contains("split() without an argument", generatorPrompts[1].Text);
+        Assert.All(generatorPrompts, r => Assert.Equal(task.TaskId, r.Header("X-Gryphgen-Task")));
+        Assert.All(generatorPrompts, r => Assert.Equal(system.Llm.ModelId, (string?)r.Body["model"]));
+        Assert.Contains(done.Steps, s => s.Kind == "lesson" && s.State == "completed");
+
+        var project = await UnpackArtifactsAsync(task.TaskId);
+        Assert.Equal(WordCount.Correct.Item2, await File.ReadAllTextAsync(Path.Combine(project, "wc.py")));
+        // The system python3, which scripts/setup.sh gives pytest, as the sandbox runs it.
+        await using var pytest = LoggedProcess.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider"]) { WorkingDirectory = project });
+        await pytest.WaitForExitAsync();
+        Assert.True(pytest.ExitCode == 0, pytest.Log);
+    }
+
+    [Fact]
+    public async Task A_regression_is_reverted_to_the_best_checkpoint_by_the_optimizer()
+    {
+        var marker = RoleScripts.NewMarker("revert");
+        _scripts.Script(marker, "generator",
+            RoleAnswers.Generate("split on spaces", WordCount.SpacesOnly),
+            RoleAnswers.Generate("rewrite", WordCount.Broken),
+            RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        _scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "tests fail"));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0.4, "whitespace"), RoleAnswers.Monitor(false, 0.1, "whitespace"), RoleAnswers.Monitor(true, 1.0));
+        _scripts.Script(marker, "optimizer",
+            RoleAnswers.Optimize("continue", "one test passes"),
+            RoleAnswers.Optimize("revert", "the rewrite broke the passing test"));
+
+        var task = await system.SubmitAsync(WordCount.Spec(marker));
+        var done = await system.WaitForEndAsync(task.TaskId);
+
+        Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
+        Assert.Equal(3, done.Task.Iterations);
+        var decide = Assert.Single(done.Steps, s => s.Iteration == 2 && s.Kind == "decide");
+        Assert.Contains("reverted to checkpoint", decide.Summary);
+        Assert.Contains("1 passed, 1 failed", decide.Summary);
+        // After the revert the generator saw the spaces-only version again, not the broken one.
+        var third = system.Llm.Requests.Where(r => r.Text.Contains(marker) && r.Header("X-Gryphgen-Role") == "generator").ElementAt(2);
+        Assert.Contains("spaces-only", third.Text);
+    }
+
+    [Fact]
+    public async Task A_task_that_runs_out_of_iterations_fails_with_that_reason()
+    {
+        var marker = RoleScripts.NewMarker("budget");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("never right", WordCount.Broken));
+        _scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "returns 0"));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0));
+        _scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "keep trying"));
+
+        var task = await system.SubmitAsync(WordCount.Spec(marker, iterations: 2));
+        var done = await system.WaitForEndAsync(task.TaskId);
+
+        Assert.Equal(TaskState.Failed, done.Task.State);
+        Assert.Equal(2, done.Task.Iterations);
+        Assert.StartsWith("budget exhausted: all 2 iterations used", done.Task.Reason);
+        Assert.Equal(2, _scripts.Calls(marker, "generator"));
+    }
+
+    [Fact]
+    public async Task The_optimizer_escalates_the_generator_to_the_stronger_alias_and_can_abort()
+    {
+        var marker = RoleScripts.NewMarker("escalate");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("never right", WordCount.Broken));
+        _scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "returns 0"));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0));
+        _scripts.Script(marker, "optimizer", RoleAnswers.Optimize("escalate", "the model is stuck"), RoleAnswers.Optimize("abort", "no progress with the stronger model either"));
+
+        var task = await system.SubmitAsync(WordCount.Spec(marker));
+        var done = await system.WaitForEndAsync(task.TaskId);
+
+        Assert.Equal(TaskState.Failed, done.Task.State);
+        Assert.Equal("aborted by the optimizer: no progress with the stronger model either", done.Task.Reason);
+        // The first generation went to the usual endpoint, the second to the one serving the stronger alias.
+        bool Generation(ScriptedRequest r) => r.Text.Contains(marker) && r.Header("X-Gryphgen-Role") == "generator";
+        Assert.Single(system.Llm.Requests, Generation);
+        Assert.Single(system.StrongLlm.Requests, Generation);
+        var decide = Assert.Single(done.Steps, s => s.Iteration == 1 && s.Kind == "decide");
+        Assert.Equal("escalate: the generator moves from 'coder' to 'coder-strong'", decide.Summary);
+    }
+
+    [Fact]
+    public async Task A_cancelled_task_stops_and_says_so()
+    {
+        var marker = RoleScripts.NewMarker("cancel");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("never answered", WordCount.Correct));
+        _scripts.Hold(marker, "generator");
+        try
+        {
+            var task = await system.SubmitAsync(WordCount.Spec(marker));
+            await Eventually.Get(() => Task.FromResult(_scripts.Calls(marker, "generator")), calls => calls > 0, TimeSpan.FromMinutes(1), "the generator being asked");
+
+            var cancelling = await system.Tasks.CancelAsync(new TaskRef { TaskId = task.TaskId });
+            var done = await system.WaitForEndAsync(task.TaskId);
+
+            Assert.Equal(task.TaskId, cancelling.TaskId);
+            Assert.Equal(TaskState.Cancelled, done.Task.State);
+            Assert.Equal("cancelled by the user", done.Task.Reason);
+            Assert.DoesNotContain(done.Steps, s => s.Kind == "test");
+        }
+        finally
+        {
+            _scripts.Release(marker, "generator");
+        }
+    }
+
+    [Fact]
+    public async Task A_task_survives_SYMORQ_being_killed_and_no_completed_step_runs_twice()
+    {
+        var marker = RoleScripts.NewMarker("restart");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("split on spaces", WordCount.SpacesOnly), RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        _scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "split() without an argument"));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0.5), RoleAnswers.Monitor(true, 1.0));
+        _scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "fixable"));
+        _scripts.Hold(marker, "analyzer");
+        string taskId;
+        try
+        {
+            taskId = (await system.SubmitAsync(WordCount.Spec(marker))).TaskId;
+            await Eventually.Get(() => Task.FromResult(_scripts.Calls(marker, "analyzer")), calls => calls > 0, TimeSpan.FromMinutes(1), "the analyzer being asked");
+            await system.RestartSymorqAsync();
+        }
+        finally
+        {
+            _scripts.Release(marker, "analyzer");
+        }
+
+        var done = await system.WaitForEndAsync(taskId);
+
+        Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
+        var attempts = done.Steps.ToDictionary(s => (s.Iteration, s.Kind), s => s.Attempts);
+        // Everything completed before the kill ran once; the analysis that was under way ran again.
+        Assert.All(new[] { (0, "prepare"), (1, "context"), (1, "generate"), (1, "test") }, step => Assert.Equal(1, attempts[step]));
+        Assert.Equal(2, attempts[(1, "analyze")]);
+        Assert.All(done.Steps.Where(s => s.Iteration == 2), s => Assert.Equal(1, s.Attempts));
+        Assert.Equal(2, _scripts.Calls(marker, "generator"));
+        Assert.Equal(2, _scripts.Calls(marker, "monitor"));
+    }
+
+    [Fact]
+    public async Task Twenty_tasks_of_mixed_priority_submitted_at_once_all_end_and_none_is_lost()
+    {
+        var marker = RoleScripts.NewMarker("many");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
+        string[] priorities = ["high", "normal", "low", "9", "0"];
+
+        var submitted = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => system.SubmitAsync(WordCount.Spec(marker, priority: priorities[i % priorities.Length]))));
+        var ended = await Task.WhenAll(submitted.Select(t => system.WaitForEndAsync(t.TaskId, TimeSpan.FromMinutes(5))));
+
+        Assert.Equal(20, submitted.Select(t => t.TaskId).Distinct().Count());
+        Assert.All(ended, d => Assert.True(d.Task.State == TaskState.Succeeded, d.ToString()));
+        var listed = await system.Tasks.ListAsync(new ListTasksRequest { State = TaskState.Succeeded, Limit = 500 });
+        Assert.Subset(listed.Tasks.Select(t => t.TaskId).ToHashSet(), submitted.Select(t => t.TaskId).ToHashSet());
+        Assert.Equal(20, _scripts.Calls(marker, "generator"));
+    }
+
+    private async Task<string> UnpackArtifactsAsync(string taskId)
+    {
+        var folder = Directory.CreateTempSubdirectory("gryphgen-artifact-").FullName;
+        using var archive = new MemoryStream();
+        using (var call = system.Tasks.Artifacts(new TaskRef { TaskId = taskId }))
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None)) call.ResponseStream.Current.Data.WriteTo(archive);
+        }
+        archive.Position = 0;
+        await using var gzip = new GZipStream(archive, CompressionMode.Decompress);
+        await TarFile.ExtractToDirectoryAsync(gzip, folder, overwriteFiles: false);
+        return folder;
+    }
+}

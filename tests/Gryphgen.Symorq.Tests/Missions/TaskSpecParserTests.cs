@@ -1,0 +1,106 @@
+using Gryphgen.Contracts;
+using Gryphgen.Symorq.Missions;
+
+namespace Gryphgen.Symorq.Tests.Missions;
+
+public sealed class TaskSpecParserTests
+{
+    private const string Minimal = """
+        title: t
+        description: d
+        language: bash
+        acceptance: { command: ./test.sh }
+        """;
+
+    [Fact]
+    public void A_minimal_spec_gets_the_documented_defaults()
+    {
+        var spec = TaskSpecParser.Parse(Minimal);
+
+        Assert.Equal(new TaskBudget(6, 200_000, 20), spec.Budget);
+        Assert.Equal(5, spec.Priority);
+        Assert.Empty(spec.Requirements);
+        Assert.Empty(spec.Acceptance.Files);
+    }
+
+    [Fact]
+    public void JSON_is_read_too_tabs_and_all()
+    {
+        var spec = TaskSpecParser.Parse("{\n\t\"title\": \"t\",\n\t\"description\": \"d\",\n\t\"language\": \"c\",\n\t\"priority\": \"high\",\n" +
+            "\t\"acceptance\": {\"command\": \"make test\", \"files\": {\"t.c\": \"int main(){}\"}},\n\t\"budget\": {\"iterations\": 3}\n}");
+
+        Assert.Equal("c", spec.Language);
+        Assert.Equal(8, spec.Priority);
+        Assert.Equal(3, spec.Budget.Iterations);
+        Assert.Equal("int main(){}", spec.Acceptance.Files["t.c"]);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_with_its_line()
+    {
+        var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse("""
+            title: t
+            language: fortran
+            requirments: [a]
+            priority: urgent
+            acceptance:
+              command: ""
+              files: { /etc/passwd: x }
+            budget: { iterations: 2, tokens: lots }
+            models: { tester: big }
+            knowledge: [My Docs]
+            """));
+
+        Assert.Equal(
+        [
+            "unknown field 'requirments' (known: title, description, language, acceptance, requirements, priority, budget, models, knowledge) (line 3)",
+            "description: required (line 1)",
+            "language: 'fortran' is not supported (use one of python, javascript, csharp, c, bash) (line 1)",
+            "acceptance.command: required (line 6)",
+            "acceptance.files: path \"/etc/passwd\" rejected: it is absolute; paths are relative to the workspace (line 6)",
+            "priority: 'urgent' is not high, normal, low or a digit 0-9 (line 1)",
+            "budget.tokens: must be a whole number (line 8)",
+            "models: 'tester' is not a role (use generator, analyzer, monitor, optimizer) (line 1)",
+            "knowledge: 'My Docs' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters) (line 1)",
+        ], error.Problems);
+    }
+
+    [Theory]
+    [InlineData("", "the specification is empty")]
+    [InlineData("- a\n- b", "the specification must be a mapping of fields")]
+    [InlineData("title: [unclosed", "not valid YAML or JSON")]
+    [InlineData("title: a\n---\ntitle: b", "exactly one YAML or JSON document")]
+    public void Documents_that_are_not_one_mapping_are_refused(string text, string problem)
+    {
+        var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse(text));
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Theory]
+    [InlineData("a/../../b", "'..' would leave the workspace")]
+    [InlineData(".git/hooks/pre-commit", "'.git' is reserved")]
+    [InlineData("a//b", "empty or '.' segment")]
+    [InlineData("nul\0name", "NUL character")]
+    public void Hostile_acceptance_file_paths_are_refused(string path, string problem)
+    {
+        var spec = Minimal.Replace("acceptance: { command: ./test.sh }", $"acceptance: {{ command: ./test.sh, files: {{ \"{path.Replace("\0", "\\0")}\": x }} }}");
+
+        var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse(spec));
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Theory]
+    [InlineData("python3 -m pytest -q", TestFormat.Pytest, new[] { "python3", "-m", "pytest", "-q" })]
+    [InlineData("pytest 'tests dir'", TestFormat.Pytest, new[] { "pytest", "tests dir" })]
+    [InlineData("node --test", TestFormat.NodeTest, new[] { "node", "--test" })]
+    [InlineData("dotnet test", TestFormat.DotnetTest, new[] { "dotnet", "test" })]
+    [InlineData("./run_tests.sh", TestFormat.ExitCode, new[] { "./run_tests.sh" })]
+    [InlineData("make && ./a.out | grep ok", TestFormat.ExitCode, new[] { "bash", "-c", "make && ./a.out | grep ok" })]
+    public void Acceptance_commands_become_argv_and_a_report_format(string line, TestFormat format, string[] argv)
+    {
+        var test = AcceptanceCommand.Parse(line);
+
+        Assert.Equal(format, test.Format);
+        Assert.Equal(argv, test.Command);
+    }
+}

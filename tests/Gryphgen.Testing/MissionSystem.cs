@@ -1,0 +1,142 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Xunit;
+using Gryphgen.Contracts;
+
+namespace Gryphgen.Testing;
+
+/// <summary>
+/// Everything a task needs, each a real process on real sockets: PostgreSQL and Redis, SYMORG, SYMAUG (with its
+/// bubblewrap sandbox), SYMORQ, and one agent process per role dialling in over ZeroMQ. The grid's only endpoint is
+/// two <see cref="ScriptedLlmServer"/>s (the usual models, and a stronger one to escalate to) whose answers the tests
+/// script per role (<see cref="Scripts"/>). The public
+/// API requires <see cref="ApiKey"/>, so every client here proves it sends it.
+/// </summary>
+public sealed class MissionSystem : IAsyncLifetime
+{
+    public const string ApiKey = "mission-test-key";
+    public static readonly string[] Roles = ["generator", "analyzer", "monitor", "optimizer"];
+    public static readonly string[] Aliases = ["default", "coder"];
+    public const string StrongAlias = "coder-strong";
+
+    private readonly List<LoggedProcess> _agents = [];
+    private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
+    private Dictionary<string, string> _symorqSettings = [];
+    private RedisServerProcess? _redis;
+    private ServiceProcess? _symorg;
+    private GrpcChannel? _channel;
+
+    public ScriptedLlmServer Llm { get; private set; } = null!;
+
+    /// <summary>The endpoint serving <see cref="StrongAlias"/>, the alias the optimizer escalates <c>coder</c> to.</summary>
+    public ScriptedLlmServer StrongLlm { get; private set; } = null!;
+
+    public RoleScripts Scripts { get; } = new();
+
+    public ServiceProcess Symorq { get; private set; } = null!;
+
+    public ServiceProcess Symaug { get; private set; } = null!;
+
+    public Tasks.TasksClient Tasks { get; private set; } = null!;
+
+    /// <summary>Environment for the <c>gryphgen</c> command: where SYMORQ is and the API key.</summary>
+    public IReadOnlyDictionary<string, string?> CliEnvironment => new Dictionary<string, string?>
+    {
+        ["GRYPHGEN_URL"] = Symorq.GrpcUrl.ToString(), ["GRYPHGEN_API_KEY"] = ApiKey,
+    };
+
+    public async Task InitializeAsync()
+    {
+        Llm = await ScriptedLlmServer.StartAsync("scripted-coder");
+        Llm.Fallback = Scripts.Answer;
+        StrongLlm = await ScriptedLlmServer.StartAsync("scripted-strong");
+        StrongLlm.Fallback = Scripts.Answer;
+        _redis = await RedisServerProcess.StartAsync();
+        // One database for all services, as in production: each migrates its own tables with its own history.
+        var database = await SharedPostgres.CreateDatabaseAsync("missions");
+        _symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
+        });
+        Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__gryphgen"] = database, ["Workspaces__Root"] = _workspaces,
+        });
+
+        var fabricPort = FreePort.Next();
+        _symorqSettings = await GridProcesses.Settings(_redis,
+            ("scripted", Llm.Url, "openai", Aliases), ("strong", StrongLlm.Url, "openai", [StrongAlias]));
+        _symorqSettings["ConnectionStrings__gryphgen"] = database;
+        _symorqSettings["Fabric__Port"] = fabricPort.ToString();
+        _symorqSettings["services__symorg__grpc__0"] = _symorg.GrpcUrl.ToString();
+        _symorqSettings["services__symaug__grpc__0"] = Symaug.GrpcUrl.ToString();
+        _symorqSettings["Gryphgen__Gateway__ApiKey"] = ApiKey;
+        _symorqSettings["Gryphgen__Workflow__MaxConcurrentTasks"] = "8";
+        _symorqSettings["Gryphgen__Workflow__PollInterval"] = "00:00:00.200";
+        _symorqSettings["Gryphgen__Workflow__LeaseDuration"] = "00:00:03";
+        _symorqSettings["Gryphgen__Workflow__Escalation__coder"] = StrongAlias;
+        Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings);
+
+        foreach (var role in Roles)
+        {
+            _agents.Add(ServiceProcess.StartWorker("Gryphgen.Agents", new Dictionary<string, string>
+            {
+                ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = ApiKey,
+                ["Agent__Gateway"] = new Uri(Symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
+            }));
+        }
+        Connect();
+        await WaitForAgentsAsync();
+    }
+
+    /// <summary>Kills SYMORQ (SIGKILL) and starts it again on the same ports, database and settings.</summary>
+    public async Task RestartSymorqAsync()
+    {
+        Symorq.Kill();
+        var (http, grpc) = (Symorq.HttpUrl, Symorq.GrpcUrl);
+        await Symorq.DisposeAsync();
+        Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings, http, grpc);
+        Connect();
+        await WaitForAgentsAsync();
+    }
+
+    public Task<TaskInfo> SubmitAsync(string spec) => Tasks.SubmitAsync(new SubmitTaskRequest { Spec = spec }).ResponseAsync;
+
+    public async Task<TaskDetail> GetAsync(string taskId) => await Tasks.GetAsync(new TaskRef { TaskId = taskId });
+
+    /// <summary>Waits (bounded) until the task has ended and returns it with its steps.</summary>
+    public Task<TaskDetail> WaitForEndAsync(string taskId, TimeSpan? timeout = null) =>
+        Eventually.Get(() => GetAsync(taskId),
+            d => d.Task.State is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled,
+            timeout ?? TimeSpan.FromMinutes(2), $"task {taskId} ending");
+
+    private void Connect()
+    {
+        _channel?.Dispose();
+        var key = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("authorization", $"Bearer {ApiKey}");
+            return Task.CompletedTask;
+        });
+        _channel = GrpcChannel.ForAddress(Symorq.GrpcUrl, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, key), UnsafeUseInsecureChannelCallCredentials = true,
+        });
+        Tasks = new Tasks.TasksClient(_channel);
+    }
+
+    private Task WaitForAgentsAsync() =>
+        Eventually.Get(async () => await new Contracts.Status.StatusClient(_channel).GetStatusAsync(new GetStatusRequest()),
+            status => Roles.All(role => status.Components.Any(c => c.Name.StartsWith($"agent/{role}/") && c.Healthy)),
+            TimeSpan.FromMinutes(1), "every agent role registering");
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        foreach (var agent in _agents) await agent.DisposeAsync();
+        foreach (var service in new[] { Symorq, Symaug, _symorg }) if (service is not null) await service.DisposeAsync();
+        if (_redis is not null) await _redis.DisposeAsync();
+        foreach (var llm in new[] { Llm, StrongLlm }) if (llm is not null) await llm.DisposeAsync();
+        Directory.Delete(_workspaces, recursive: true);
+    }
+}
