@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Grpc.Net.Client;
+using Gryphgen.Contracts;
+using Gryphgen.Testing;
+
+namespace Gryphgen.Benchmarks;
+
+/// <summary>
+/// What the mission loop itself costs per iteration: three-iteration tasks (fail, fail, pass) run one at a time by
+/// the real services and agents against an instant scripted model and a trivial acceptance command. The time not
+/// spent in the model or the tests is the iteration's wall time less the model's answers and the sandboxed test
+/// runs, both measured on their own in the same run.
+/// </summary>
+public static class MissionOverheadBenchmark
+{
+    private const int Iterations = 3;
+    private const string Acceptance = "grep -q pass state.txt";
+
+    public static Command Create()
+    {
+        var tasks = new Option<int>("--tasks") { Description = "three-iteration tasks to run, one after another", DefaultValueFactory = _ => 10 };
+        var command = new Command("mission-overhead", "SYMORQ: orchestration overhead per iteration of the mission loop") { tasks };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(tasks), ct));
+        return command;
+    }
+
+    private static async Task RunAsync(int tasks, CancellationToken ct)
+    {
+        Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
+        var system = new MissionSystem();
+        await system.InitializeAsync();
+        try
+        {
+            var details = new List<TaskDetail>();
+            for (var i = 0; i < tasks; i++) details.Add(await RunTaskAsync(system, warmUp: i == 0));
+            details.RemoveAt(0);
+            var model = await ModelAnswerMillisAsync(system, ct);
+            var test = await TestRunMillisAsync(system, ct);
+            Report(details, model, test);
+        }
+        finally
+        {
+            await system.DisposeAsync();
+        }
+        Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    private static async Task<TaskDetail> RunTaskAsync(MissionSystem system, bool warmUp)
+    {
+        var marker = RoleScripts.NewMarker(warmUp ? "warmup" : "bench");
+        system.Scripts.Script(marker, "generator",
+            RoleAnswers.Generate("first try", ("state.txt", "fail\n")), RoleAnswers.Generate("second try", ("state.txt", "still failing\n")),
+            RoleAnswers.Generate("third try", ("state.txt", "pass\n")));
+        system.Scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "write pass"));
+        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0), RoleAnswers.Monitor(false, 0), RoleAnswers.Monitor(true, 1));
+        system.Scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "go on"));
+        var task = await system.SubmitAsync($$"""
+            title: overhead {{marker}}
+            description: write pass into state.txt
+            language: bash
+            acceptance: { command: "{{Acceptance}}" }
+            """);
+        var done = await system.WaitForEndAsync(task.TaskId);
+        if (done.Task.State != TaskState.Succeeded || done.Task.Iterations != Iterations)
+            throw new InvalidOperationException($"the benchmark task did not run as scripted: {done}");
+        return done;
+    }
+
+    /// <summary>One scripted answer straight from the scripted server, as an agent's call gets it (median of 200).</summary>
+    private static async Task<double> ModelAnswerMillisAsync(MissionSystem system, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = system.Llm.Url };
+        var body = new JsonObject { ["model"] = system.Llm.ModelId, ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "hi" }) };
+        var samples = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await http.PostAsJsonAsync("v1/chat/completions", body, ct);
+            await response.Content.ReadAsStringAsync(ct);
+            samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return Percentiles.Of(samples, 50);
+    }
+
+    /// <summary>The acceptance command alone in SYMAUG's sandbox, as the test step runs it (median of 30).</summary>
+    private static async Task<double> TestRunMillisAsync(MissionSystem system, CancellationToken ct)
+    {
+        using var channel = GrpcChannel.ForAddress(system.Symaug.GrpcUrl);
+        var workspaces = new Workspaces.WorkspacesClient(channel);
+        var workspace = await workspaces.CreateAsync(new CreateWorkspaceRequest
+        {
+            TaskId = "benchmark", Acceptance = new AcceptanceTest { Command = { "grep", "-q", "pass", "state.txt" } },
+        }, cancellationToken: ct);
+        await workspaces.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = workspace.WorkspaceId, Files = { new FileContent { Path = "state.txt", Content = ByteString.CopyFromUtf8("pass\n") } },
+        }, cancellationToken: ct);
+        var samples = new List<double>();
+        for (var i = 0; i < 30; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await workspaces.TestAsync(new TestRequest { WorkspaceId = workspace.WorkspaceId }, cancellationToken: ct);
+            samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return Percentiles.Of(samples, 50);
+    }
+
+    private static void Report(IReadOnlyList<TaskDetail> details, double modelMillis, double testMillis)
+    {
+        // An iteration runs from its first step's start to the next iteration's first step (the last: to its end).
+        var iterationMillis = details.SelectMany(d => Enumerable.Range(1, Iterations).Select(i =>
+        {
+            var start = d.Steps.Where(s => s.Iteration == i).Min(s => s.StartedUnixMs);
+            var next = d.Steps.Where(s => s.Iteration == i + 1).Select(s => s.StartedUnixMs).DefaultIfEmpty(d.Task.FinishedUnixMs).Min();
+            return (double)(next - start);
+        })).ToList();
+        var modelCalls = details.Average(d => d.Steps.Count(s => s.Kind is "generate" or "analyze" or "monitor" or "decide")) / Iterations;
+        var overhead = iterationMillis.Select(m => m - modelCalls * modelMillis - testMillis).ToList();
+
+        Console.WriteLine();
+        Console.WriteLine($"{details.Count} tasks of {Iterations} iterations (after one warm-up task), one at a time; milliseconds");
+        Console.WriteLine();
+        Console.WriteLine("| | p50 | p95 |");
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine($"| iteration, wall | {Percentiles.Of(iterationMillis, 50):0.0} | {Percentiles.Of(iterationMillis, 95):0.0} |");
+        Console.WriteLine($"| model answers ({modelCalls:0.##} per iteration × {modelMillis:0.00}) | {modelCalls * modelMillis:0.0} | |");
+        Console.WriteLine($"| acceptance run in the sandbox | {testMillis:0.0} | |");
+        Console.WriteLine($"| **orchestration overhead per iteration** | **{Percentiles.Of(overhead, 50):0.0}** | **{Percentiles.Of(overhead, 95):0.0}** |");
+        Console.WriteLine($"| whole task ({Iterations} iterations, prepare and lesson included) | {Percentiles.Of(details.Select(d => (double)(d.Task.FinishedUnixMs - d.Steps.Min(s => s.StartedUnixMs))).ToList(), 50):0.0} | |");
+        Console.WriteLine();
+        Console.WriteLine("| step | p50 | p95 |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var kind in details[0].Steps.Select(s => s.Kind).Distinct())
+        {
+            var samples = details.SelectMany(d => d.Steps).Where(s => s.Kind == kind).Select(s => (double)(s.FinishedUnixMs - s.StartedUnixMs)).ToList();
+            Console.WriteLine($"| {kind} | {Percentiles.Of(samples, 50):0.0} | {Percentiles.Of(samples, 95):0.0} |");
+        }
+    }
+}
