@@ -26,6 +26,8 @@ builder.Services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section
 builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<EndpointRegistry>();
+builder.Services.AddSingleton<SharedSlotLedger>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SharedSlotLedger>());
 builder.Services.AddSingleton<GridScheduler>();
 builder.Services.AddSingleton<EndpointStore>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointStore>());

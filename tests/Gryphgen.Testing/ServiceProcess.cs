@@ -51,5 +51,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>Kills the service at once (SIGKILL), as a crash would: it cleans nothing up.</summary>
+    public void Kill() => _process.Kill();
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
