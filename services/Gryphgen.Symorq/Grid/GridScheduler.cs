@@ -76,6 +76,7 @@ public sealed class GridScheduler
                     new KeyValuePair<string, object?>("gryphgen.priority", GridPriority.Name(request.Priority)));
                 return lease;
             }
+            // Full elsewhere until a "slot freed" message or the next poll clears the flag and dispatches again.
             lock (_registry.Gate)
             {
                 lease.Endpoint.InFlight--;
