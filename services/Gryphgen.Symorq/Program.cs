@@ -32,6 +32,8 @@ builder.Services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section
 builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<EndpointRegistry>();
+builder.Services.AddSingleton<SharedSlotLedger>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SharedSlotLedger>());
 builder.Services.AddSingleton<GridScheduler>();
 builder.Services.AddSingleton<EndpointStore>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointStore>());
@@ -42,9 +44,13 @@ builder.Services.AddSingleton<GatewayForwarder>();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
 builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan.FromSeconds(3)).RemoveAllResilienceHandlers();
 // Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and no timeout
-// (a long generation is legitimate; the caller's disconnect cancels it).
+// (a long generation is legitimate; the caller's disconnect cancels it). Endpoint URLs are real addresses, not
+// service names, and the gateway's own span and metrics record each call: no service discovery and no
+// HttpClientFactory log scopes on the hot path.
 builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
-    .RemoveAllResilienceHandlers();
+    .RemoveAllResilienceHandlers()
+    .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
+    .RemoveAllLoggers();
 
 foreach (var service in DownstreamServiceProbe.Services)
 {

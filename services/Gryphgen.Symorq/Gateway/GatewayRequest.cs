@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gryphgen.Symorq.Grid;
@@ -104,15 +105,23 @@ public sealed class GatewayRequest
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long maxBytes)
     {
         if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        // Sized by Content-Length where sent, read through a pooled chunk: no large allocation per request.
+        using var buffer = new MemoryStream((int)(request.ContentLength ?? 0));
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > maxBytes) throw TooLarge(maxBytes);
-            buffer.Write(chunk, 0, read);
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > maxBytes) throw TooLarge(maxBytes);
+                buffer.Write(chunk, 0, read);
+            }
         }
-        return buffer.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     private static GatewayRejection TooLarge(long maxBytes) => new(new OpenAiError(StatusCodes.Status413PayloadTooLarge,

@@ -18,6 +18,15 @@ public sealed class GridEndpoint(LlmEndpointOptions options, GridOptions grid)
 
     public int InFlight { get; set; }
 
+    /// <summary>
+    /// Other replicas hold all its slots, as the <see cref="SharedSlotLedger"/> last answered; until one frees (or the
+    /// next poll) it counts as full here too.
+    /// </summary>
+    public bool FullElsewhere { get; set; }
+
+    /// <summary>Slots taken as far as this replica can tell: its own requests, or all of them while full elsewhere.</summary>
+    public int SlotsTaken => FullElsewhere ? Math.Max(InFlight, Slots) : InFlight;
+
     public int? ContextPerSlot { get; set; }
 
     /// <summary>The last probe's verdict; optimistic until the first probe, since a failed request fails over anyway.</summary>

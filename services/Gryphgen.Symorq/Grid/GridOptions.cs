@@ -35,6 +35,23 @@ public sealed class GridOptions
 
     public TimeSpan DefaultTimeToFirstToken { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Count every endpoint's slots across all SYMORQ replicas in Redis (see <see cref="SharedSlotLedger"/>), so that
+    /// replicas in front of the same endpoints never oversubscribe them together.
+    /// </summary>
+    public bool SharedSlots { get; set; } = true;
+
+    /// <summary>
+    /// How long a replica's hold on a slot lasts in Redis unless renewed (every third of it, while the request runs):
+    /// the time after which a crashed replica's slots are free again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SharedSlotLeaseTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an endpoint that other replicas fill is tried again, should no "slot freed" message come.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan SharedSlotPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Weight of the newest observation in the endpoints' moving averages of speed.</summary>
     [Range(0.01, 1)]
     public double SpeedSmoothing { get; set; } = 0.3;

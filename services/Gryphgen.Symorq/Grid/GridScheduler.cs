@@ -18,14 +18,18 @@ public sealed class GridScheduler
 {
     private readonly EndpointRegistry _registry;
     private readonly GridOptions _options;
+    private readonly SharedSlotLedger? _ledger;
     private readonly List<Waiter> _waiting = [];
     private long _sequence;
 
-    public GridScheduler(EndpointRegistry registry, IOptions<GridOptions> options)
+    /// <param name="ledger">Shares the endpoints' slots with other replicas; without it this scheduler counts alone.</param>
+    public GridScheduler(EndpointRegistry registry, IOptions<GridOptions> options, SharedSlotLedger? ledger = null)
     {
         _registry = registry;
         _options = options.Value;
+        _ledger = ledger;
         registry.CapacityChanged += () => { lock (registry.Gate) Dispatch(); };
+        if (ledger is not null) ledger.SlotsMayHaveFreed += RetryFullElsewhere;
 
         GryphgenTelemetry.Meter.CreateObservableGauge("gryphgen.grid.queue.depth", () =>
             QueueDepthByPriority().Select(p => new System.Diagnostics.Metrics.Measurement<int>(p.Value,
@@ -47,7 +51,11 @@ public sealed class GridScheduler
         lock (_registry.Gate) return _waiting.GroupBy(w => w.Request.Priority).ToDictionary(g => g.Key, g => g.Count());
     }
 
-    /// <summary>Waits for a slot for <paramref name="request"/>; fails at once where no endpoint could ever take it.</summary>
+    /// <summary>
+    /// Waits for a slot for <paramref name="request"/>; fails at once where no endpoint could ever take it. A slot
+    /// granted here is then claimed in the shared ledger; when other replicas hold all of that endpoint's slots, the
+    /// request waits again in its old place (same sequence and arrival, so the same priority and aging).
+    /// </summary>
     public async Task<SlotLease> AcquireAsync(GridRequest request, CancellationToken cancellationToken)
     {
         Waiter waiter;
@@ -56,12 +64,41 @@ public sealed class GridScheduler
             CheckServable(request);
             if (_waiting.Count >= _options.MaxQueuedRequests)
                 throw new GridQueueFullException(_options.MaxQueuedRequests, EstimatedDrainTime());
-            waiter = new Waiter(request, ++_sequence, _registry.Now,
-                new TaskCompletionSource<SlotLease>(TaskCreationOptions.RunContinuationsAsynchronously));
-            _waiting.Add(waiter);
-            Dispatch();
+            waiter = Enqueue(new Waiter(request, ++_sequence, _registry.Now, NewLease()));
         }
 
+        while (true)
+        {
+            var lease = await WaitAsync(waiter, cancellationToken);
+            if (_ledger is null || await _ledger.TryAcquireAsync(lease))
+            {
+                GridMetrics.QueueWait.Record(lease.QueueWait.TotalSeconds,
+                    new KeyValuePair<string, object?>("gryphgen.priority", GridPriority.Name(request.Priority)));
+                return lease;
+            }
+            // Full elsewhere until a "slot freed" message or the next poll clears the flag and dispatches again.
+            lock (_registry.Gate)
+            {
+                lease.Endpoint.InFlight--;
+                lease.Endpoint.FullElsewhere = true;
+                cancellationToken.ThrowIfCancellationRequested();
+                waiter = Enqueue(waiter with { Lease = NewLease() });
+            }
+        }
+    }
+
+    private static TaskCompletionSource<SlotLease> NewLease() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Queues <paramref name="waiter"/> and dispatches. Caller holds the gate.</summary>
+    private Waiter Enqueue(Waiter waiter)
+    {
+        _waiting.Add(waiter);
+        Dispatch();
+        return waiter;
+    }
+
+    private async Task<SlotLease> WaitAsync(Waiter waiter, CancellationToken cancellationToken)
+    {
         await using var cancel = cancellationToken.Register(() =>
         {
             lock (_registry.Gate)
@@ -72,12 +109,28 @@ public sealed class GridScheduler
         return await waiter.Lease.Task;
     }
 
-    internal void Release(GridEndpoint endpoint)
+    internal void Release(SlotLease lease)
+    {
+        _ledger?.Release(lease);
+        lock (_registry.Gate)
+        {
+            lease.Endpoint.InFlight--;
+            Dispatch();
+        }
+    }
+
+    /// <summary>A slot may have freed on another replica: try the endpoints that were full there again.</summary>
+    private void RetryFullElsewhere(string? endpointName)
     {
         lock (_registry.Gate)
         {
-            endpoint.InFlight--;
-            Dispatch();
+            var retry = false;
+            foreach (var endpoint in _registry.EndpointsHeld.Where(e => e.FullElsewhere && (endpointName is null || e.Name == endpointName)))
+            {
+                endpoint.FullElsewhere = false;
+                retry = true;
+            }
+            if (retry) Dispatch();
         }
     }
 
@@ -123,14 +176,11 @@ public sealed class GridScheduler
                 continue;
             }
             var best = eligible.MinBy(e => ExpectedCompletionSeconds(e, waiter.Request, queuedAhead.GetValueOrDefault(e)))!;
-            if (best.InFlight < best.Slots)
+            if (best.SlotsTaken < best.Slots)
             {
                 best.InFlight++;
                 _waiting.Remove(waiter);
-                var waited = now - waiter.Enqueued;
-                GridMetrics.QueueWait.Record(waited.TotalSeconds,
-                    new KeyValuePair<string, object?>("gryphgen.priority", GridPriority.Name(waiter.Request.Priority)));
-                waiter.Lease.TrySetResult(new SlotLease(this, best, waited));
+                waiter.Lease.TrySetResult(new SlotLease(this, best, now - waiter.Enqueued));
             }
             else
             {
@@ -157,7 +207,7 @@ public sealed class GridScheduler
     /// </summary>
     internal static double ExpectedCompletionSeconds(GridEndpoint endpoint, GridRequest request, int queuedAhead)
     {
-        var ahead = endpoint.InFlight + queuedAhead - endpoint.Slots + 1;
+        var ahead = endpoint.SlotsTaken + queuedAhead - endpoint.Slots + 1;
         var wait = ahead <= 0 ? 0 : ahead * endpoint.ServiceSeconds / endpoint.Slots;
         var service = endpoint.TimeToFirstTokenSeconds + request.MaxTokens / endpoint.TokensPerSecond;
         return (wait + service) / endpoint.Options.Weight;

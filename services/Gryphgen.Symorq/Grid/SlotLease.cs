@@ -11,6 +11,6 @@ public sealed class SlotLease(GridScheduler scheduler, GridEndpoint endpoint, Ti
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0) scheduler.Release(Endpoint);
+        if (Interlocked.Exchange(ref _released, 1) == 0) scheduler.Release(this);
     }
 }

@@ -7,9 +7,11 @@ namespace Gryphgen.Symorq.Status;
 
 /// <summary>
 /// The LLM grid: every endpoint probed now, with what the scheduler has learned of it, and the grid as a whole,
-/// which is usable while at least one endpoint answers. With no endpoint the grid says so and how to add one.
+/// which is usable while at least one endpoint answers, with how its slots are counted (shared through Redis or not).
+/// With no endpoint the grid says so and how to add one.
 /// </summary>
-public sealed class LlmGridProbe(EndpointRegistry registry, LlmEndpointProbe probe) : IComponentProbe
+public sealed class LlmGridProbe(EndpointRegistry registry, LlmEndpointProbe probe,
+    SharedSlotLedger? ledger = null) : IComponentProbe
 {
     public const string NoEndpointDetail =
         "no LLM endpoint is configured: set Gryphgen:Llm:Model to a GGUF file for the local llama-server, " +
@@ -32,7 +34,7 @@ public sealed class LlmGridProbe(EndpointRegistry registry, LlmEndpointProbe pro
             facts: state.Facts.Concat(Learned(endpoint)))).ToList();
         var up = states.Count(s => s.Healthy);
         rows.Insert(0, ComponentStatuses.Create(Name, Kind, up > 0,
-            $"{up} of {endpoints.Count} endpoint(s) answering", facts: [new("endpoints", endpoints.Count.ToString())]));
+            $"{up} of {endpoints.Count} endpoint(s) answering", facts: [new("endpoints", endpoints.Count.ToString()), new("shared_slots", ledger?.Mode ?? "off")]));
         return rows;
     }
 
