@@ -48,12 +48,18 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
 
 foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })
 {
-    builder.AddProject<Projects.Gryphgen_Agents>(role)
+    var agent = builder.AddProject<Projects.Gryphgen_Agents>(role)
         .WithEnvironment("Agent__Role", role)
         .WithEnvironment("Fabric__Endpoint", symorq.GetEndpoint("zmq"))
         .WithEnvironment("Agent__Gateway", ReferenceExpression.Create($"{symorq.GetEndpoint("http")}/v1"))
         .WithReference(symorq)
         .WaitFor(symorq);
+    // Served by the AppHost's own llama-server, a prompt and its reply must fit one slot's share of the context.
+    if (infrastructure.Llm is not null)
+    {
+        agent.WithEnvironment("Agent__ContextTokens", settings.Llm.ContextPerSlot.ToString())
+            .WithEnvironment("Agent__MaxOutputTokens", (settings.Llm.ContextPerSlot / 2).ToString());
+    }
 }
 
 builder.Build().Run();

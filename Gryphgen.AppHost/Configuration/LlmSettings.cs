@@ -28,6 +28,9 @@ public sealed class LlmSettings
 
     public List<ExternalEndpointSettings> Endpoints { get; set; } = [];
 
+    /// <summary>One slot's share of the context: what a single request (prompt and reply) may use.</summary>
+    public int ContextPerSlot => ContextSize / Parallel;
+
     public bool HasModel => !string.IsNullOrWhiteSpace(Model);
 
     public bool IsHuggingFaceModel => Model.StartsWith(HuggingFacePrefix, StringComparison.Ordinal);
@@ -43,8 +46,8 @@ public sealed class LlmSettings
             yield return $"Gryphgen:Llm:Model: '{Model}' names no Hugging Face repository (expected {HuggingFacePrefix}org/repo[:quant])";
         if (Parallel is < 1 or > 64)
             yield return $"Gryphgen:Llm:Parallel must be between 1 and 64 (got {Parallel})";
-        if (ContextSize < 256)
-            yield return $"Gryphgen:Llm:ContextSize must be at least 256 tokens (got {ContextSize})";
+        if (Parallel >= 1 && ContextPerSlot < 512)
+            yield return $"Gryphgen:Llm:ContextSize / Gryphgen:Llm:Parallel must leave each slot at least 512 tokens for a role's prompt and reply (got {ContextPerSlot})";
 
         var names = new HashSet<string>();
         for (var i = 0; i < Endpoints.Count; i++)

@@ -11,6 +11,7 @@ namespace Gryphgen.EndToEnd.Tests;
 public sealed class GryphgenAppFixture : IAsyncLifetime
 {
     public const int LlamaSlots = 4;
+    public const int ContextPerSlot = 2048; // the tiny model's training context: llama.cpp gives a slot no more
     public static readonly string[] Roles = ["generator", "analyzer", "monitor", "optimizer"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -33,7 +34,7 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
             $"--Gryphgen:Llm:Model={TestAssets.TinyModel}",
             $"--Gryphgen:Local:LlamaServer={TestAssets.LlamaServer}",
             $"--Gryphgen:Llm:Parallel={LlamaSlots}",
-            "--Gryphgen:Llm:ContextSize=2048",
+            $"--Gryphgen:Llm:ContextSize={LlamaSlots * ContextPerSlot}",
         ]);
         App = await builder.BuildAsync();
         using var start = new CancellationTokenSource(StartTimeout);

@@ -59,7 +59,7 @@ public sealed class StatusTests(GryphgenAppFixture system)
         Assert.Equal(GryphgenAppFixture.LlamaSlots.ToString(), llama.Facts["slots"]);
         Assert.Equal("llamacpp", llama.Facts["kind"]);
         Assert.EndsWith("tiny-random.gguf", llama.Facts["model"]);
-        Assert.Equal("512", llama.Facts["n_ctx"]); // the context is shared by the slots
+        Assert.Equal(GryphgenAppFixture.ContextPerSlot.ToString(), llama.Facts["n_ctx"]); // the context is shared by the slots
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class MissionSystem : IAsyncLifetime
     public static readonly string[] Aliases = ["default", "coder"];
     public const string StrongAlias = "coder-strong";
 
+    /// <summary>Short enough for a test to see the health loop restart a step, long enough for any step here.</summary>
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(10);
+
     private readonly List<LoggedProcess> _agents = [];
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
     private Dictionary<string, string> _symorqSettings = [];
@@ -74,6 +77,7 @@ public sealed class MissionSystem : IAsyncLifetime
         _symorqSettings["Gryphgen__Workflow__MaxConcurrentTasks"] = "8";
         _symorqSettings["Gryphgen__Workflow__PollInterval"] = "00:00:00.200";
         _symorqSettings["Gryphgen__Workflow__LeaseDuration"] = "00:00:03";
+        _symorqSettings["Gryphgen__Workflow__StepStallTimeout"] = StallTimeout.ToString();
         _symorqSettings["Gryphgen__Workflow__Escalation__coder"] = StrongAlias;
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings);
 

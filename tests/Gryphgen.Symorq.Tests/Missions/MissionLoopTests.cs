@@ -119,6 +119,54 @@ public sealed class MissionLoopTests(MissionSystem system)
     }
 
     [Fact]
+    public async Task A_step_without_progress_is_restarted_by_the_health_loop()
+    {
+        var marker = RoleScripts.NewMarker("stall");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
+        _scripts.Hold(marker, "generator");
+        string taskId;
+        try
+        {
+            taskId = (await system.SubmitAsync(WordCount.Spec(marker))).TaskId;
+            // The first call hangs past the stall timeout; the health loop cancels it and asks again.
+            await Eventually.Get(() => Task.FromResult(_scripts.Calls(marker, "generator")), calls => calls >= 2,
+                MissionSystem.StallTimeout * 4, "the generator being asked again");
+        }
+        finally
+        {
+            _scripts.Release(marker, "generator");
+        }
+        var done = await system.WaitForEndAsync(taskId);
+
+        Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
+        Assert.Equal(2, Assert.Single(done.Steps, s => s.Kind == "generate").Attempts);
+        var events = await WatchAllAsync(taskId);
+        Assert.Contains(events, e => e.Kind == "step-stalled" && e.Step == "generate" && e.Message.Contains("the health loop restarts it"));
+    }
+
+    [Fact]
+    public async Task The_optimizer_restarts_an_iteration_from_where_it_began()
+    {
+        var marker = RoleScripts.NewMarker("restartstep");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("broken", WordCount.Broken), RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        _scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "returns 0"));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0), RoleAnswers.Monitor(true, 1.0));
+        _scripts.Script(marker, "optimizer", RoleAnswers.Optimize("restart", "start over"));
+
+        var task = await system.SubmitAsync(WordCount.Spec(marker));
+        var done = await system.WaitForEndAsync(task.TaskId);
+
+        Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
+        var decide = Assert.Single(done.Steps, s => s.Kind == "decide");
+        Assert.StartsWith("restart: restarting from checkpoint", decide.Summary);
+        // Restarted from the seed files: the second attempt did not see the broken wc.py.
+        var second = system.Llm.Requests.Where(r => r.Text.Contains(marker) && r.Header("X-Gryphgen-Role") == "generator").ElementAt(1);
+        Assert.DoesNotContain(WordCount.Broken.Item2.TrimEnd(), second.Text);
+        Assert.Contains(WordCount.Broken.Item2.TrimEnd(), system.Llm.Requests.First(r => r.Text.Contains(marker) && r.Header("X-Gryphgen-Role") == "analyzer").Text);
+    }
+
+    [Fact]
     public async Task A_cancelled_task_stops_and_says_so()
     {
         var marker = RoleScripts.NewMarker("cancel");
@@ -192,6 +240,14 @@ public sealed class MissionLoopTests(MissionSystem system)
         var listed = await system.Tasks.ListAsync(new ListTasksRequest { State = TaskState.Succeeded, Limit = 500 });
         Assert.Subset(listed.Tasks.Select(t => t.TaskId).ToHashSet(), submitted.Select(t => t.TaskId).ToHashSet());
         Assert.Equal(20, _scripts.Calls(marker, "generator"));
+    }
+
+    private async Task<List<TaskEvent>> WatchAllAsync(string taskId)
+    {
+        var events = new List<TaskEvent>();
+        using var call = system.Tasks.Watch(new WatchTaskRequest { TaskId = taskId });
+        while (await call.ResponseStream.MoveNext(CancellationToken.None)) events.Add(call.ResponseStream.Current);
+        return events;
     }
 
     private async Task<string> UnpackArtifactsAsync(string taskId)

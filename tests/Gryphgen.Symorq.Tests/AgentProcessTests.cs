@@ -1,0 +1,70 @@
+using Gryphgen.Contracts.Fabric;
+using Gryphgen.Symorq.Fabric;
+using Gryphgen.Testing;
+
+namespace Gryphgen.Symorq.Tests;
+
+/// <summary>The broker with real agent processes (Gryphgen.Agents) on real sockets, their model a scripted server.</summary>
+public sealed class AgentProcessTests : IAsyncLifetime
+{
+    private const int Liveness = 10;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly BrokerHarness _harness = new();
+    private readonly List<LoggedProcess> _agents = [];
+    private ScriptedLlmServer _llm = null!;
+
+    public async Task InitializeAsync()
+    {
+        _llm = await ScriptedLlmServer.StartAsync();
+        _llm.Fallback = _ => RoleAnswers.Generate("done", ("main.py", "print('hi')\n"));
+        // Ten missed heartbeats, not three, before a worker counts as dead: separate processes on a busy machine may
+        // be late by a few intervals without being dead, and the test counts attempts exactly.
+        await _harness.StartAsync(new FabricOptions { Liveness = Liveness });
+    }
+
+    [Fact]
+    public async Task A_generator_killed_with_SIGKILL_mid_job_leaves_the_job_to_another_generator_process()
+    {
+        _llm.Hold();
+        var doomed = StartGenerator();
+        await WorkersAsync(1);
+        var job = _harness.Broker.RunJobAsync(AgentRole.Generator,
+            new RoleJob { TaskId = "t-sigkill", Title = "hello", Description = "print hi", Language = "python", AcceptanceCommand = "python3 main.py" },
+            progress: null, CancellationToken.None);
+        await Eventually.Get(() => Task.FromResult(_llm.InFlight), n => n == 1, Patience, "the first generator asking the model");
+
+        var survivor = StartGenerator();
+        await WorkersAsync(2);
+        doomed.Kill();
+        _llm.Release();
+        var outcome = await job.WaitAsync(Patience);
+
+        Assert.True(outcome.Ok, outcome.Error);
+        Assert.Equal(2, outcome.Attempts);
+        var finisher = Assert.Single(_harness.Registry.Snapshot(), w => w.Hello.WorkerId == outcome.WorkerId);
+        Assert.Equal(survivor.Id, finisher.Hello.Pid);
+        Assert.Equal("done", RoleReplies.Read<GeneratorReply>(outcome.ReplyJson).Summary);
+    }
+
+    private LoggedProcess StartGenerator()
+    {
+        var agent = ServiceProcess.StartWorker("Gryphgen.Agents", new Dictionary<string, string>
+        {
+            ["Agent__Role"] = "generator", ["Agent__Gateway"] = new Uri(_llm.Url, "v1").ToString(),
+            ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{_harness.Port}",
+            ["Fabric__HeartbeatInterval"] = BrokerHarness.Interval.ToString(), ["Fabric__Liveness"] = Liveness.ToString(),
+        });
+        _agents.Add(agent);
+        return agent;
+    }
+
+    private Task WorkersAsync(int count) =>
+        Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot().Count), n => n == count, Patience, $"{count} generator(s) registering");
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents) await agent.DisposeAsync();
+        await _harness.DisposeAsync();
+        await _llm.DisposeAsync();
+    }
+}
