@@ -36,11 +36,17 @@ public static class MissionOverheadBenchmark
         try
         {
             var details = new List<TaskDetail>();
-            for (var i = 0; i < tasks; i++) details.Add(await RunTaskAsync(system, warmUp: i == 0));
-            details.RemoveAt(0);
+            details.Add(await RunTaskAsync(system, warmUp: true));
+            details.Clear();
+            var processes = ProcessorTimes(system);
+            for (var i = 1; i < tasks; i++) details.Add(await RunTaskAsync(system, warmUp: false));
+            var used = ProcessorTimes(system).Zip(processes, (after, before) => (after.Name, Millis: (after.Time - before.Time).TotalMilliseconds / (details.Count * Iterations)));
             var model = await ModelAnswerMillisAsync(system, ct);
             var test = await TestRunMillisAsync(system, ct);
             Report(details, model, test);
+            Console.WriteLine();
+            Console.WriteLine("processor time per iteration (ms, whole task divided by its iterations): " +
+                string.Join(", ", used.Select(u => $"{u.Name} {u.Millis:0.0}")));
         }
         finally
         {
@@ -69,6 +75,12 @@ public static class MissionOverheadBenchmark
             throw new InvalidOperationException($"the benchmark task did not run as scripted: {done}");
         return done;
     }
+
+    private static (string Name, TimeSpan Time)[] ProcessorTimes(MissionSystem system) =>
+    [
+        ("symorq", system.Symorq.ProcessorTime), ("symaug", system.Symaug.ProcessorTime), ("symorg", system.Symorg.ProcessorTime),
+        ("agents", system.AgentsProcessorTime), ("benchmark process (scripted models included)", Process.GetCurrentProcess().TotalProcessorTime),
+    ];
 
     /// <summary>One scripted answer straight from the scripted server, as an agent's call gets it (median of 200).</summary>
     private static async Task<double> ModelAnswerMillisAsync(MissionSystem system, CancellationToken ct)

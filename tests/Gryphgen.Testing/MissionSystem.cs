@@ -26,7 +26,6 @@ public sealed class MissionSystem : IAsyncLifetime
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
     private Dictionary<string, string> _symorqSettings = [];
     private RedisServerProcess? _redis;
-    private ServiceProcess? _symorg;
     private GrpcChannel? _channel;
 
     public ScriptedLlmServer Llm { get; private set; } = null!;
@@ -39,6 +38,11 @@ public sealed class MissionSystem : IAsyncLifetime
     public ServiceProcess Symorq { get; private set; } = null!;
 
     public ServiceProcess Symaug { get; private set; } = null!;
+
+    public ServiceProcess Symorg { get; private set; } = null!;
+
+    /// <summary>Processor time the four agent processes have used so far, e.g. to cost a benchmark's iterations.</summary>
+    public TimeSpan AgentsProcessorTime => _agents.Aggregate(TimeSpan.Zero, (sum, agent) => sum + agent.ProcessorTime);
 
     public Tasks.TasksClient Tasks { get; private set; } = null!;
 
@@ -57,7 +61,7 @@ public sealed class MissionSystem : IAsyncLifetime
         _redis = await RedisServerProcess.StartAsync();
         // One database for all services, as in production: each migrates its own tables with its own history.
         var database = await SharedPostgres.CreateDatabaseAsync("missions");
-        _symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", new Dictionary<string, string>
+        Symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
         });
@@ -71,7 +75,7 @@ public sealed class MissionSystem : IAsyncLifetime
             ("scripted", Llm.Url, "openai", Aliases), ("strong", StrongLlm.Url, "openai", [StrongAlias]));
         _symorqSettings["ConnectionStrings__gryphgen"] = database;
         _symorqSettings["Fabric__Port"] = fabricPort.ToString();
-        _symorqSettings["services__symorg__grpc__0"] = _symorg.GrpcUrl.ToString();
+        _symorqSettings["services__symorg__grpc__0"] = Symorg.GrpcUrl.ToString();
         _symorqSettings["services__symaug__grpc__0"] = Symaug.GrpcUrl.ToString();
         _symorqSettings["Gryphgen__Gateway__ApiKey"] = ApiKey;
         _symorqSettings["Gryphgen__Workflow__MaxConcurrentTasks"] = "8";
@@ -138,7 +142,7 @@ public sealed class MissionSystem : IAsyncLifetime
     {
         _channel?.Dispose();
         foreach (var agent in _agents) await agent.DisposeAsync();
-        foreach (var service in new[] { Symorq, Symaug, _symorg }) if (service is not null) await service.DisposeAsync();
+        foreach (var service in new[] { Symorq, Symaug, Symorg }) if (service is not null) await service.DisposeAsync();
         if (_redis is not null) await _redis.DisposeAsync();
         foreach (var llm in new[] { Llm, StrongLlm }) if (llm is not null) await llm.DisposeAsync();
         Directory.Delete(_workspaces, recursive: true);

@@ -62,18 +62,22 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         return task;
     }
 
-    /// <summary>Starts (or starts again) a step: one row per step of an iteration, its attempts counted.</summary>
-    public async Task<StepRecord> StartStepAsync(TaskRecord task, int iteration, string kind, CancellationToken ct)
+    /// <summary>
+    /// Starts (or starts again) a step: one row per step of an iteration, its attempts counted. Pass the row when
+    /// it exists (from <see cref="StepsAsync"/>, or the one an earlier attempt returned), a new one otherwise.
+    /// </summary>
+    public async Task<StepRecord> StartStepAsync(TaskRecord task, StepRecord step, CancellationToken ct)
     {
-        var step = await db.Steps.SingleOrDefaultAsync(s => s.TaskId == task.Id && s.Iteration == iteration && s.Kind == kind, ct);
-        if (step is null) db.Steps.Add(step = new StepRecord { TaskId = task.Id, Iteration = iteration, Kind = kind });
+        if (step.Id == 0) db.Steps.Add(step);
+        else if (db.Entry(step).State == EntityState.Detached) db.Steps.Attach(step);
         step.Attempts++;
         step.State = StepStates.Running;
         step.Error = "";
         step.StartedAt = time.GetUtcNow();
         step.FinishedAt = null;
-        task.CurrentStep = kind;
-        AddEvent(task, TaskEventKinds.StepStarted, kind, step.Attempts == 1 ? $"{kind} started" : $"{kind} started again (attempt {step.Attempts})", iteration);
+        task.CurrentStep = step.Kind;
+        AddEvent(task, TaskEventKinds.StepStarted, step.Kind,
+            step.Attempts == 1 ? $"{step.Kind} started" : $"{step.Kind} started again (attempt {step.Attempts})", step.Iteration);
         await SaveAsync(ct);
         return step;
     }
@@ -100,6 +104,12 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         AddEvent(task, kind, step.Kind, error, step.Iteration);
         await SaveAsync(ct);
     }
+
+    /// <summary>
+    /// An event to be saved with the next change (a step's completion): what a step found, told as it finishes,
+    /// without a write of its own.
+    /// </summary>
+    public void Note(TaskRecord task, string kind, string message, string step) => AddEvent(task, kind, step, message);
 
     /// <summary>Saves what changed on <paramref name="task"/> with the event that tells of it.</summary>
     public async Task RecordAsync(TaskRecord task, string kind, string message, string step = "", int? iteration = null, CancellationToken ct = default)

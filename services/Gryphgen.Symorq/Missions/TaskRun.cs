@@ -97,7 +97,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
                 $"(last run: {task.TestsPassed} passed, {task.TestsFailed} failed, {task.TestsErrored} errored)");
         }
         task.Iterations = iteration;
-        await journal.RecordAsync(task, TaskEventKinds.IterationStarted, $"iteration {iteration} of at most {spec.Budget.Iterations}", ct: ct);
+        journal.Note(task, TaskEventKinds.IterationStarted, $"iteration {iteration} of at most {spec.Budget.Iterations}", "");
     }
 
     /// <summary>
@@ -109,10 +109,12 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         if (_steps.FirstOrDefault(s => s.Iteration == iteration && s.Kind == kind && s.State == StepStates.Completed) is { } done)
             return JsonSerializer.Deserialize<T>(done.Output, JournalJson.Options)!;
         var lastError = "";
+        var step = _steps.FirstOrDefault(s => s.Iteration == iteration && s.Kind == kind)
+            ?? new StepRecord { TaskId = task.Id, Iteration = iteration, Kind = kind };
         while (true)
         {
             CheckTokenBudget();
-            var step = await journal.StartStepAsync(task, iteration, kind, ct);
+            step = await journal.StartStepAsync(task, step, ct);
             if (step.Attempts > _options.MaxStepAttempts)
                 throw new TaskEndedException(TaskState.Failed, $"step {kind} of iteration {iteration} could not complete in {_options.MaxStepAttempts} attempts: {lastError}");
             using var watch = new StallWatch(_options.StepStallTimeout, ct);
@@ -169,7 +171,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         catch (RpcException ex) when (!ct.IsCancellationRequested)
         {
             // Retrieval helps but is not required: a task without context still works, so say so and go on.
-            await journal.RecordAsync(task, TaskEventKinds.Warning, $"no retrieved context: SYMORG answered {ex.StatusCode}: {ex.Status.Detail}", StepKinds.Context, ct: ct);
+            journal.Note(task, TaskEventKinds.Warning, $"no retrieved context: SYMORG answered {ex.StatusCode}: {ex.Status.Detail}", StepKinds.Context);
             return new(new ContextOutput("", 0), 0, "no context (SYMORG unavailable)");
         }
     }
@@ -211,7 +213,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         task.TestsFailed = summary.Failed;
         task.TestsErrored = summary.Errored;
         var output = new TestOutput(passed, summary.Passed, summary.Failed, summary.Errored, rejected + TestReportText.Format(report), checkpoint.CheckpointId, rejected);
-        await journal.RecordAsync(task, TaskEventKinds.Tests, $"{(passed ? "passed" : "failed")}: {output.Summary}", StepKinds.Test, ct: ct);
+        journal.Note(task, TaskEventKinds.Tests, $"{(passed ? "passed" : "failed")}: {output.Summary}", StepKinds.Test);
         return new(output, 0, $"{(passed ? "passed" : "failed")}: {output.Summary}; checkpoint {Short(checkpoint.CheckpointId)}");
     }
 
@@ -253,7 +255,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         };
         _files = null; // a revert or restart changed the workspace
         var output = new DecideOutput(decision, applied, escalated);
-        await journal.RecordAsync(task, TaskEventKinds.Decision, $"{decision.Action}: {decision.Reason.Shorten(300)} → {applied}", StepKinds.Decide, ct: ct);
+        journal.Note(task, TaskEventKinds.Decision, $"{decision.Action}: {decision.Reason.Shorten(300)} → {applied}", StepKinds.Decide);
         return new(output, tokens, $"{decision.Action}: {applied}");
     }
 
