@@ -19,10 +19,11 @@ public static class MissionOverheadBenchmark
 {
     private const int Iterations = 3;
     private const string Acceptance = "grep -q pass state.txt";
+    private const int WarmUpTasks = 10;
 
     public static Command Create()
     {
-        var tasks = new Option<int>("--tasks") { Description = "three-iteration tasks to run, one after another", DefaultValueFactory = _ => 10 };
+        var tasks = new Option<int>("--tasks") { Description = "three-iteration tasks to measure, one after another (after ten to warm up)", DefaultValueFactory = _ => 20 };
         var command = new Command("mission-overhead", "SYMORQ: orchestration overhead per iteration of the mission loop") { tasks };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(tasks), ct));
         return command;
@@ -35,18 +36,28 @@ public static class MissionOverheadBenchmark
         await system.InitializeAsync();
         try
         {
+            // Warm-up tasks first: the services' code is jitted and re-jitted hot (tiered compilation) on first use.
+            for (var i = 0; i < WarmUpTasks; i++) await RunTaskAsync(system, warmUp: true);
             var details = new List<TaskDetail>();
-            details.Add(await RunTaskAsync(system, warmUp: true));
-            details.Clear();
+            var clock = Stopwatch.StartNew();
             var processes = ProcessorTimes(system);
-            for (var i = 1; i < tasks; i++) details.Add(await RunTaskAsync(system, warmUp: false));
-            var used = ProcessorTimes(system).Zip(processes, (after, before) => (after.Name, Millis: (after.Time - before.Time).TotalMilliseconds / (details.Count * Iterations)));
+            for (var i = 0; i < tasks; i++) details.Add(await RunTaskAsync(system, warmUp: false));
+            var used = Spent(processes, ProcessorTimes(system), details.Count * Iterations);
+            var idleShare = clock.Elapsed.TotalSeconds / (details.Count * Iterations);
+            // What the processes burn doing nothing (heartbeats, probes, polls), to tell it apart from the work.
+            var idleStart = ProcessorTimes(system);
+            await Task.Delay(IdleWindow, ct);
+            var idle = Spent(idleStart, ProcessorTimes(system), IdleWindow.TotalMilliseconds / 1000);
             var model = await ModelAnswerMillisAsync(system, ct);
             var test = await TestRunMillisAsync(system, ct);
             Report(details, model, test);
             Console.WriteLine();
-            Console.WriteLine("processor time per iteration (ms, whole task divided by its iterations): " +
-                string.Join(", ", used.Select(u => $"{u.Name} {u.Millis:0.0}")));
+            Console.WriteLine($"processor time, ms: per iteration (a task's divided by its iterations) | of it, idle work ({idleShare:0.00} s of idle per iteration)");
+            Console.WriteLine();
+            Console.WriteLine("| process | per iteration | idle share |");
+            Console.WriteLine("|---|---:|---:|");
+            foreach (var ((name, millis), (_, idlePerSecond)) in used.Zip(idle))
+                Console.WriteLine($"| {name} | {millis:0.0} | {idlePerSecond * idleShare:0.0} |");
         }
         finally
         {
@@ -75,6 +86,11 @@ public static class MissionOverheadBenchmark
             throw new InvalidOperationException($"the benchmark task did not run as scripted: {done}");
         return done;
     }
+
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(10);
+
+    private static List<(string Name, double Millis)> Spent((string Name, TimeSpan Time)[] before, (string Name, TimeSpan Time)[] after, double per) =>
+        after.Zip(before, (a, b) => (a.Name, (a.Time - b.Time).TotalMilliseconds / per)).ToList();
 
     private static (string Name, TimeSpan Time)[] ProcessorTimes(MissionSystem system) =>
     [
@@ -134,7 +150,7 @@ public static class MissionOverheadBenchmark
         var overhead = iterationMillis.Select(m => m - modelCalls * modelMillis - testMillis).ToList();
 
         Console.WriteLine();
-        Console.WriteLine($"{details.Count} tasks of {Iterations} iterations (after one warm-up task), one at a time; milliseconds");
+        Console.WriteLine($"{details.Count} tasks of {Iterations} iterations (after {WarmUpTasks} warm-up tasks), one at a time; milliseconds");
         Console.WriteLine();
         Console.WriteLine("| | p50 | p95 |");
         Console.WriteLine("|---|---:|---:|");
