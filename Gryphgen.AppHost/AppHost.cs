@@ -46,6 +46,9 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithLlmGrid(builder, infrastructure.Llm, settings.Llm)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
+var apiKey = settings.ApiKeyParameter.Length > 0 ? builder.AddParameter(settings.ApiKeyParameter, secret: true) : null;
+if (apiKey is not null) symorq.WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey);
+
 foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })
 {
     var agent = builder.AddProject<Projects.Gryphgen_Agents>(role)
@@ -54,6 +57,7 @@ foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })
         .WithEnvironment("Agent__Gateway", ReferenceExpression.Create($"{symorq.GetEndpoint("http")}/v1"))
         .WithReference(symorq)
         .WaitFor(symorq);
+    if (apiKey is not null) agent.WithEnvironment("Agent__GatewayApiKey", apiKey);
     // Served by the AppHost's own llama-server, a prompt and its reply must fit one slot's share of the context.
     if (infrastructure.Llm is not null)
     {

@@ -24,6 +24,12 @@ public sealed partial class GryphgenSettings
     public LocalToolSettings Local { get; set; } = new();
 
     /// <summary>
+    /// An Aspire secret parameter holding SYMORQ's public API key (gateway and task API); the agents and the CLI
+    /// (<c>GRYPHGEN_API_KEY</c>) send it. Empty: the API is open, as suits a single developer's machine.
+    /// </summary>
+    public string ApiKeyParameter { get; set; } = "";
+
+    /// <summary>
     /// The state folder: as configured, else <c>/var/lib/gryphgen</c> for root (PostgreSQL runs as the
     /// <c>postgres</c> user and must reach its data, which a folder under /root does not allow), else
     /// <c>~/.local/state/gryphgen</c>.
@@ -48,6 +54,8 @@ public sealed partial class GryphgenSettings
             yield return $"Gryphgen:Infrastructure must be auto, containers or local (got '{Infrastructure}')";
         foreach (var problem in Ports.Validate()) yield return problem;
         foreach (var problem in Llm.Validate()) yield return problem;
+        if (ApiKeyParameter.Length > 0 && !ResourceName().IsMatch(ApiKeyParameter))
+            yield return $"Gryphgen:ApiKeyParameter '{ApiKeyParameter}' must be 1-40 lower-case letters, digits or '-'";
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]

@@ -11,21 +11,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task The_manifest_lists_every_service_and_the_three_infrastructure_resources()
     {
-        var output = Path.Combine(Directory.CreateTempSubdirectory("gryphgen-manifest-").FullName, "manifest.json");
-        var appHost = Path.Combine(TestAssets.RepositoryRoot, "Gryphgen.AppHost");
-        var configuration = typeof(ManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var start = new ProcessStartInfo("dotnet",
-            ["run", "--no-build", "-c", configuration, "--project", appHost, "--", "--publisher", "manifest", "--output-path", output])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var log = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
-        Assert.True(process.ExitCode == 0, await log + await errors);
-
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+        using var manifest = await WriteManifestAsync();
         var resources = manifest.RootElement.GetProperty("resources");
         string TypeOf(string name) => resources.GetProperty(name).GetProperty("type").GetString()!;
 
@@ -37,5 +23,38 @@ public sealed class ManifestTests
         Assert.StartsWith("container.", TypeOf("llama"));
         Assert.Contains("llama.cpp:server", resources.GetProperty("llama").GetProperty("image").GetString());
         Assert.Equal("value.v0", TypeOf("gryphgen")); // the database's connection string
+        Assert.False(resources.GetProperty("symorq").GetProperty("env").TryGetProperty("Gryphgen__Gateway__ApiKey", out _));
+    }
+
+    [Fact]
+    public async Task An_API_key_parameter_is_a_secret_SYMORQ_requires_and_every_agent_sends()
+    {
+        using var manifest = await WriteManifestAsync("--Gryphgen:ApiKeyParameter=gryphgen-api-key");
+        var resources = manifest.RootElement.GetProperty("resources");
+
+        var parameter = resources.GetProperty("gryphgen-api-key");
+        Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
+        Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        string Env(string resource, string name) => resources.GetProperty(resource).GetProperty("env").GetProperty(name).GetString()!;
+        Assert.Equal("{gryphgen-api-key.value}", Env("symorq", "Gryphgen__Gateway__ApiKey"));
+        foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("{gryphgen-api-key.value}", Env(role, "Agent__GatewayApiKey"));
+    }
+
+    private static async Task<JsonDocument> WriteManifestAsync(params string[] settings)
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("gryphgen-manifest-").FullName, "manifest.json");
+        var appHost = Path.Combine(TestAssets.RepositoryRoot, "Gryphgen.AppHost");
+        var configuration = typeof(ManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var start = new ProcessStartInfo("dotnet",
+            ["run", "--no-build", "-c", configuration, "--project", appHost, "--", "--publisher", "manifest", "--output-path", output, .. settings])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var log = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        Assert.True(process.ExitCode == 0, await log + await errors);
+        return JsonDocument.Parse(await File.ReadAllTextAsync(output));
     }
 }
