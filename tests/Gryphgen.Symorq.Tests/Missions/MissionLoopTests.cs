@@ -124,19 +124,8 @@ public sealed class MissionLoopTests(MissionSystem system)
         var marker = RoleScripts.NewMarker("stall");
         _scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
         _scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
-        _scripts.Hold(marker, "generator");
-        string taskId;
-        try
-        {
-            taskId = (await system.SubmitAsync(WordCount.Spec(marker))).TaskId;
-            // The first call hangs past the stall timeout; the health loop cancels it and asks again.
-            await Eventually.Get(() => Task.FromResult(_scripts.Calls(marker, "generator")), calls => calls >= 2,
-                MissionSystem.StallTimeout * 4, "the generator being asked again");
-        }
-        finally
-        {
-            _scripts.Release(marker, "generator");
-        }
+        // The first call hangs past the stall timeout; the health loop cancels it and asks again.
+        var taskId = await SubmitHoldingAsync(marker, "generator", calls: 2, whileHeld: _ => Task.CompletedTask);
         var done = await system.WaitForEndAsync(taskId);
 
         Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
@@ -171,24 +160,15 @@ public sealed class MissionLoopTests(MissionSystem system)
     {
         var marker = RoleScripts.NewMarker("cancel");
         _scripts.Script(marker, "generator", RoleAnswers.Generate("never answered", WordCount.Correct));
-        _scripts.Hold(marker, "generator");
-        try
-        {
-            var task = await system.SubmitAsync(WordCount.Spec(marker));
-            await Eventually.Get(() => Task.FromResult(_scripts.Calls(marker, "generator")), calls => calls > 0, TimeSpan.FromMinutes(1), "the generator being asked");
+        TaskInfo? cancelling = null;
+        var taskId = await SubmitHoldingAsync(marker, "generator", calls: 1,
+            whileHeld: async id => cancelling = await system.Tasks.CancelAsync(new TaskRef { TaskId = id }));
+        var done = await system.WaitForEndAsync(taskId);
 
-            var cancelling = await system.Tasks.CancelAsync(new TaskRef { TaskId = task.TaskId });
-            var done = await system.WaitForEndAsync(task.TaskId);
-
-            Assert.Equal(task.TaskId, cancelling.TaskId);
-            Assert.Equal(TaskState.Cancelled, done.Task.State);
-            Assert.Equal("cancelled by the user", done.Task.Reason);
-            Assert.DoesNotContain(done.Steps, s => s.Kind == "test");
-        }
-        finally
-        {
-            _scripts.Release(marker, "generator");
-        }
+        Assert.Equal(taskId, cancelling?.TaskId);
+        Assert.Equal(TaskState.Cancelled, done.Task.State);
+        Assert.Equal("cancelled by the user", done.Task.Reason);
+        Assert.DoesNotContain(done.Steps, s => s.Kind == "test");
     }
 
     [Fact]
@@ -199,18 +179,7 @@ public sealed class MissionLoopTests(MissionSystem system)
         _scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "split() without an argument"));
         _scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0.5), RoleAnswers.Monitor(true, 1.0));
         _scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "fixable"));
-        _scripts.Hold(marker, "analyzer");
-        string taskId;
-        try
-        {
-            taskId = (await system.SubmitAsync(WordCount.Spec(marker))).TaskId;
-            await Eventually.Get(() => Task.FromResult(_scripts.Calls(marker, "analyzer")), calls => calls > 0, TimeSpan.FromMinutes(1), "the analyzer being asked");
-            await system.RestartSymorqAsync();
-        }
-        finally
-        {
-            _scripts.Release(marker, "analyzer");
-        }
+        var taskId = await SubmitHoldingAsync(marker, "analyzer", calls: 1, whileHeld: _ => system.RestartSymorqAsync());
 
         var done = await system.WaitForEndAsync(taskId);
 
@@ -240,6 +209,27 @@ public sealed class MissionLoopTests(MissionSystem system)
         var listed = await system.Tasks.ListAsync(new ListTasksRequest { State = TaskState.Succeeded, Limit = 500 });
         Assert.Subset(listed.Tasks.Select(t => t.TaskId).ToHashSet(), submitted.Select(t => t.TaskId).ToHashSet());
         Assert.Equal(20, _scripts.Calls(marker, "generator"));
+    }
+
+    /// <summary>
+    /// Submits the scenario's task with <paramref name="role"/>'s answers held, waits until the role has been asked
+    /// <paramref name="calls"/> times, does <paramref name="whileHeld"/> to the task, then lets the answers go.
+    /// </summary>
+    private async Task<string> SubmitHoldingAsync(string marker, string role, int calls, Func<string, Task> whileHeld)
+    {
+        _scripts.Hold(marker, role);
+        try
+        {
+            var taskId = (await system.SubmitAsync(WordCount.Spec(marker))).TaskId;
+            await Eventually.Get(() => Task.FromResult(_scripts.Calls(marker, role)), n => n >= calls,
+                MissionSystem.StallTimeout * 4, $"the {role} being asked {calls} time(s)");
+            await whileHeld(taskId);
+            return taskId;
+        }
+        finally
+        {
+            _scripts.Release(marker, role);
+        }
     }
 
     private async Task<List<TaskEvent>> WatchAllAsync(string taskId)
