@@ -13,8 +13,9 @@ public sealed class TaskApiInterceptor : StatusMappingInterceptor
         {
             TaskApiError.NotFound => StatusCode.NotFound,
             TaskApiError.Invalid => StatusCode.InvalidArgument,
-            TaskApiError.NotReady => StatusCode.FailedPrecondition,
-            _ => StatusCode.Unavailable,
+            // Not ready, unavailable: SYMORQ answered, so it is the task or the system that is not ready, not the
+            // network (UNAVAILABLE would send a client looking for a server that is there).
+            _ => StatusCode.FailedPrecondition,
         }, ex.Message),
         _ => null,
     };
