@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Http;
 
 namespace Gryphgen.Symorq.Gateway;
 
@@ -64,7 +64,7 @@ public sealed class GatewayRequest
                 $"{GridPriority.Header} must be high, normal, low or a digit 0-9 (got '{request.Headers[GridPriority.Header]}')",
                 GridPriority.Header, "invalid_priority"));
         }
-        var bytes = await ReadBodyAsync(request, maxBytes);
+        var bytes = await RequestBody.ReadAsync(request, maxBytes, () => TooLarge(maxBytes));
         JsonObject body;
         try
         {
@@ -100,28 +100,6 @@ public sealed class GatewayRequest
         var copy = Body.DeepClone().AsObject();
         copy["model"] = upstreamModel;
         return JsonSerializer.SerializeToUtf8Bytes(copy);
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long maxBytes)
-    {
-        if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
-        // Sized by Content-Length where sent, read through a pooled chunk: no large allocation per request.
-        using var buffer = new MemoryStream((int)(request.ContentLength ?? 0));
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > maxBytes) throw TooLarge(maxBytes);
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     private static GatewayRejection TooLarge(long maxBytes) => new(new OpenAiError(StatusCodes.Status413PayloadTooLarge,

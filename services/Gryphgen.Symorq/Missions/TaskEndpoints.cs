@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Missions;
 using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Http;
 
 namespace Gryphgen.Symorq.Missions;
 
@@ -39,24 +40,17 @@ public static class TaskEndpoints
 
     private static async Task<IResult> SubmitAsync(HttpContext context, MissionControl control, CancellationToken ct)
     {
-        var spec = await ReadSpecAsync(context.Request, ct);
+        var spec = await ReadSpecAsync(context.Request);
         var task = await control.SubmitAsync(spec, ct);
         return Results.Created($"/api/tasks/{task.TaskId}", TaskJson.Task(task));
     }
 
     /// <summary>The body as text, refused once it passes the largest spec accepted (before reading it all).</summary>
-    private static async Task<string> ReadSpecAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<string> ReadSpecAsync(HttpRequest request)
     {
-        var limit = Encoding.UTF8.GetMaxByteCount(TaskSpecParser.MaxSpecChars);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit) throw new TaskSpecException([$"the specification is larger than {TaskSpecParser.MaxSpecChars / (1024 * 1024)} MiB"]);
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var bytes = await RequestBody.ReadAsync(request, Encoding.UTF8.GetMaxByteCount(TaskSpecParser.MaxSpecChars),
+            () => new TaskSpecException([$"the specification is larger than {TaskSpecParser.MaxSpecChars / (1024 * 1024)} MiB"]));
+        return Encoding.UTF8.GetString(bytes);
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Events(MissionControl control, string id, long after,
