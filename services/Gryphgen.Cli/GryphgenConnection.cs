@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Grpc.Net.Client;
+using Gryphgen.Contracts;
 
 namespace Gryphgen.Cli;
 
@@ -21,20 +21,5 @@ public static class GryphgenConnection
     }
 
     /// <summary>A channel to SYMORQ that sends <c>$GRYPHGEN_API_KEY</c> as the bearer token when it is set.</summary>
-    public static GrpcChannel OpenChannel(Uri url)
-    {
-        var key = Environment.GetEnvironmentVariable(ApiKeyVariable);
-        if (string.IsNullOrEmpty(key)) return GrpcChannel.ForAddress(url);
-        var bearer = CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            metadata.Add("authorization", $"Bearer {key}");
-            return Task.CompletedTask;
-        });
-        // A local SYMORQ speaks plain HTTP/2; the key is still the caller's to send there.
-        return GrpcChannel.ForAddress(url, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(url.Scheme == "https" ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
-    }
+    public static GrpcChannel OpenChannel(Uri url) => ApiKeyChannel.Open(url, Environment.GetEnvironmentVariable(ApiKeyVariable));
 }

@@ -1,7 +1,6 @@
-using Grpc.Core;
 using Grpc.Net.Client;
-using Xunit;
 using Gryphgen.Contracts;
+using Xunit;
 
 namespace Gryphgen.Testing;
 
@@ -121,15 +120,7 @@ public sealed class MissionSystem : IAsyncLifetime
     private void Connect()
     {
         _channel?.Dispose();
-        var key = CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            metadata.Add("authorization", $"Bearer {ApiKey}");
-            return Task.CompletedTask;
-        });
-        _channel = GrpcChannel.ForAddress(Symorq.GrpcUrl, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, key), UnsafeUseInsecureChannelCallCredentials = true,
-        });
+        _channel = ApiKeyChannel.Open(Symorq.GrpcUrl, ApiKey);
         Tasks = new Tasks.TasksClient(_channel);
     }
 
