@@ -37,7 +37,9 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_silent_worker_is_declared_dead_after_liveness_intervals_while_a_heartbeating_one_stays()
     {
-        await StartBroker(liveness: 3);
+        // One second of silence (ten intervals): short enough to see, long enough that a heartbeat loop delayed by a
+        // busy machine does not expire the living worker too.
+        await StartBroker(liveness: 10);
         using var silent = new TestWorker(_harness.Port);
         using var alive = new TestWorker(_harness.Port);
         silent.Hello(AgentRole.Generator, "silent");

@@ -84,7 +84,7 @@ public sealed class BrokerJobTests : IAsyncLifetime
     [Fact]
     public async Task The_job_of_a_worker_that_dies_is_finished_by_another()
     {
-        await StartBroker(new FabricOptions { Liveness = 3 });
+        await StartBroker(new FabricOptions { Liveness = 10 });
         using var doomed = new TestWorker(_harness.Port);
         doomed.Hello(AgentRole.Generator, "doomed");
         var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, Work(), null, CancellationToken.None);

@@ -14,6 +14,11 @@ public static class Eventually
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
         while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"{what} did not happen within {within.TotalSeconds:0} s; last seen: {last}");
+        throw new TimeoutException($"{what} did not happen within {within.TotalSeconds:0} s; last seen: {Describe(last)}");
     }
+
+    // A list prints its items, so a timeout says which workers, steps or rows were there.
+    private static string Describe<T>(T value) => value is System.Collections.IEnumerable items and not string
+        ? "[" + string.Join(", ", items.Cast<object>()) + "]"
+        : $"{value}";
 }
