@@ -142,6 +142,41 @@ public sealed class WorkspaceFilesTests(SymaugServer server) : IClassFixture<Sym
     }
 
     [Fact]
+    public async Task Text_files_are_read_in_one_call_and_large_binary_and_linked_files_left_out()
+    {
+        var id = await NewWorkspaceAsync();
+        await Client.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = id, Files = { File("a.py", "print(1)\n"), File("big.txt", new string('x', 100)), File("z/b.py", "x = 2\n") },
+        });
+        System.IO.File.WriteAllBytes(Path.Combine(server.FilesOf(id), "blob.bin"), [1, 0, 2]);
+        Assert.Equal(0, (await Client.RunAsync(Shell(id, "ln -s a.py link.py"))).ExitCode);
+
+        var reply = await Client.ReadTextFilesAsync(new ReadTextFilesRequest { WorkspaceId = id, MaxFileBytes = 50, MaxTotalBytes = 1 << 20 });
+
+        Assert.Equal(["a.py", "tests/test_app.py", "z/b.py"], reply.Files.Select(f => f.Path));
+        Assert.Equal("x = 2\n", reply.Files[2].Content.ToStringUtf8());
+        Assert.Equal(2, reply.LeftOut); // big.txt and blob.bin; the link is no file of its own
+
+        var capped = await Client.ReadTextFilesAsync(new ReadTextFilesRequest { WorkspaceId = id, MaxFileBytes = 50, MaxTotalBytes = 12 });
+        Assert.Equal(["a.py"], capped.Files.Select(f => f.Path));
+    }
+
+    [Theory]
+    [InlineData(0, 1024, "max_file_bytes")]
+    [InlineData(SymaugServer.MaxFileBytes + 1, 1024, "max_file_bytes")]
+    [InlineData(1024, 0, "max_total_bytes")]
+    [InlineData(1024, 4 << 20, "max_total_bytes")]
+    public async Task Text_file_limits_out_of_range_are_refused(long maxFile, long maxTotal, string named)
+    {
+        var id = await NewWorkspaceAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.ReadTextFilesAsync(
+            new ReadTextFilesRequest { WorkspaceId = id, MaxFileBytes = maxFile, MaxTotalBytes = maxTotal }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(named, error.Status.Detail);
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_workspace_ids_are_told_apart()
     {
         var unknown = await Assert.ThrowsAsync<RpcException>(() => Client.ListFilesAsync(new WorkspaceRef { WorkspaceId = Guid.NewGuid().ToString() }).ResponseAsync);

@@ -46,6 +46,29 @@ public sealed class WorkspaceFiles(string root, WorkspaceOptions limits, int? sa
         return File.ReadAllBytes(full);
     }
 
+    /// <summary>The most <see cref="ReadText"/> returns at once: gRPC refuses messages over 4 MB.</summary>
+    public const long MaxTextReplyBytes = 3 << 20;
+
+    /// <summary>
+    /// The text files (no NUL byte) of at most <paramref name="maxFileBytes"/>, in path order, until
+    /// <paramref name="maxTotalBytes"/>; how many regular files were left out.
+    /// </summary>
+    public (IReadOnlyList<(string Path, byte[] Content)> Files, int LeftOut) ReadText(long maxFileBytes, long maxTotalBytes)
+    {
+        var listed = List();
+        var files = new List<(string, byte[])>();
+        long total = 0;
+        foreach (var (path, size) in listed.Where(f => f.Size <= maxFileBytes))
+        {
+            if (total + size > maxTotalBytes) break;
+            var content = File.ReadAllBytes(FullPath(path));
+            if (content.AsSpan().Contains((byte)0)) continue;
+            files.Add((path, content));
+            total += content.Length;
+        }
+        return (files, listed.Count - files.Count);
+    }
+
     /// <summary>Every regular file, by relative path; links and special files are not followed or listed.</summary>
     public IReadOnlyList<(string Path, long Size)> List()
     {

@@ -56,6 +56,26 @@ public sealed partial class WorkspacesService(
         };
     }
 
+    public override async Task<ReadTextFilesReply> ReadTextFiles(ReadTextFilesRequest request, ServerCallContext context)
+    {
+        var limit = workspaceOptions.Value.MaxFileBytes;
+        if (request.MaxFileBytes < 1 || request.MaxFileBytes > limit)
+        {
+            throw new WorkspaceInputException($"max_file_bytes must be between 1 and {limit}, not {request.MaxFileBytes}");
+        }
+        if (request.MaxTotalBytes < 1 || request.MaxTotalBytes > WorkspaceFiles.MaxTextReplyBytes)
+        {
+            throw new WorkspaceInputException($"max_total_bytes must be between 1 and {WorkspaceFiles.MaxTextReplyBytes}, not {request.MaxTotalBytes}");
+        }
+        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var (files, leftOut) = store.Files(workspace).ReadText(request.MaxFileBytes, request.MaxTotalBytes);
+        return new ReadTextFilesReply
+        {
+            Files = { files.Select(f => new FileContent { Path = f.Path, Content = ByteString.CopyFrom(f.Content) }) }, LeftOut = leftOut,
+        };
+    }
+
     public override async Task<DiffReply> Diff(DiffRequest request, ServerCallContext context)
     {
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);

@@ -82,7 +82,12 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         return step;
     }
 
-    public async Task CompleteStepAsync(TaskRecord task, StepRecord step, string output, long tokens, string summary, CancellationToken ct)
+    /// <summary>
+    /// Completes a step in memory; it is saved with the next write (the next step's start, a decision, the task's
+    /// end), one round trip instead of two. Nothing with effects happens in between, so a completion lost to a crash
+    /// there is no different from one lost just before its save: the step runs again.
+    /// </summary>
+    public void CompleteStep(TaskRecord task, StepRecord step, string output, long tokens, string summary)
     {
         step.State = StepStates.Completed;
         step.Output = output;
@@ -91,7 +96,6 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         step.FinishedAt = time.GetUtcNow();
         task.Tokens += tokens;
         AddEvent(task, TaskEventKinds.StepFinished, step.Kind, summary, step.Iteration);
-        await SaveAsync(ct);
     }
 
     public async Task FailStepAsync(TaskRecord task, StepRecord step, string kind, string error, long tokens, CancellationToken ct)
@@ -125,7 +129,8 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
             Iteration = iteration ?? task.Iterations, Snapshot = JsonFormatter.Default.Format(TaskViews.Info(task)),
         });
 
-    private async Task SaveAsync(CancellationToken ct)
+    /// <summary>Saves whatever is pending (a completed step, noted events).</summary>
+    public async Task SaveAsync(CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
         signal.Pulse();

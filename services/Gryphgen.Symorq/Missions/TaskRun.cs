@@ -45,6 +45,12 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         {
             await FinishAsync(TaskState.Failed, $"budget exhausted: the {spec.Budget.Minutes}-minute time budget ran out");
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Letting go: what was finished here is kept, so whoever resumes the task does not do it again.
+            await journal.SaveAsync(CancellationToken.None);
+            throw;
+        }
     }
 
     private async Task BeginAsync(CancellationTokenSource budgetClock, CancellationToken ct)
@@ -66,11 +72,11 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         for (var iteration = Math.Max(1, task.Iterations); ; iteration++)
         {
             if (iteration > task.Iterations) await BeginIterationAsync(iteration, ct);
-            // One read per iteration: earlier iterations for the prompts, and this one's steps when resuming it.
-            _steps = await journal.StepsAsync(task.Id, ct);
             _earlierSteps = _steps.Where(s => s.Iteration < iteration).ToList();
 
-            var context = await StepAsync(iteration, StepKinds.Context, (_, c) => ContextAsync(c), ct);
+            // The context depends on the task alone (title, description, requirements, collections), so the first
+            // iteration builds it and the later ones read it back.
+            var context = await StepAsync(1, StepKinds.Context, (_, c) => ContextAsync(c), ct);
             var generated = await StepAsync(iteration, StepKinds.Generate, (watch, c) => GenerateAsync(prepared, context, watch, c), ct);
             var tested = await StepAsync(iteration, StepKinds.Test, (_, c) => TestAsync(prepared, iteration, generated, c), ct);
             var analysis = tested.Passed ? null
@@ -109,8 +115,12 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         if (_steps.FirstOrDefault(s => s.Iteration == iteration && s.Kind == kind && s.State == StepStates.Completed) is { } done)
             return JsonSerializer.Deserialize<T>(done.Output, JournalJson.Options)!;
         var lastError = "";
-        var step = _steps.FirstOrDefault(s => s.Iteration == iteration && s.Kind == kind)
-            ?? new StepRecord { TaskId = task.Id, Iteration = iteration, Kind = kind };
+        var step = _steps.FirstOrDefault(s => s.Iteration == iteration && s.Kind == kind);
+        if (step is null)
+        {
+            step = new StepRecord { TaskId = task.Id, Iteration = iteration, Kind = kind };
+            _steps.Add(step);
+        }
         while (true)
         {
             CheckTokenBudget();
@@ -121,7 +131,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             try
             {
                 var result = await work(watch, watch.Token);
-                await journal.CompleteStepAsync(task, step, JsonSerializer.Serialize(result.Output, JournalJson.Options), result.Tokens, result.Summary, ct);
+                journal.CompleteStep(task, step, JsonSerializer.Serialize(result.Output, JournalJson.Options), result.Tokens, result.Summary);
                 return result.Output;
             }
             catch (OperationCanceledException) when (watch.Stalled)
@@ -245,6 +255,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         job.History.AddRange(checkpoints.Checkpoints.Select(c => $"checkpoint {c.CheckpointId}: {c.Message}" +
             (c.Tested ? $" (tests: {c.Summary.Passed} passed, {c.Summary.Failed} failed, {c.Summary.Errored} errored)" : "")));
         var (decision, tokens) = await AskAsync<OptimizerReply>(AgentRole.Optimizer, job, watch, ct);
+        if (decision.Action is "revert" or "restart") _files = null; // the workspace changes: the next roles read it afresh
         var (applied, escalated) = decision.Action switch
         {
             "revert" => (await RevertAsync(prepared, decision.Checkpoint, ct), ""),
@@ -253,7 +264,6 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             "abort" => ("the task stops", ""),
             _ => ("the next iteration builds on this one", ""),
         };
-        _files = null; // a revert or restart changed the workspace
         var output = new DecideOutput(decision, applied, escalated);
         journal.Note(task, TaskEventKinds.Decision, $"{decision.Action}: {decision.Reason.Shorten(300)} → {applied}", StepKinds.Decide);
         return new(output, tokens, $"{decision.Action}: {applied}");
@@ -379,8 +389,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         if (iteration < 1 || _options.ContextTokens == 0) return;
         await StepAsync(iteration, StepKinds.Lesson, async (_, c) =>
         {
-            var steps = await journal.StepsAsync(task.Id, c);
-            var lesson = TaskHistory.Lesson(task, spec, steps, succeeded);
+            var lesson = TaskHistory.Lesson(task, spec, _steps, succeeded);
             try
             {
                 var reply = await services.Knowledge.RecordLessonAsync(lesson, cancellationToken: c);

@@ -4,8 +4,9 @@ using Gryphgen.Contracts.Fabric;
 namespace Gryphgen.Symorq.Missions;
 
 /// <summary>
-/// The workspace's text files as the roles see them. Read from SYMAUG each time, so after a revert the roles see
-/// the reverted files. Large or binary files are left out: the agents pack the prompt to the model's window anyway.
+/// The workspace's text files as the roles see them, read from SYMAUG in one call whenever the workspace may have
+/// changed (after a test run or a revert). Large or binary files are left out: the agents pack the prompt to the
+/// model's window anyway.
 /// </summary>
 public static class WorkspaceSnapshot
 {
@@ -14,16 +15,8 @@ public static class WorkspaceSnapshot
 
     public static async Task<IReadOnlyList<WorkspaceFile>> ReadAsync(Workspaces.WorkspacesClient workspaces, string workspaceId, CancellationToken ct)
     {
-        var listed = await workspaces.ListFilesAsync(new WorkspaceRef { WorkspaceId = workspaceId }, cancellationToken: ct);
-        var files = new List<WorkspaceFile>();
-        long total = 0;
-        foreach (var entry in listed.Files.Where(f => f.Size <= MaxFileBytes).OrderBy(f => f.Path, StringComparer.Ordinal))
-        {
-            if ((total += entry.Size) > MaxTotalBytes) break;
-            var content = await workspaces.ReadFileAsync(new ReadFileRequest { WorkspaceId = workspaceId, Path = entry.Path }, cancellationToken: ct);
-            if (content.Content.Span.Contains((byte)0)) continue;
-            files.Add(new WorkspaceFile { Path = entry.Path, Content = content.Content.ToStringUtf8() });
-        }
-        return files;
+        var reply = await workspaces.ReadTextFilesAsync(
+            new ReadTextFilesRequest { WorkspaceId = workspaceId, MaxFileBytes = MaxFileBytes, MaxTotalBytes = MaxTotalBytes }, cancellationToken: ct);
+        return [.. reply.Files.Select(f => new WorkspaceFile { Path = f.Path, Content = f.Content.ToStringUtf8() })];
     }
 }

@@ -42,6 +42,8 @@ public sealed class MissionLoopTests(MissionSystem system)
         Assert.All(generatorPrompts, r => Assert.Equal(task.TaskId, r.Header("X-Gryphgen-Task")));
         Assert.All(generatorPrompts, r => Assert.Equal(system.Llm.ModelId, (string?)r.Body["model"]));
         Assert.Contains(done.Steps, s => s.Kind == "lesson" && s.State == "completed");
+        // The context is the task's, built once: the second iteration read it back.
+        Assert.Equal(1, Assert.Single(done.Steps, s => s.Kind == "context").Iteration);
 
         var project = await UnpackArtifactsAsync(task.TaskId);
         Assert.Equal(WordCount.Correct.Item2, await File.ReadAllTextAsync(Path.Combine(project, "wc.py")));
