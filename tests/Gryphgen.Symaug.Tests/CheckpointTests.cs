@@ -138,6 +138,42 @@ public sealed class CheckpointTests(SymaugServer server) : IClassFixture<SymaugS
     }
 
     [Fact]
+    public async Task A_checkpoint_holds_the_tree_exactly_ignored_files_modes_and_deletions_included()
+    {
+        var id = await PytestWorkspaceAsync();
+        await WriteAsync(id, ".gitignore", "build/\n*.log\n");
+        await WriteAsync(id, "gone.txt", "soon deleted\n");
+        await WriteAsync(id, "run.sh", "#!/bin/sh\necho hi\n");
+        Assert.Equal(0, (await Client.RunAsync(Shell(id, "chmod +x run.sh && mkdir -p build && echo obj > build/out.o && echo one > app.log"))).ExitCode);
+        var first = await Client.CheckpointAsync(new CheckpointRequest { WorkspaceId = id, Message = "everything", SkipTests = true });
+        Assert.Equal(0, (await Client.RunAsync(Shell(id, "rm gone.txt && echo two > app.log"))).ExitCode);
+        var second = await Client.CheckpointAsync(new CheckpointRequest { WorkspaceId = id, Message = "one deleted", SkipTests = true });
+
+        Assert.Equal(["100644 .gitignore", "100644 app.log", "100644 build/out.o", "100644 gone.txt", "100755 run.sh", "100644 test_calc.py"],
+            await TreeAsync(id, first.CheckpointId));
+        Assert.DoesNotContain("100644 gone.txt", await TreeAsync(id, second.CheckpointId));
+
+        await Client.RevertAsync(new RevertRequest { WorkspaceId = id, CheckpointId = first.CheckpointId });
+        Assert.Equal("soon deleted\n", (await Client.ReadFileAsync(new ReadFileRequest { WorkspaceId = id, Path = "gone.txt" })).Content.ToStringUtf8());
+        Assert.Equal("one\n", (await Client.ReadFileAsync(new ReadFileRequest { WorkspaceId = id, Path = "app.log" })).Content.ToStringUtf8());
+    }
+
+    /// <summary>A checkpoint's files and modes, as the git command line reads the repository SYMAUG wrote.</summary>
+    private async Task<IReadOnlyList<string>> TreeAsync(string id, string commit)
+    {
+        var gitDir = Path.Combine(Path.GetDirectoryName(server.FilesOf(id))!, "git");
+        var start = new System.Diagnostics.ProcessStartInfo("git", ["--git-dir", gitDir, "ls-tree", "-r", "--format=%(objectmode) %(path)", commit])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var git = System.Diagnostics.Process.Start(start)!;
+        var output = await git.StandardOutput.ReadToEndAsync();
+        await git.WaitForExitAsync();
+        Assert.Equal(0, git.ExitCode);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [Fact]
     public async Task The_diff_against_a_checkpoint_shows_changed_and_new_files()
     {
         var id = await PytestWorkspaceAsync();

@@ -1,4 +1,5 @@
 using Gryphgen.Symaug.Sandbox;
+using LibGit2Sharp;
 using Gryphgen.Symaug.Workspaces;
 
 namespace Gryphgen.Symaug.Git;
@@ -22,12 +23,19 @@ public sealed class GitRepository(WorkspaceLayout layout)
         await GitAsync(["init", "--quiet", "--initial-branch=checkpoints"], cancellationToken);
     }
 
-    /// <summary>Commits the whole working tree exactly as it is (ignored files too) and returns the commit.</summary>
-    public async Task<string> CommitAllAsync(string message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the whole working tree exactly as it is (ignored files too) and returns the commit. In-process
+    /// (libgit2): a checkpoint is taken every iteration, and the git processes cost more than the commit.
+    /// </summary>
+    public Task<string> CommitAllAsync(string message, CancellationToken cancellationToken)
     {
-        await GitAsync(["add", "--all", "--force", "."], cancellationToken);
-        await GitAsync(["commit", "--quiet", "--allow-empty", "--no-verify", "-m", message], cancellationToken);
-        return (await GitAsync(["rev-parse", "HEAD"], cancellationToken)).Trim();
+        cancellationToken.ThrowIfCancellationRequested();
+        InProcessGit.Isolate();
+        using var repository = new Repository(layout.Git, new RepositoryOptions { WorkingDirectoryPath = layout.Files });
+        Commands.Stage(repository, "*", new StageOptions { IncludeIgnored = true });
+        var author = new Signature(InProcessGit.Name, InProcessGit.Email, DateTimeOffset.UtcNow);
+        var commit = repository.Commit(message, author, author, new CommitOptions { AllowEmptyCommit = true });
+        return Task.FromResult(commit.Sha);
     }
 
     /// <summary>Makes the working tree exactly that commit: its files, nothing else. History is kept.</summary>
@@ -60,7 +68,7 @@ public sealed class GitRepository(WorkspaceLayout layout)
         var result = await ProcessRunner.RunAsync("git",
             [
                 "--git-dir", layout.Git, "--work-tree", layout.Files, "-C", layout.Files,
-                "-c", "user.name=SYMAUG", "-c", "user.email=symaug@gryphgen.invalid", "-c", "commit.gpgsign=false",
+                "-c", $"user.name={InProcessGit.Name}", "-c", $"user.email={InProcessGit.Email}", "-c", "commit.gpgsign=false",
                 "-c", "core.autocrlf=false", "-c", "core.excludesFile=/dev/null", "-c", "core.hooksPath=/dev/null",
                 .. arguments,
             ],
