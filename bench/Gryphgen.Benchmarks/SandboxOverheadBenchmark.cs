@@ -59,7 +59,7 @@ public static class SandboxOverheadBenchmark
             Console.WriteLine("|---|---:|---:|---:|");
             Row("`python3 -c pass`, unsandboxed", plain);
             Row("`python3 -c pass`, sandboxed (prlimit + bwrap + setpriv)", sandboxed);
-            Row("checkpoint: one file changed of 20, `git add` + `git commit`", checkpoint);
+            Row("checkpoint: one file changed of 20, staged and committed in-process (libgit2)", checkpoint);
             Console.WriteLine();
             Console.WriteLine($"sandbox overhead per run (p50): {Percentiles.Of(sandboxed, 50) - Percentiles.Of(plain, 50):0.0} ms");
         }
