@@ -1,3 +1,5 @@
+using Gryphgen.Contracts.Llm;
+
 namespace Gryphgen.AppHost.Configuration;
 
 /// <summary>
@@ -65,13 +67,11 @@ public sealed class ExternalEndpointSettings
     /// <summary>The name the AppHost's own llama-server has in the grid.</summary>
     public const string LocalName = "local";
 
-    public static readonly string[] Kinds = ["llamacpp", "lmstudio", "jan", "openai"];
-
     public string Name { get; set; } = "";
 
     public string Url { get; set; } = "";
 
-    public string Kind { get; set; } = "openai";
+    public string Kind { get; set; } = LlmEndpointKinds.OpenAi;
 
     /// <summary>
     /// Name of an Aspire secret parameter holding the endpoint's API key (set it with
@@ -88,8 +88,8 @@ public sealed class ExternalEndpointSettings
             yield return $"{path}:Name '{Name}' must be 1-40 lower-case letters, digits or '-'";
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             yield return $"{path}:Url '{Url}' is not an http(s) URL (for example http://gpu-box:8080 or http://localhost:1234/v1)";
-        if (!Kinds.Contains(Kind))
-            yield return $"{path}:Kind '{Kind}' must be one of {string.Join(", ", Kinds)}";
+        if (!LlmEndpointKinds.All.Contains(Kind))
+            yield return $"{path}:Kind '{Kind}' must be one of {string.Join(", ", LlmEndpointKinds.All)}";
         if (ApiKeyParameter.Length > 0 && !GryphgenSettings.ResourceName().IsMatch(ApiKeyParameter))
             yield return $"{path}:ApiKeyParameter '{ApiKeyParameter}' must be 1-40 lower-case letters, digits or '-'";
     }

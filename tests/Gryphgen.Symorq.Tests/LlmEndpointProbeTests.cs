@@ -1,3 +1,4 @@
+using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Llm;
 using Gryphgen.Testing;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Llm;
 
 namespace Gryphgen.Symorq.Grid;

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Llm;
 
 namespace Gryphgen.Symorq.Grid;

@@ -1,3 +1,5 @@
+using Gryphgen.Contracts.Llm;
+
 namespace Gryphgen.Symorq.Llm;
 
 /// <summary>One OpenAI-compatible server: llama.cpp's llama-server, LM Studio, Jan.ai or any other.</summary>
@@ -32,14 +34,4 @@ public sealed class LlmEndpointOptions
             return new Uri(url + "/");
         }
     }
-}
-
-public static class LlmEndpointKinds
-{
-    public const string LlamaCpp = "llamacpp";
-    public const string LmStudio = "lmstudio";
-    public const string Jan = "jan";
-    public const string OpenAi = "openai";
-
-    public static readonly string[] All = [LlamaCpp, LmStudio, Jan, OpenAi];
 }

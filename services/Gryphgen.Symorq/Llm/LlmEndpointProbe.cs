@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Symorq.Llm;
 
