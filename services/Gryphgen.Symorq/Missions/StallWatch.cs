@@ -23,6 +23,9 @@ public sealed class StallWatch : IProgress<string>, IDisposable
     /// <summary>True when the step was stopped for making no progress, not because the task was stopped.</summary>
     public bool Stalled => _source.IsCancellationRequested && !_outer.IsCancellationRequested;
 
+    /// <summary>Stops the step's work for a reason of SYMORQ's own (its start could not be saved).</summary>
+    public void Stop() => _source.Cancel();
+
     public void Report(string value)
     {
         try

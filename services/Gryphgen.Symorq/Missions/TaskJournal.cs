@@ -63,10 +63,10 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
     }
 
     /// <summary>
-    /// Starts (or starts again) a step: one row per step of an iteration, its attempts counted. Pass the row when
-    /// it exists (from <see cref="StepsAsync"/>, or the one an earlier attempt returned), a new one otherwise.
+    /// Starts (or starts again) a step in memory: one row per step of an iteration, its attempts counted. Pass the
+    /// row when it exists (from <see cref="StepsAsync"/>, or an earlier attempt's), a new one otherwise; then save.
     /// </summary>
-    public async Task<StepRecord> StartStepAsync(TaskRecord task, StepRecord step, CancellationToken ct)
+    public void StartStep(TaskRecord task, StepRecord step)
     {
         if (step.Id == 0) db.Steps.Add(step);
         else if (db.Entry(step).State == EntityState.Detached) db.Steps.Attach(step);
@@ -78,8 +78,6 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         task.CurrentStep = step.Kind;
         AddEvent(task, TaskEventKinds.StepStarted, step.Kind,
             step.Attempts == 1 ? $"{step.Kind} started" : $"{step.Kind} started again (attempt {step.Attempts})", step.Iteration);
-        await SaveAsync(ct);
-        return step;
     }
 
     /// <summary>

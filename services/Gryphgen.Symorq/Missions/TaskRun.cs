@@ -77,11 +77,11 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             // The context depends on the task alone (title, description, requirements, collections), so the first
             // iteration builds it and the later ones read it back.
             var context = await StepAsync(1, StepKinds.Context, (_, c) => ContextAsync(c), ct);
-            var generated = await StepAsync(iteration, StepKinds.Generate, (watch, c) => GenerateAsync(prepared, context, watch, c), ct);
+            var generated = await StepAsync(iteration, StepKinds.Generate, (watch, c) => GenerateAsync(prepared, context, watch, c), ct, onlyAsksAnAgent: true);
             var tested = await StepAsync(iteration, StepKinds.Test, (_, c) => TestAsync(prepared, iteration, generated, c), ct);
             var analysis = tested.Passed ? null
-                : await StepAsync(iteration, StepKinds.Analyze, (watch, c) => AnalyzeAsync(prepared, tested, watch, c), ct);
-            var verdict = await StepAsync(iteration, StepKinds.Monitor, (watch, c) => MonitorAsync(prepared, tested, analysis, watch, c), ct);
+                : await StepAsync(iteration, StepKinds.Analyze, (watch, c) => AnalyzeAsync(prepared, tested, watch, c), ct, onlyAsksAnAgent: true);
+            var verdict = await StepAsync(iteration, StepKinds.Monitor, (watch, c) => MonitorAsync(prepared, tested, analysis, watch, c), ct, onlyAsksAnAgent: true);
             if (tested.Passed && verdict.Aligned)
             {
                 await LessonAsync(iteration, succeeded: true, ct);
@@ -109,8 +109,13 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
     /// <summary>
     /// Runs one step unless the journal has it completed; restarts it when it stalls (no progress for
     /// <see cref="WorkflowOptions.StepStallTimeout"/>) or fails, up to <see cref="WorkflowOptions.MaxStepAttempts"/>.
+    /// A step that only asks an agent (<paramref name="onlyAsksAnAgent"/>) goes out while its start is being saved,
+    /// so the save and the agent's round trip overlap: such work reads the task but changes neither it nor the
+    /// journal, so nothing races the save, and whatever it returns waits for the save before it is recorded. (A crash
+    /// in those milliseconds loses the attempt's count, never a completed step.)
     /// </summary>
-    private async Task<T> StepAsync<T>(int iteration, string kind, Func<StallWatch, CancellationToken, Task<StepResult<T>>> work, CancellationToken ct)
+    private async Task<T> StepAsync<T>(int iteration, string kind, Func<StallWatch, CancellationToken, Task<StepResult<T>>> work,
+        CancellationToken ct, bool onlyAsksAnAgent = false)
     {
         if (_steps.FirstOrDefault(s => s.Iteration == iteration && s.Kind == kind && s.State == StepStates.Completed) is { } done)
             return JsonSerializer.Deserialize<T>(done.Output, JournalJson.Options)!;
@@ -124,13 +129,19 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         while (true)
         {
             CheckTokenBudget();
-            step = await journal.StartStepAsync(task, step, ct);
+            journal.StartStep(task, step);
+            var saving = journal.SaveAsync(ct);
             if (step.Attempts > _options.MaxStepAttempts)
+            {
+                await saving;
                 throw new TaskEndedException(TaskState.Failed, $"step {kind} of iteration {iteration} could not complete in {_options.MaxStepAttempts} attempts: {lastError}");
+            }
             using var watch = new StallWatch(_options.StepStallTimeout, ct);
+            var early = onlyAsksAnAgent ? work(watch, watch.Token) : null;
+            await SavedAsync(saving, early, watch);
             try
             {
-                var result = await work(watch, watch.Token);
+                var result = await (early ?? work(watch, watch.Token));
                 journal.CompleteStep(task, step, JsonSerializer.Serialize(result.Output, JournalJson.Options), result.Tokens, result.Summary);
                 return result.Output;
             }
@@ -149,6 +160,22 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
                 lastError = $"{rpc.StatusCode}: {rpc.Status.Detail}";
                 await journal.FailStepAsync(task, step, TaskEventKinds.StepFailed, $"{kind}: a service call failed ({lastError})", 0, ct);
             }
+        }
+    }
+
+    /// <summary>Waits for a step's start to be saved; when it cannot be, the work sent out early stops too.</summary>
+    private static async Task SavedAsync(Task saving, Task? early, StallWatch watch)
+    {
+        try
+        {
+            await saving;
+        }
+        catch when (early is not null)
+        {
+            watch.Stop();
+            await Task.WhenAny(early);
+            _ = early.Exception; // its own outcome no longer matters: the failed save is the step's
+            throw;
         }
     }
 
