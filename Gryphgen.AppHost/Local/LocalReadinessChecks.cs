@@ -6,8 +6,10 @@ using Npgsql;
 namespace Gryphgen.AppHost.Local;
 
 /// <summary>
-/// PostgreSQL is ready when it accepts a login and offers the pgvector extension; the second half catches a
-/// server installed without pgvector, which would otherwise fail later inside SYMORG's migrations.
+/// PostgreSQL is ready when it accepts a login, offers the pgvector extension, and has the application's database.
+/// pgvector is checked because a server installed without it would otherwise fail later inside SYMORG's migrations;
+/// the database is created here, once, because the services start together and each one's migrations would create
+/// it if missing: two doing so at once is a race one of them loses ("database already exists") and exits.
 /// </summary>
 public sealed class LocalPostgresReadyCheck(LocalPostgresResource postgres) : IHealthCheck
 {
@@ -19,15 +21,36 @@ public sealed class LocalPostgresReadyCheck(LocalPostgresResource postgres) : IH
         {
             await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'", connection);
-            var hasVector = (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
-            return hasVector
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("PostgreSQL runs but pgvector is not installed: run scripts/setup.sh");
+            await using var vector = new NpgsqlCommand("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'", connection);
+            if ((long)(await vector.ExecuteScalarAsync(cancellationToken))! == 0)
+                return HealthCheckResult.Unhealthy("PostgreSQL runs but pgvector is not installed: run scripts/setup.sh");
+            await EnsureDatabaseAsync(connection, GryphgenInfrastructure.DatabaseName, cancellationToken);
+            return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy(ex.Message);
+        }
+    }
+
+    /// <summary>Creates the database unless it exists; <paramref name="name"/> is ours, never user input.</summary>
+    public static async Task EnsureDatabaseAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", connection)
+        {
+            Parameters = { new() { Value = name } },
+        };
+        if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! > 0) return;
+        // CREATE DATABASE takes no parameters.
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Created meanwhile by someone else (at the very same moment, PostgreSQL reports the catalog's unique
+            // index rather than the database): as good as ours.
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
@@ -41,7 +40,6 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
         ]);
         App = await builder.BuildAsync();
         using var start = new CancellationTokenSource(StartTimeout);
-        var logs = Resources.ToDictionary(name => name, name => CollectLogs(name, start.Token));
         try
         {
             await App.StartAsync(start.Token);
@@ -49,8 +47,9 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
         }
         catch (Exception ex) when (ex is DistributedApplicationException || start.IsCancellationRequested)
         {
+            var logs = await Task.WhenAll(Resources.Select(LogTailAsync));
             throw new InvalidOperationException($"the system did not become healthy within {StartTimeout} ({ex.Message}): {ResourceStates()}\n" +
-                string.Join("\n", logs.Select(l => $"--- {l.Key} ---\n{string.Join("\n", l.Value.TakeLast(40))}")));
+                string.Join("\n", logs));
         }
 
         GrpcUrl = App.GetEndpoint("symorq", "grpc");
@@ -59,23 +58,23 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
         await WaitForAgentsAsync(Roles);
     }
 
-    /// <summary>What a resource prints, kept for the message when the system does not come up.</summary>
-    private ConcurrentQueue<string> CollectLogs(string resource, CancellationToken cancellationToken)
+    /// <summary>The last lines a resource printed, for the message when the system does not come up.</summary>
+    private async Task<string> LogTailAsync(string name)
     {
-        var lines = new ConcurrentQueue<string>();
-        _ = Task.Run(async () =>
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
+        var lines = new List<string>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
         {
-            try
-            {
-                await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(cancellationToken))
-                    foreach (var line in batch) lines.Enqueue(line.Content);
-            }
-            catch (OperationCanceledException)
-            {
-                // Started: the logs are not needed.
-            }
-        }, CancellationToken.None);
-        return lines;
+            // By resource, not by name: a project's logs are kept under its instance's name (symorg-abcd1234).
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resource).WithCancellation(patience.Token))
+                lines.AddRange(batch.Select(line => line.Content));
+        }
+        catch (OperationCanceledException)
+        {
+            lines.Add("(log read cut off after 10 s)");
+        }
+        return $"--- {name} ---\n{string.Join("\n", lines.TakeLast(40))}";
     }
 
     /// <summary>Each resource's state and health as the AppHost last reported them, to say what did not come up.</summary>
