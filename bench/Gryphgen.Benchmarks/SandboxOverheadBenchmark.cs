@@ -47,10 +47,11 @@ public static class SandboxOverheadBenchmark
                 var result = await runner.RunAsync(run, cancellationToken);
                 if (result.ExitCode != 0) throw new InvalidOperationException(result.Stderr.ToStringUtf8());
             });
-            var checkpoint = await MeasureAsync(iterations, async i =>
+            var checkpoint = await MeasureAsync(iterations, i =>
             {
                 files.Write([File($"src/module{i % 20}.py", $"VALUE = {i}\n")], new HashSet<string>());
-                await git.CommitAllAsync($"checkpoint {i}", cancellationToken);
+                git.CommitAll($"checkpoint {i}");
+                return Task.CompletedTask;
             });
 
             Console.WriteLine($"{iterations} iterations each, after one warm-up; milliseconds");

@@ -27,15 +27,14 @@ public sealed class GitRepository(WorkspaceLayout layout)
     /// Commits the whole working tree exactly as it is (ignored files too) and returns the commit. In-process
     /// (libgit2): a checkpoint is taken every iteration, and the git processes cost more than the commit.
     /// </summary>
-    public Task<string> CommitAllAsync(string message, CancellationToken cancellationToken)
+    public string CommitAll(string message)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         InProcessGit.Isolate();
         using var repository = new Repository(layout.Git, new RepositoryOptions { WorkingDirectoryPath = layout.Files });
         Commands.Stage(repository, "*", new StageOptions { IncludeIgnored = true });
         var author = new Signature(InProcessGit.Name, InProcessGit.Email, DateTimeOffset.UtcNow);
         var commit = repository.Commit(message, author, author, new CommitOptions { AllowEmptyCommit = true });
-        return Task.FromResult(commit.Sha);
+        return commit.Sha;
     }
 
     /// <summary>Makes the working tree exactly that commit: its files, nothing else. History is kept.</summary>

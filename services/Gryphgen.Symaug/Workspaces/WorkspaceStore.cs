@@ -40,7 +40,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, IOptions<WorkspaceOpti
 
             var git = new GitRepository(layout);
             await git.InitAsync(cancellationToken);
-            var commit = await git.CommitAllAsync("workspace created", cancellationToken);
+            var commit = git.CommitAll("workspace created");
             var initial = NewCheckpoint(workspace, commit, "workspace created", summary: null);
             db.Workspaces.Add(workspace);
             db.Checkpoints.Add(initial);

@@ -131,7 +131,7 @@ public sealed partial class WorkspacesService(
         var summary = report?.Summary;
         var message = summary is null ? request.Message
             : $"{request.Message}\n\nTests: {summary.Passed} passed, {summary.Failed} failed, {summary.Errored} errored, {summary.Skipped} skipped";
-        var commit = await new GitRepository(store.Layout(workspace)).CommitAllAsync(message, context.CancellationToken);
+        var commit = new GitRepository(store.Layout(workspace)).CommitAll(message);
         var info = ToInfo(await store.AddCheckpointAsync(workspace, commit, request.Message, summary, context.CancellationToken));
         info.Report = report;
         return info;
