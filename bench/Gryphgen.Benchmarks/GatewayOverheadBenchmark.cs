@@ -22,22 +22,42 @@ public static class GatewayOverheadBenchmark
         // As many clients as slots: every slot busy, and llama-server's HTTP threads (slots + 8) still free to answer
         // SYMORQ's probes; starved of them, the prober marks the server down and the gateway answers 503.
         var saturation = new Option<int>("--saturation-clients") { Description = "concurrent clients for the throughput windows", DefaultValueFactory = _ => Slots };
-        var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating)", DefaultValueFactory = _ => 5 };
+        var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating); 0 skips them", DefaultValueFactory = _ => 5 };
+        var concurrency = new Option<int[]>("--concurrency") { Description = "the concurrency levels of the latency rows", DefaultValueFactory = _ => [1, Slots], AllowMultipleArgumentsPerToken = true };
+        // For A/B runs of SYMORQ's settings, e.g. --symorq-setting Gryphgen__Grid__SharedSlots=false.
+        var warmUp = new Option<double>("--warm-up-seconds") { Description = "interleaved requests at full concurrency before measuring", DefaultValueFactory = _ => 45 };
+        var symorqSettings = new Option<string[]>("--symorq-setting") { Description = "KEY=VALUE added to SYMORQ's environment (repeatable)", DefaultValueFactory = _ => [] };
+        var withFloor = new Option<bool>("--floor") { Description = "also measure a bare Kestrel + HttpClient proxy (see FloorProxy) in front of the same server" };
+        var llamaArguments = new Option<string[]>("--llama-argument") { Description = "an argument added to llama-server's command line (repeatable)", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = false };
         var command = new Command("gateway-overhead", "SYMORQ: latency and throughput of chat requests through the gateway against straight to llama-server")
         {
-            requests, saturation, window,
+            requests, saturation, window, concurrency, warmUp, symorqSettings, llamaArguments, withFloor,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(parse.GetValue(requests), parse.GetValue(saturation), TimeSpan.FromSeconds(parse.GetValue(window)), cancellationToken));
+            RunAsync(parse.GetValue(requests), parse.GetValue(saturation), TimeSpan.FromSeconds(parse.GetValue(window)),
+                parse.GetValue(concurrency)!, TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(symorqSettings)!, parse.GetValue(llamaArguments)!, parse.GetValue(withFloor), cancellationToken));
         return command;
     }
 
-    private static async Task RunAsync(int requests, int saturationClients, TimeSpan window, CancellationToken cancellationToken)
+    private static async Task RunAsync(int requests, int saturationClients, TimeSpan window, int[] concurrencies,
+        TimeSpan warmUp, string[] symorqSettings, string[] llamaArguments, bool withFloor, CancellationToken cancellationToken)
     {
         Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var llama = await LlamaServerProcess.StartAsync(parallel: Slots, contextPerSlot: 512, embeddings: false);
-        await using var symorq = await GridProcesses.StartSymorqAsync(await GridProcesses.Settings(redis, ("llama", llama.Url, "llamacpp", ["tiny"])));
+        await using var llama = await LlamaServerProcess.StartAsync(parallel: Slots, contextPerSlot: 512, embeddings: false, llamaArguments);
+        var settings = await GridProcesses.Settings(redis, ("llama", llama.Url, "llamacpp", ["tiny"]));
+        // As deployed, not as the tests run it: Production (no developer exception page, no scope validation) and the
+        // default probe interval.
+        settings["ASPNETCORE_ENVIRONMENT"] = settings["DOTNET_ENVIRONMENT"] = "Production";
+        settings.Remove("Gryphgen__Grid__ProbeInterval");
+        foreach (var setting in symorqSettings)
+        {
+            var (key, value) = setting.Split('=', 2) is [var k, var v] ? (k, v)
+                : throw new ArgumentException($"--symorq-setting takes KEY=VALUE (got '{setting}')");
+            settings[key] = value;
+        }
+        Console.WriteLine($"SYMORQ settings added: {(symorqSettings.Length == 0 ? "none" : string.Join(" ", symorqSettings))}");
+        await using var symorq = await GridProcesses.StartSymorqAsync(settings);
 
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
         // The model id llama-server reports, so both paths send byte-identical bodies (no alias to rewrite).
@@ -50,6 +70,9 @@ public static class GatewayOverheadBenchmark
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Name three colours." }),
         }.ToJsonString();
         var direct = new Uri(llama.Url, "v1/chat/completions");
+        var floor = withFloor ? await FloorProxy.StartAsync(llama.Url) : default((LoggedProcess Process, Uri Url)?);
+        await using var floorProcess = floor?.Process;
+        var floorUrl = floor is { Url: var url } ? new Uri(url, "v1/chat/completions") : null;
         var gateway = new Uri(symorq.HttpUrl, "v1/chat/completions");
 
         async Task<double> Send(Uri url)
@@ -61,34 +84,47 @@ public static class GatewayOverheadBenchmark
             return Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
         }
 
-        // Warm-up: connection pools, llama-server's prompt cache in every slot, and enough requests for tiered JIT
-        // to settle in SYMORQ (its recompilation would otherwise be charged to the first row).
-        await Interleaved(Slots, 50 * Slots, Send, direct, gateway);
+        // Warm-up: connection pools, llama-server's prompt cache in every slot, and long enough for tiered JIT to settle
+        // in SYMORQ (measured with DOTNET_PerfMapEnabled: its methods stop being recompiled about 45 s after start).
+        Uri[] paths = floorUrl is null ? [direct, gateway] : [direct, gateway, floorUrl];
+        var warmUpClock = Stopwatch.StartNew();
+        while (warmUpClock.Elapsed < warmUp)
+        {
+            await Interleaved(Slots, 50 * Slots, Send, paths);
+        }
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
 
         Console.WriteLine();
         Console.WriteLine($"{requests} requests of each kind per row, interleaved; chat, max_tokens 8, temperature 0, no cache; milliseconds");
         Console.WriteLine();
-        Console.WriteLine("| concurrency | direct p50 | gateway p50 | added p50 | direct p99 | gateway p99 | added p99 |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| through | concurrency | direct p50 | through p50 | added p50 | direct p99 | through p99 | added p99 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         var processor = new List<string>();
-        foreach (var concurrency in new[] { 1, Slots })
+        foreach (var concurrency in concurrencies)
         {
             var before = symorq.ProcessorTime;
-            var (straight, through) = await Interleaved(concurrency, requests, Send, direct, gateway);
+            var samples = await Interleaved(concurrency, requests, Send, paths);
             processor.Add($"{(symorq.ProcessorTime - before).TotalMilliseconds / requests:0.00} ms at concurrency {concurrency}");
-            Console.WriteLine($"| {concurrency} | {P(straight, 50):0.00} | {P(through, 50):0.00} | {P(through, 50) - P(straight, 50):0.00} " +
-                $"| {P(straight, 99):0.00} | {P(through, 99):0.00} | {P(through, 99) - P(straight, 99):0.00} |");
+            PrintRow("gateway", concurrency, samples[0], samples[1]);
+            if (floorUrl is not null) PrintRow("floor proxy", concurrency, samples[0], samples[2]);
         }
 
         Console.WriteLine();
         Console.WriteLine($"SYMORQ's processor time per gateway request (its idle work included): {string.Join(", ", processor)}");
 
+        if (window > TimeSpan.Zero) await PrintThroughput(saturationClients, window, Send, direct, gateway);
+        Console.WriteLine();
+        Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    /// <summary>Three windows of each kind, alternating which goes first.</summary>
+    private static async Task PrintThroughput(int saturationClients, TimeSpan window, Func<Uri, Task<double>> send, Uri direct, Uri gateway)
+    {
         var rates = new Dictionary<Uri, List<double>> { [direct] = [], [gateway] = [] };
         for (var round = 0; round < 3; round++)
         {
             foreach (var url in round % 2 == 0 ? new[] { direct, gateway } : [gateway, direct])
-                rates[url].Add(await Throughput(saturationClients, window, () => Send(url)));
+                rates[url].Add(await Throughput(saturationClients, window, () => send(url)));
         }
         Console.WriteLine();
         Console.WriteLine($"throughput at saturation: {saturationClients} clients, three {window.TotalSeconds:0} s windows of each kind, alternating; requests/s");
@@ -97,38 +133,41 @@ public static class GatewayOverheadBenchmark
         Console.WriteLine("|---|---:|---|");
         foreach (var (name, url) in new[] { ("direct", direct), ("gateway", gateway) })
             Console.WriteLine($"| {name} | {rates[url].Average():0} | {string.Join(", ", rates[url].Select(r => r.ToString("0")))} |");
-        Console.WriteLine();
-        Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
+
+    private static void PrintRow(string path, int concurrency, List<double> direct, List<double> through) =>
+        Console.WriteLine($"| {path} | {concurrency} | {P(direct, 50):0.00} | {P(through, 50):0.00} | {P(through, 50) - P(direct, 50):0.00} " +
+            $"| {P(direct, 99):0.00} | {P(through, 99):0.00} | {P(through, 99) - P(direct, 99):0.00} |");
 
     private static double P(IReadOnlyList<double> samples, double percentile) => Percentiles.Of(samples, percentile);
 
     /// <summary>
-    /// <paramref name="concurrency"/> clients, each alternating direct and gateway requests (swapping which goes first
-    /// every pair), until <paramref name="requests"/> of each kind are done.
+    /// <paramref name="concurrency"/> clients, each sending one request to every URL in turn (starting the round one
+    /// URL later each time, so that no path is always first), until <paramref name="requests"/> rounds are done.
+    /// Returns each URL's latencies, in the order of <paramref name="urls"/>.
     /// </summary>
-    private static async Task<(List<double> Direct, List<double> Gateway)> Interleaved(int concurrency, int requests,
-        Func<Uri, Task<double>> send, Uri direct, Uri gateway)
+    private static async Task<List<double>[]> Interleaved(int concurrency, int requests, Func<Uri, Task<double>> send, params Uri[] urls)
     {
-        var straight = new List<double>();
-        var through = new List<double>();
-        var pairs = 0;
+        var samples = urls.Select(_ => new List<double>()).ToArray();
+        var rounds = 0;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            int pair;
-            while ((pair = Interlocked.Increment(ref pairs)) <= requests)
+            int round;
+            while ((round = Interlocked.Increment(ref rounds)) <= requests)
             {
-                var directFirst = pair % 2 == 0;
-                var first = await send(directFirst ? direct : gateway);
-                var second = await send(directFirst ? gateway : direct);
-                lock (straight)
+                var latencies = new double[urls.Length];
+                for (var i = 0; i < urls.Length; i++)
                 {
-                    straight.Add(directFirst ? first : second);
-                    through.Add(directFirst ? second : first);
+                    var which = (round + i) % urls.Length;
+                    latencies[which] = await send(urls[which]);
+                }
+                lock (samples)
+                {
+                    for (var i = 0; i < urls.Length; i++) samples[i].Add(latencies[i]);
                 }
             }
         }));
-        return (straight, through);
+        return samples;
     }
 
     /// <summary>Requests per second that <paramref name="clients"/> back-to-back clients complete in <paramref name="window"/>.</summary>

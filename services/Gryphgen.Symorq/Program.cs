@@ -46,8 +46,17 @@ builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan
 // Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and no timeout
 // (a long generation is legitimate; the caller's disconnect cancels it). Endpoint URLs are real addresses, not
 // service names, and the gateway's own span and metrics record each call: no service discovery and no
-// HttpClientFactory log scopes on the hot path.
+// HttpClientFactory log scopes on the hot path. As a proxy it relays redirects and cookies to its caller rather than
+// follow or keep them (a cookie kept here would go upstream with every other caller's requests); one long-lived
+// connection pool, renewed every few minutes for DNS changes, rather than the factory's handler rotation.
 builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
+    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers()
     .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
     .RemoveAllLoggers();

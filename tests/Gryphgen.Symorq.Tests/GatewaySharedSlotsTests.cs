@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
+using StackExchange.Redis;
 
 namespace Gryphgen.Symorq.Tests;
 
@@ -89,6 +91,31 @@ public sealed class GatewaySharedSlotsTests(SharedSlotsGrid grid) : IClassFixtur
 
         Assert.All(await Task.WhenAll(requests), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
     }
+
+    [Fact]
+    public async Task A_replica_reuses_a_slot_it_has_freed_without_asking_Redis_and_gives_it_back_when_the_reuse_window_ends()
+    {
+        const int requests = 30;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{grid.Redis.ConnectionString},allowAdmin=true");
+        var server = redis.GetServer(grid.Redis.ConnectionString);
+        var before = await ScriptCallsAsync(server);
+        var clock = Stopwatch.StartNew();
+
+        for (var i = 0; i < requests; i++) Assert.Equal(HttpStatusCode.OK, (await Chat(_a)).StatusCode);
+
+        // Claim, renewal and return are one script call each, at most once per reuse window (1 s) each; a claim and a
+        // return per request would be two per request.
+        var windows = (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
+        var calls = await ScriptCallsAsync(server) - before;
+        Assert.True(calls <= 2 + 3 * windows, $"{calls} script calls to Redis for {requests} requests in {windows} s");
+        await Eventually.Get(() => redis.GetDatabase().SortedSetLengthAsync("gryphgen:grid:slots:upstream"), n => n == 0,
+            Within, "the idle slot given back to Redis after its reuse window");
+    }
+
+    private static async Task<long> ScriptCallsAsync(IServer server) => (await server.InfoAsync("commandstats"))
+        .SelectMany(group => group)
+        .Where(stat => stat.Key is "cmdstat_eval" or "cmdstat_evalsha")
+        .Sum(stat => long.Parse(stat.Value.Split(',')[0]["calls=".Length..]));
 
     [Fact]
     public async Task The_slots_of_a_killed_replica_come_back_to_the_others_when_its_leases_expire()

@@ -30,7 +30,8 @@ public sealed class LlamaServerProcess : IAsyncDisposable
     }
 
     /// <remarks>With embeddings on, use an even slot count: this llama.cpp build aborts with an odd one.</remarks>
-    public static async Task<LlamaServerProcess> StartAsync(int parallel = 2, int contextPerSlot = 512, bool embeddings = true)
+    public static async Task<LlamaServerProcess> StartAsync(int parallel = 2, int contextPerSlot = 512, bool embeddings = true,
+        IReadOnlyList<string>? extraArguments = null)
     {
         var port = FreePort.Next();
         string[] arguments =
@@ -39,6 +40,7 @@ public sealed class LlamaServerProcess : IAsyncDisposable
             "--ctx-size", (contextPerSlot * parallel).ToString(), "--metrics", "--slots", "--no-webui",
             "--threads-http", (parallel + 8).ToString(), // as the AppHost starts it: see LlamaServerArguments
             .. embeddings ? new[] { "--embeddings", "--pooling", "mean" } : [],
+            .. extraArguments ?? [],
         ];
         var process = LoggedProcess.Start(new ProcessStartInfo(TestAssets.LlamaServer, arguments));
         var server = new LlamaServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));

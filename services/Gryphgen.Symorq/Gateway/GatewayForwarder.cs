@@ -32,6 +32,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
             activity?.SetTag("gryphgen.cache", "hit");
             context.Response.Headers["X-Gryphgen-Cache"] = "hit";
             context.Response.ContentType = "application/json";
+            context.Response.ContentLength = cached.Length;
             await context.Response.Body.WriteAsync(cached, context.RequestAborted);
             Count(request, "cache_hit");
             return;
@@ -115,6 +116,8 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         {
             var answer = await response.Content.ReadAsByteArrayAsync(ct);
             usage.ReadJson(answer);
+            // With its length known the answer goes out in one write, not as a chunk and then a closing chunk.
+            outgoing.ContentLength = answer.Length;
             await outgoing.Body.WriteAsync(answer, ct);
             if (response.IsSuccessStatusCode) await cache.SetAsync(request, answer);
             return (usage, usage.PromptSeconds is { } prompt ? TimeSpan.FromSeconds(prompt) : null);

@@ -48,6 +48,14 @@ public sealed class GridOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SharedSlotLeaseTime { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a slot claimed in Redis keeps serving this replica's next requests on the same endpoint without
+    /// another claim (see <see cref="SharedSlotLedger"/>): the longest another replica may wait for a slot this one
+    /// has stopped using. Zero claims every request's slot in Redis.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan SharedSlotReuseWindow { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often an endpoint that other replicas fill is tried again, should no "slot freed" message come.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan SharedSlotPollInterval { get; set; } = TimeSpan.FromSeconds(1);

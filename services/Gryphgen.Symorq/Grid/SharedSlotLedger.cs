@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -14,6 +15,13 @@ namespace Gryphgen.Symorq.Grid;
 /// released lease is removed and announced on a channel that waiting replicas listen to, and they also poll, since a
 /// lease that expires announces nothing.
 /// </summary>
+/// <remarks>
+/// A slot claimed in Redis serves this replica's next requests on the same endpoint, without asking Redis again,
+/// until <see cref="GridOptions.SharedSlotReuseWindow"/> has passed since the claim: a request that frees it inside
+/// the window leaves it idle here for the next one, and the claim goes back to Redis when the window ends. The round
+/// trip to Redis was most of what the gateway added to a short request; in exchange, another replica may wait up to
+/// one window for a slot this replica no longer uses.
+/// </remarks>
 /// <remarks>
 /// Redis helps here but is not needed to serve: while it cannot be reached, this replica grants slots on its own
 /// counts alone (as a single replica always may), warns once, and says so in its status and metrics, rather than stop
@@ -50,9 +58,13 @@ public sealed class SharedSlotLedger : BackgroundService
     private readonly GridOptions _options;
     private readonly ILogger<SharedSlotLedger> _logger;
     private readonly string _replica = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
-    private readonly ConcurrentDictionary<SlotLease, string> _held = new();
+    private readonly ConcurrentDictionary<SlotLease, ClaimedSlot> _held = new();
+    private readonly ConcurrentDictionary<string, ConcurrentStack<ClaimedSlot>> _idle = new(StringComparer.Ordinal);
     private long _leases;
     private string? _problem;
+
+    /// <summary>A slot this replica holds in Redis: its endpoint, its member of the endpoint's set, when it was claimed.</summary>
+    private sealed record ClaimedSlot(string Endpoint, string Member, long ClaimedAt);
 
     public SharedSlotLedger(IConnectionMultiplexer redis, IOptions<GridOptions> options, ILogger<SharedSlotLedger> logger)
     {
@@ -80,11 +92,12 @@ public sealed class SharedSlotLedger : BackgroundService
 
     /// <summary>
     /// Records <paramref name="lease"/> in Redis when fewer than the endpoint's slots are held by all replicas.
-    /// False when they are all held elsewhere; true when recorded, or when Redis cannot be reached (local counts rule).
+    /// False when they are all held elsewhere; true when recorded (or a slot this replica holds idle is reused), or when
+    /// Redis cannot be reached (local counts rule).
     /// </summary>
-    public async Task<bool> TryAcquireAsync(SlotLease lease)
+    public async ValueTask<bool> TryAcquireAsync(SlotLease lease)
     {
-        if (!Enabled) return true;
+        if (!Enabled || TryReuse(lease)) return true;
         if (!_redis.IsConnected)
         {
             Degrade("not connected");
@@ -97,7 +110,7 @@ public sealed class SharedSlotLedger : BackgroundService
                 [member, lease.Endpoint.Slots, (long)_options.SharedSlotLeaseTime.TotalMilliseconds]);
             Recover();
             if (granted == 0) return false;
-            _held[lease] = member;
+            _held[lease] = new ClaimedSlot(lease.Endpoint.Name, member, Stopwatch.GetTimestamp());
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -107,16 +120,81 @@ public sealed class SharedSlotLedger : BackgroundService
         }
     }
 
-    /// <summary>Frees the lease's slot for every replica; without Redis the lease simply lapses.</summary>
+    /// <summary>
+    /// Frees the lease's slot: kept idle for this replica's next request while inside its reuse window, otherwise
+    /// returned to every replica. Without Redis the claim simply lapses.
+    /// </summary>
     public void Release(SlotLease lease)
     {
-        if (!_held.TryRemove(lease, out var member) || !_redis.IsConnected) return;
-        _ = _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [Key(lease.Endpoint.Name)],
-            [member, SlotFreedChannel, lease.Endpoint.Name], CommandFlags.FireAndForget);
+        if (!_held.TryRemove(lease, out var slot)) return;
+        if (Reusable(slot) && _redis.IsConnected) _idle.GetOrAdd(slot.Endpoint, _ => new()).Push(slot);
+        else Return(slot);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Enabled ? Task.WhenAll(PollAsync(stoppingToken), RenewAsync(stoppingToken)) : Task.CompletedTask;
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Enabled
+        ? Task.WhenAll(PollAsync(stoppingToken), RenewAsync(stoppingToken), ReturnIdleAsync(stoppingToken))
+        : Task.CompletedTask;
+
+    /// <summary>Gives the idle slots back at shutdown, so that the other replicas need not wait for them to expire.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var returns = new List<Task>();
+        foreach (var idle in _idle.Values)
+        {
+            while (idle.TryPop(out var slot)) returns.Add(ReturnAsync(slot, CommandFlags.None));
+        }
+        try
+        {
+            await Task.WhenAll(returns).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+        {
+            _logger.LogDebug(ex, "Idle slots not returned at shutdown; they expire with their leases");
+        }
+    }
+
+    private bool TryReuse(SlotLease lease)
+    {
+        if (!_idle.TryGetValue(lease.Endpoint.Name, out var idle)) return false;
+        while (idle.TryPop(out var slot))
+        {
+            if (Reusable(slot))
+            {
+                _held[lease] = slot;
+                return true;
+            }
+            Return(slot);
+        }
+        return false;
+    }
+
+    private bool Reusable(ClaimedSlot slot) => Stopwatch.GetElapsedTime(slot.ClaimedAt) < _options.SharedSlotReuseWindow;
+
+    private void Return(ClaimedSlot slot) => _ = ReturnAsync(slot, CommandFlags.FireAndForget);
+
+    private Task ReturnAsync(ClaimedSlot slot, CommandFlags flags) => !_redis.IsConnected ? Task.CompletedTask
+        : _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [Key(slot.Endpoint)], [slot.Member, SlotFreedChannel, slot.Endpoint], flags);
+
+    /// <summary>Returns idle slots whose reuse window has ended, a quarter of a window late at most.</summary>
+    private async Task ReturnIdleAsync(CancellationToken stoppingToken)
+    {
+        if (_options.SharedSlotReuseWindow <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(_options.SharedSlotReuseWindow / 4);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var idle in _idle.Values)
+            {
+                var keep = new List<ClaimedSlot>();
+                while (idle.TryPop(out var slot))
+                {
+                    if (Reusable(slot)) keep.Add(slot);
+                    else Return(slot);
+                }
+                foreach (var slot in keep) idle.Push(slot);
+            }
+        }
+    }
 
     private async Task PollAsync(CancellationToken stoppingToken)
     {
@@ -150,12 +228,12 @@ public sealed class SharedSlotLedger : BackgroundService
         using var timer = new PeriodicTimer(_options.SharedSlotLeaseTime / 3);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var endpoint in _held.GroupBy(h => h.Key.Endpoint.Name))
+            foreach (var endpoint in _held.Values.Concat(_idle.Values.SelectMany(idle => idle)).GroupBy(slot => slot.Endpoint))
             {
                 try
                 {
                     await _redis.GetDatabase().ScriptEvaluateAsync(RenewScript, [Key(endpoint.Key)],
-                        [(long)_options.SharedSlotLeaseTime.TotalMilliseconds, .. endpoint.Select(h => (RedisValue)h.Value)]);
+                        [(long)_options.SharedSlotLeaseTime.TotalMilliseconds, .. endpoint.Select(slot => (RedisValue)slot.Member)]);
                     Recover();
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
