@@ -16,6 +16,7 @@ builder.Services.AddSingleton<HostCapabilities>();
 builder.Services.AddSingleton<SandboxedRunner>();
 builder.Services.AddSingleton<AcceptanceTestRunner>();
 builder.Services.AddSingleton<WorkspaceLocks>();
+builder.Services.AddSingleton<WorkspaceRecords>();
 builder.Services.AddScoped<WorkspaceStore>();
 builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
 // Its own migrations history in its own schema: SYMAUG shares the database with SYMORG.

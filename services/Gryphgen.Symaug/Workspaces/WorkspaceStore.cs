@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>Workspaces and their checkpoints: metadata in PostgreSQL, files and git history on disk.</summary>
-public sealed class WorkspaceStore(WorkspaceDbContext db, IOptions<WorkspaceOptions> options, BubblewrapSandbox sandbox)
+public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, BubblewrapSandbox sandbox)
 {
     private WorkspaceOptions Limits => options.Value;
 
@@ -57,8 +57,11 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, IOptions<WorkspaceOpti
     public async Task<Workspace> GetAsync(string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid)) throw new WorkspaceInputException($"\"{id}\" is not a workspace id");
-        return await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == guid, cancellationToken)
-               ?? throw new WorkspaceNotFoundException($"no workspace {id}");
+        if (records.Find(guid) is { } remembered) return remembered;
+        var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == guid, cancellationToken)
+                        ?? throw new WorkspaceNotFoundException($"no workspace {id}");
+        records.Remember(workspace);
+        return workspace;
     }
 
     public async Task DeleteAsync(Workspace workspace, CancellationToken cancellationToken)
@@ -66,6 +69,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, IOptions<WorkspaceOpti
         await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteDeleteAsync(cancellationToken);
         var folder = Layout(workspace).Folder;
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        records.Forget(workspace.Id);
     }
 
     public async Task<Checkpoint> AddCheckpointAsync(Workspace workspace, string commit, string message, TestSummary? summary,
