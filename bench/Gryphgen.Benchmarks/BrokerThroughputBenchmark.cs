@@ -18,7 +18,7 @@ public static class BrokerThroughputBenchmark
 {
     public static Command Create()
     {
-        var jobs = new Option<int>("--jobs") { Description = "round trips per measurement", DefaultValueFactory = _ => 20_000 };
+        var jobs = new Option<int>("--jobs") { Description = "round trips per measurement", DefaultValueFactory = _ => 20_000 }.AtLeast(1);
         var command = new Command("broker-throughput", "The agent broker against a bare NetMQ echo, at 1, 4 and 16 workers") { jobs };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(jobs), ct));
         return command;

@@ -18,17 +18,17 @@ public static class GatewayOverheadBenchmark
 
     public static Command Create()
     {
-        var requests = new Option<int>("--requests") { Description = "requests of each kind (direct, gateway) per concurrency level", DefaultValueFactory = _ => 1000 };
+        var requests = new Option<int>("--requests") { Description = "requests of each kind (direct, gateway) per concurrency level", DefaultValueFactory = _ => 1000 }.AtLeast(1);
         // As many clients as slots: every slot busy, and llama-server's HTTP threads (slots + 8) still free to answer
         // SYMORQ's probes; starved of them, the prober marks the server down and the gateway answers 503.
-        var saturation = new Option<int>("--saturation-clients") { Description = "concurrent clients for the throughput windows", DefaultValueFactory = _ => Slots };
-        var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating); 0 skips them", DefaultValueFactory = _ => 5 };
-        var concurrency = new Option<int[]>("--concurrency") { Description = "the concurrency levels of the latency rows", DefaultValueFactory = _ => [1, Slots], AllowMultipleArgumentsPerToken = true };
+        var saturation = new Option<int>("--saturation-clients") { Description = "concurrent clients for the throughput windows", DefaultValueFactory = _ => Slots }.AtLeast(1);
+        var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating); 0 skips them", DefaultValueFactory = _ => 5 }.AtLeast(0);
+        var concurrency = new Option<int[]>("--concurrency") { Description = "the concurrency levels of the latency rows", DefaultValueFactory = _ => [1, Slots], AllowMultipleArgumentsPerToken = true }.EachAtLeast(1);
+        var warmUp = new Option<double>("--warm-up-seconds") { Description = "interleaved requests at full concurrency before measuring", DefaultValueFactory = _ => 45 }.AtLeast(0);
         // For A/B runs of SYMORQ's settings, e.g. --symorq-setting Gryphgen__Grid__SharedSlots=false.
-        var warmUp = new Option<double>("--warm-up-seconds") { Description = "interleaved requests at full concurrency before measuring", DefaultValueFactory = _ => 45 };
         var symorqSettings = new Option<string[]>("--symorq-setting") { Description = "KEY=VALUE added to SYMORQ's environment (repeatable)", DefaultValueFactory = _ => [] };
         var withFloor = new Option<bool>("--floor") { Description = "also measure a bare Kestrel + HttpClient proxy (see FloorProxy) in front of the same server" };
-        var llamaArguments = new Option<string[]>("--llama-argument") { Description = "an argument added to llama-server's command line (repeatable)", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = false };
+        var llamaArguments = new Option<string[]>("--llama-argument") { Description = "an argument added to llama-server's command line (repeatable)", DefaultValueFactory = _ => [] };
         var command = new Command("gateway-overhead", "SYMORQ: latency and throughput of chat requests through the gateway against straight to llama-server")
         {
             requests, saturation, window, concurrency, warmUp, symorqSettings, llamaArguments, withFloor,

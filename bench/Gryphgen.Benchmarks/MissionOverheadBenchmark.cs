@@ -22,10 +22,10 @@ public static class MissionOverheadBenchmark
 
     public static Command Create()
     {
-        var tasks = new Option<int>("--tasks") { Description = "three-iteration tasks to measure, one after another", DefaultValueFactory = _ => 20 };
+        var tasks = new Option<int>("--tasks") { Description = "three-iteration tasks to measure, one after another", DefaultValueFactory = _ => 20 }.AtLeast(1);
         // Every service and agent process compiles its code twice (quickly, then optimized once hot); with one call
         // per role per iteration the agents need a few dozen tasks before that settles.
-        var warmUp = new Option<int>("--warm-up") { Description = "tasks run first and not measured", DefaultValueFactory = _ => 40 };
+        var warmUp = new Option<int>("--warm-up") { Description = "tasks run first and not measured", DefaultValueFactory = _ => 40 }.AtLeast(0);
         var command = new Command("mission-overhead", "SYMORQ: orchestration overhead per iteration of the mission loop") { tasks, warmUp };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(tasks), parse.GetValue(warmUp), ct));
         return command;

@@ -15,7 +15,7 @@ public static class SandboxOverheadBenchmark
 {
     public static Command Create()
     {
-        var iterations = new Option<int>("--iterations") { Description = "runs of each kind", DefaultValueFactory = _ => 30 };
+        var iterations = new Option<int>("--iterations") { Description = "runs of each kind", DefaultValueFactory = _ => 30 }.AtLeast(1);
         var command = new Command("sandbox-overhead", "SYMAUG: one sandboxed run against an unsandboxed one, and a checkpoint") { iterations };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(iterations), cancellationToken));
         return command;

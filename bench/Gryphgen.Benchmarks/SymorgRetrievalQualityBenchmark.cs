@@ -20,7 +20,7 @@ public static class SymorgRetrievalQualityBenchmark
 
     public static Command Create()
     {
-        var functions = new Option<int>("--functions") { DefaultValueFactory = _ => 500, Description = "How many functions to sample" };
+        var functions = new Option<int>("--functions") { DefaultValueFactory = _ => 500, Description = "How many functions to sample" }.AtLeast(1);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
         var command = new Command("symorg-stdlib", "SYMORG: recall@10 and MRR of vector, full-text and hybrid search on the Python stdlib")
             { functions, seed };

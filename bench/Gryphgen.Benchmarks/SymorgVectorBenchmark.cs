@@ -22,8 +22,8 @@ public static class SymorgVectorBenchmark
 
     public static Command Create()
     {
-        var chunks = new Option<int>("--chunks") { DefaultValueFactory = _ => 100_000 };
-        var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200 };
+        var chunks = new Option<int>("--chunks") { DefaultValueFactory = _ => 100_000 }.AtLeast(1);
+        var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200 }.AtLeast(1);
         var command = new Command("symorg-vectors", "SYMORG: bulk write rate, HNSW build time, query latency and recall@10") { chunks, queries };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(chunks), parse.GetValue(queries), ct));
         return command;

@@ -67,7 +67,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
                 var (usage, firstByte) = await RelayAsync(context, request, response, started);
                 if (response.IsSuccessStatusCode)
                     registry.ReportSuccess(endpoint, firstByte, Stopwatch.GetElapsedTime(started), usage.OutputTokens, usage.TokensPerSecond);
-                Record(activity, endpoint, usage, Stopwatch.GetElapsedTime(started));
+                Record(activity, endpoint, usage, firstByte, Stopwatch.GetElapsedTime(started));
                 Count(request, response.IsSuccessStatusCode ? "ok" : "upstream_error");
             }
             return;
@@ -147,8 +147,13 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         return (usage, firstToken);
     }
 
-    private static void Record(Activity? activity, GridEndpoint endpoint, UsageReport usage, TimeSpan duration)
+    private static void Record(Activity? activity, GridEndpoint endpoint, UsageReport usage, TimeSpan? firstToken, TimeSpan duration)
     {
+        if (firstToken is { } first)
+        {
+            activity?.SetTag("gen_ai.server.time_to_first_token", first.TotalSeconds);
+            GridMetrics.TimeToFirstToken.Record(first.TotalSeconds, new KeyValuePair<string, object?>("gryphgen.endpoint", endpoint.Name));
+        }
         activity?.SetTag("gen_ai.response.model", usage.ResponseModel);
         activity?.SetTag("gen_ai.usage.input_tokens", usage.InputTokens);
         activity?.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);

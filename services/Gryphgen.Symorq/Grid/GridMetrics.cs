@@ -3,11 +3,15 @@ using Microsoft.Extensions.Hosting;
 
 namespace Gryphgen.Symorq.Grid;
 
-/// <summary>The grid's instruments: queue wait, tokens and fail-overs (queue depth and utilisation are observed by the scheduler).</summary>
+/// <summary>The grid's instruments: queue wait, time to first token, tokens and fail-overs (queue depth and utilisation are observed by the scheduler).</summary>
 public static class GridMetrics
 {
     public static readonly Histogram<double> QueueWait = GryphgenTelemetry.Meter.CreateHistogram<double>(
         "gryphgen.grid.queue.wait", "s", "Time a request waited for a slot, by priority");
+
+    /// <summary>As the GenAI conventions name it: the first streamed chunk, or the endpoint's own prompt time for a whole answer.</summary>
+    public static readonly Histogram<double> TimeToFirstToken = GryphgenTelemetry.Meter.CreateHistogram<double>(
+        "gen_ai.server.time_to_first_token", "s", "Time to the first token, by endpoint");
 
     public static readonly Counter<long> Tokens = GryphgenTelemetry.Meter.CreateCounter<long>(
         "gryphgen.grid.tokens", "{token}", "Tokens through the gateway, by endpoint and type (input, output)");
