@@ -17,13 +17,16 @@ public sealed record GatewayOperation(string Name, string Path, string RequiredF
 /// </summary>
 /// <remarks>
 /// Read in one pass of a <see cref="Utf8JsonReader"/> over the top-level fields, without building a document: the
-/// gateway needs six fields of a body that is mostly the prompt, and a DOM of the prompt (and writing it out again to
-/// measure it) was a measurable part of what the gateway adds to a request.
+/// gateway needs six fields of a body that is mostly the prompt, so a DOM of the prompt (and writing it out again to
+/// measure it) was work done on every request for nothing.
 /// </remarks>
 public sealed class GatewayRequest
 {
     public const string TaskHeader = "X-Gryphgen-Task";
     public const string RoleHeader = "X-Gryphgen-Role";
+
+    /// <summary>Where the model's JSON string lies in <see cref="Bytes"/>.</summary>
+    private readonly Range _modelToken;
 
     private GatewayRequest(GatewayOperation operation, byte[] bytes, BodyFields fields)
     {
@@ -36,8 +39,6 @@ public sealed class GatewayRequest
         MaxTokens = fields.MaxCompletionTokens ?? fields.MaxTokens;
         PromptTokensEstimate = fields.RequiredFieldBytes / 4;
     }
-
-    private readonly Range _modelToken;
 
     public GatewayOperation Operation { get; }
 

@@ -180,7 +180,7 @@ public sealed class SharedSlotLedger : BackgroundService
     private async Task ReturnIdleAsync(CancellationToken stoppingToken)
     {
         if (_options.SharedSlotReuseWindow <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(_options.SharedSlotReuseWindow / 4);
+        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, _options.SharedSlotReuseWindow.Ticks / 4)));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var idle in _idle.Values)
