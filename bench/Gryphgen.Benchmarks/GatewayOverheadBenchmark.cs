@@ -27,6 +27,11 @@ public static class GatewayOverheadBenchmark
         var warmUp = new Option<double>("--warm-up-seconds") { Description = "interleaved requests at full concurrency before measuring", DefaultValueFactory = _ => 45 }.AtLeast(0);
         // For A/B runs of SYMORQ's settings, e.g. --symorq-setting Gryphgen__Grid__SharedSlots=false.
         var symorqSettings = new Option<string[]>("--symorq-setting") { Description = "KEY=VALUE added to SYMORQ's environment (repeatable)", DefaultValueFactory = _ => [] };
+        symorqSettings.Validators.Add(result =>
+        {
+            foreach (var bad in result.GetValueOrDefault<string[]>().Where(s => s.IndexOf('=') < 1))
+                result.AddError($"--symorq-setting takes KEY=VALUE (got '{bad}')");
+        });
         var withFloor = new Option<bool>("--floor") { Description = "also measure a bare Kestrel + HttpClient proxy (see FloorProxy) in front of the same server" };
         var llamaArguments = new Option<string[]>("--llama-argument") { Description = "an argument added to llama-server's command line (repeatable)", DefaultValueFactory = _ => [] };
         var command = new Command("gateway-overhead", "SYMORQ: latency and throughput of chat requests through the gateway against straight to llama-server")
@@ -50,12 +55,7 @@ public static class GatewayOverheadBenchmark
         // default probe interval.
         settings["ASPNETCORE_ENVIRONMENT"] = settings["DOTNET_ENVIRONMENT"] = "Production";
         settings.Remove("Gryphgen__Grid__ProbeInterval");
-        foreach (var setting in symorqSettings)
-        {
-            var (key, value) = setting.Split('=', 2) is [var k, var v] ? (k, v)
-                : throw new ArgumentException($"--symorq-setting takes KEY=VALUE (got '{setting}')");
-            settings[key] = value;
-        }
+        foreach (var setting in symorqSettings.Select(s => s.Split('=', 2))) settings[setting[0]] = setting[1];
         Console.WriteLine($"SYMORQ settings added: {(symorqSettings.Length == 0 ? "none" : string.Join(" ", symorqSettings))}");
         await using var symorq = await GridProcesses.StartSymorqAsync(settings);
 

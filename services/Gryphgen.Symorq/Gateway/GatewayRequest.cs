@@ -111,12 +111,11 @@ public sealed class GatewayRequest
     /// <summary>The top-level fields the gateway reads, as found in the body; every other field is skipped unread.</summary>
     private sealed class BodyFields
     {
+        /// <summary>The model when it is a JSON string; null when absent or of another kind.</summary>
         public string? Model { get; private set; }
 
         /// <summary>Where the model's JSON string (quotes included) lies in the body, to swap an alias for a model id.</summary>
         public Range ModelToken { get; private set; }
-
-        public bool ModelIsString { get; private set; }
 
         public bool Stream { get; private set; }
 
@@ -170,7 +169,7 @@ public sealed class GatewayRequest
 
         public void Validate(string requiredField)
         {
-            if (!ModelIsString || string.IsNullOrWhiteSpace(Model))
+            if (string.IsNullOrWhiteSpace(Model))
                 throw new GatewayRejection(OpenAiError.InvalidRequest("You must provide a model parameter (a model id or an alias of the grid).", "model"));
             if (RequiredFieldBytes == 0 || RequiredFieldEmpty)
                 throw new GatewayRejection(OpenAiError.InvalidRequest($"'{requiredField}' is required and must not be empty.", requiredField));
@@ -180,8 +179,7 @@ public sealed class GatewayRequest
 
         private void ReadModel(ref Utf8JsonReader reader, int start)
         {
-            ModelIsString = reader.TokenType == JsonTokenType.String;
-            Model = ModelIsString ? reader.GetString() : null;
+            Model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             ModelToken = start..(int)reader.BytesConsumed;
         }
 

@@ -21,11 +21,11 @@ namespace Gryphgen.Symorq.Grid;
 /// the window leaves it idle here for the next one, and the claim goes back to Redis when the window ends. The round
 /// trip to Redis was most of what the gateway added to a short request; in exchange, another replica may wait up to
 /// one window for a slot this replica no longer uses.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// Redis helps here but is not needed to serve: while it cannot be reached, this replica grants slots on its own
 /// counts alone (as a single replica always may), warns once, and says so in its status and metrics, rather than stop
 /// serving. Replicas sharing an endpoint may then oversubscribe it until Redis answers again.
+/// </para>
 /// </remarks>
 public sealed class SharedSlotLedger : BackgroundService
 {
