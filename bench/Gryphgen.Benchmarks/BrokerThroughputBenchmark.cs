@@ -16,6 +16,8 @@ namespace Gryphgen.Benchmarks;
 /// </summary>
 public static class BrokerThroughputBenchmark
 {
+    private const string BenchCredential = "benchmark-generator-credential";
+
     public static Command Create()
     {
         var jobs = new Option<int>("--jobs") { Description = "round trips per measurement", DefaultValueFactory = _ => 20_000 }.AtLeast(1);
@@ -41,7 +43,10 @@ public static class BrokerThroughputBenchmark
     /// <summary>The broker with <paramref name="workers"/> DEALER workers, one job in flight per worker.</summary>
     private static async Task<(double, List<double>)> BrokerAsync(int workers, int jobs, CancellationToken cancellationToken)
     {
-        var options = Options.Create(new FabricOptions { Port = 0, Liveness = 1000 });
+        var options = Options.Create(new FabricOptions
+        {
+            Port = 0, Liveness = 1000, Credentials = new() { ["generator"] = [BenchCredential] },
+        });
         var broker = new AgentBroker(options, new WorkerRegistry(TimeProvider.System), TimeProvider.System, NullLogger<AgentBroker>.Instance);
         await broker.StartAsync(cancellationToken);
         var port = await broker.BoundPort;
@@ -67,7 +72,10 @@ public static class BrokerThroughputBenchmark
         dealer.Connect($"tcp://127.0.0.1:{port}");
         dealer.SendMultipartMessage(FabricCodec.Encode(new FabricMessage
         {
-            Hello = new WorkerHello { Role = AgentRole.Generator, Capacity = 1, WorkerId = $"bench-{index}", Host = "bench", Pid = 1 },
+            Hello = new WorkerHello
+            {
+                Role = AgentRole.Generator, Capacity = 1, WorkerId = $"bench-{index}", Host = "bench", Pid = 1, Credential = BenchCredential,
+            },
         }));
         var frames = new NetMQMessage();
         while (!stop.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
 /// A real <see cref="AgentBroker"/> on a free port with a fast heartbeat, for tests that drive workers by hand;
-/// a test may restart it with other options.
+/// a test may restart it with other options. Every role has one enrolled credential (<see cref="Credential"/>).
 /// </summary>
 internal sealed class BrokerHarness : IAsyncDisposable
 {
@@ -18,12 +19,18 @@ internal sealed class BrokerHarness : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>(Re)starts the broker; port and heartbeat interval are the harness's.</summary>
+    /// <summary>The credential enrolled for <paramref name="role"/>: unique per harness, so no test guesses it.</summary>
+    public string Credential(AgentRole role) => $"{role.ToName()}-{_secret}";
+
+    private readonly string _secret = Guid.NewGuid().ToString("N");
+
+    /// <summary>(Re)starts the broker; port, heartbeat interval and credentials are the harness's.</summary>
     public async Task StartAsync(FabricOptions options)
     {
         if (Broker is not null) await Broker.StopAsync(CancellationToken.None);
         options.Port = 0;
         options.HeartbeatInterval = Interval;
+        options.Credentials = AgentRoles.All.ToDictionary(r => r.ToName(), r => new List<string> { Credential(r) });
         Broker = new AgentBroker(Options.Create(options), Registry, TimeProvider.System, NullLogger<AgentBroker>.Instance);
         await Broker.StartAsync(CancellationToken.None);
         Port = await Broker.BoundPort.WaitAsync(TimeSpan.FromSeconds(10));

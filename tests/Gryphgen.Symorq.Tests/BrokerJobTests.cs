@@ -20,8 +20,8 @@ public sealed class BrokerJobTests : IAsyncLifetime
     [Fact]
     public async Task A_job_reaches_a_worker_of_its_role_and_its_progress_and_reply_come_back()
     {
-        using var analyzer = new TestWorker(_harness.Port);
-        using var generator = new TestWorker(_harness.Port);
+        using var analyzer = new TestWorker(_harness);
+        using var generator = new TestWorker(_harness);
         analyzer.Hello(AgentRole.Analyzer, "a");
         generator.Hello(AgentRole.Generator, "g");
         var notes = new List<string>();
@@ -42,8 +42,8 @@ public sealed class BrokerJobTests : IAsyncLifetime
     [Fact]
     public async Task Jobs_go_to_the_least_recently_used_free_worker()
     {
-        using var first = new TestWorker(_harness.Port);
-        using var second = new TestWorker(_harness.Port);
+        using var first = new TestWorker(_harness);
+        using var second = new TestWorker(_harness);
         first.Hello(AgentRole.Monitor, "first");
         second.Hello(AgentRole.Monitor, "second");
         await Gryphgen.Testing.Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot().Count), n => n == 2, Patience, "registration");
@@ -64,7 +64,7 @@ public sealed class BrokerJobTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.False(outcome.IsCompleted);
 
-        using var late = new TestWorker(_harness.Port);
+        using var late = new TestWorker(_harness);
         late.Hello(AgentRole.Optimizer, "late");
         late.AnswerNextJob("""{"action": "continue"}""", Patience);
         Assert.True((await outcome.WaitAsync(Patience)).Ok);
@@ -85,7 +85,7 @@ public sealed class BrokerJobTests : IAsyncLifetime
     public async Task The_job_of_a_worker_that_dies_is_finished_by_another()
     {
         await StartBroker(new FabricOptions { Liveness = 10 });
-        using var doomed = new TestWorker(_harness.Port);
+        using var doomed = new TestWorker(_harness);
         doomed.Hello(AgentRole.Generator, "doomed");
         var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, Work(), null, CancellationToken.None);
         Assert.NotNull(doomed.Receive(FabricMessage.BodyOneofCase.Job, Patience)); // takes it, then falls silent
@@ -94,7 +94,7 @@ public sealed class BrokerJobTests : IAsyncLifetime
             "the silent worker being declared dead");
 
         // A socket is used from one thread only, so the rescuer answers at once instead of heartbeating meanwhile.
-        using var rescuer = new TestWorker(_harness.Port);
+        using var rescuer = new TestWorker(_harness);
         rescuer.Hello(AgentRole.Generator, "rescuer");
         var job = rescuer.AnswerNextJob("{}", Patience);
         Assert.Equal(2u, job.Attempt);
@@ -109,7 +109,7 @@ public sealed class BrokerJobTests : IAsyncLifetime
     public async Task A_job_whose_workers_keep_dying_fails_after_its_attempts_with_the_reason()
     {
         await StartBroker(new FabricOptions { Liveness = 3, MaxJobAttempts = 1 });
-        using var doomed = new TestWorker(_harness.Port);
+        using var doomed = new TestWorker(_harness);
         doomed.Hello(AgentRole.Monitor, "doomed");
         var outcome = _harness.Broker.RunJobAsync(AgentRole.Monitor, Work(), null, CancellationToken.None);
         Assert.NotNull(doomed.Receive(FabricMessage.BodyOneofCase.Job, Patience));
@@ -122,7 +122,7 @@ public sealed class BrokerJobTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_running_job_tells_its_worker()
     {
-        using var worker = new TestWorker(_harness.Port);
+        using var worker = new TestWorker(_harness);
         worker.Hello(AgentRole.Analyzer, "w");
         using var cancel = new CancellationTokenSource();
         var outcome = _harness.Broker.RunJobAsync(AgentRole.Analyzer, Work(), null, cancel.Token);

@@ -6,16 +6,19 @@ namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
 /// A DEALER socket the tests drive by hand, frame by frame, to see how the broker treats each message —
-/// including ones no real agent would send.
+/// including ones no real agent would send. Its hellos carry the harness's credential for their role unless told
+/// otherwise.
 /// </summary>
 internal sealed class TestWorker : IDisposable
 {
     private readonly DealerSocket _socket = new();
+    private readonly BrokerHarness _harness;
 
-    public TestWorker(int port)
+    public TestWorker(BrokerHarness harness)
     {
+        _harness = harness;
         _socket.Options.Linger = TimeSpan.Zero;
-        _socket.Connect($"tcp://127.0.0.1:{port}");
+        _socket.Connect($"tcp://127.0.0.1:{harness.Port}");
     }
 
     public void Send(FabricMessage message) => _socket.SendMultipartMessage(FabricCodec.Encode(message));
@@ -27,8 +30,15 @@ internal sealed class TestWorker : IDisposable
         _socket.SendMultipartMessage(message);
     }
 
-    public void Hello(AgentRole role, string workerId, uint capacity = 1) =>
-        Send(new FabricMessage { Hello = new WorkerHello { Role = role, WorkerId = workerId, Capacity = capacity, Host = "test", Pid = 1 } });
+    public void Hello(AgentRole role, string workerId, uint capacity = 1, string? credential = null) =>
+        Send(new FabricMessage
+        {
+            Hello = new WorkerHello
+            {
+                Role = role, WorkerId = workerId, Capacity = capacity, Host = "test", Pid = 1,
+                Credential = credential ?? _harness.Credential(role),
+            },
+        });
 
     /// <summary>Waits for a job and answers it with <paramref name="reply"/>, after a progress note.</summary>
     public JobRequest AnswerNextJob(string reply, TimeSpan timeout)
@@ -51,6 +61,19 @@ internal sealed class TestWorker : IDisposable
             if (decoded.Message?.BodyCase == kind) return decoded.Message;
         }
         return null;
+    }
+
+    /// <summary>How many messages of any kind, well-formed or not, arrive within <paramref name="window"/>.</summary>
+    public int CountArrivals(TimeSpan window)
+    {
+        var deadline = DateTime.UtcNow + window;
+        var frames = new NetMQMessage();
+        var count = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_socket.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(20), ref frames)) count++;
+        }
+        return count;
     }
 
     public void Dispose() => _socket.Dispose();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Gryphgen.Agents.Fabric;
 
-/// <summary>Where the broker is and how patiently the worker waits for it (Paranoid Pirate).</summary>
+/// <summary>Where the broker is, how the worker proves it may serve its role, and how patiently it waits (Paranoid Pirate).</summary>
 public sealed class FabricClientOptions : IValidatableObject
 {
     public const string Section = "Fabric";
@@ -10,6 +10,10 @@ public sealed class FabricClientOptions : IValidatableObject
     /// <summary>The broker's ROUTER endpoint, e.g. <c>tcp://localhost:5082</c>.</summary>
     [Required]
     public string Endpoint { get; set; } = "";
+
+    /// <summary>This worker's enrollment credential for its role; the broker ignores a worker without a valid one.</summary>
+    [Required(ErrorMessage = "Fabric:Credential is required: the worker's enrollment credential for its role")]
+    public string Credential { get; set; } = "";
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 

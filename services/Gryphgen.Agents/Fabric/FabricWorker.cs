@@ -9,8 +9,9 @@ using NetMQ.Sockets;
 namespace Gryphgen.Agents.Fabric;
 
 /// <summary>
-/// The agent's end of the ZeroMQ fabric: a DEALER that dials SYMORQ's broker, says hello with its role, and
-/// heartbeats. When the broker stays silent for <see cref="FabricClientOptions.Liveness"/> intervals the worker
+/// The agent's end of the ZeroMQ fabric: a DEALER that dials SYMORQ's broker, says hello with its role and
+/// enrollment credential, and heartbeats. A broker that refuses the credential stays silent, which looks like a
+/// broker that is down: the worker keeps dialling with back-off. When the broker stays silent for <see cref="FabricClientOptions.Liveness"/> intervals the worker
 /// drops the socket and dials again with exponential back-off (the Paranoid Pirate pattern). Jobs run on the thread
 /// pool through the role's <see cref="IRoleAgent"/>; their progress and results go back through an outbox queue,
 /// since only the poller thread may touch the socket.
@@ -187,6 +188,7 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
         Host = Environment.MachineName,
         Pid = Environment.ProcessId,
         Version = typeof(FabricWorker).Assembly.GetName().Version?.ToString() ?? "",
+        Credential = fabric.Value.Credential,
     };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
