@@ -1,5 +1,6 @@
 using Gryphgen.Contracts.Fabric;
 using NetMQ;
+using NetMQ.Monitoring;
 using NetMQ.Sockets;
 
 namespace Gryphgen.Symorq.Tests;
@@ -13,6 +14,7 @@ internal sealed class TestWorker : IDisposable
 {
     private readonly DealerSocket _socket = new();
     private readonly BrokerHarness _harness;
+    private NetMQMonitor? _monitor;
 
     public TestWorker(BrokerHarness harness)
     {
@@ -76,5 +78,19 @@ internal sealed class TestWorker : IDisposable
         return count;
     }
 
-    public void Dispose() => _socket.Dispose();
+    /// <summary>Completes when this socket's connection to the broker drops (NetMQ's monitor sees it).</summary>
+    public Task WatchForDisconnection()
+    {
+        var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _monitor = new NetMQMonitor(_socket, $"inproc://test-worker-{Guid.NewGuid():N}", SocketEvents.Disconnected);
+        _monitor.Disconnected += (_, _) => disconnected.TrySetResult();
+        _ = _monitor.StartAsync();
+        return disconnected.Task;
+    }
+
+    public void Dispose()
+    {
+        _monitor?.Dispose();
+        _socket.Dispose();
+    }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Options;
 using NetMQ;
@@ -35,17 +37,20 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
     {
         using var router = new RouterSocket();
         router.Options.RouterMandatory = false;
+        // NetMQ drops the connection of a peer whose frame is larger, before reading it into memory.
+        router.Options.MaxMsgSize = _options.MaxMessageBytes;
+        var address = Address(router, _options.ListenAddress);
         int port;
         try
         {
-            port = _options.Port == 0 ? router.BindRandomPort("tcp://*") : Bind(router, _options.Port);
+            port = _options.Port == 0 ? router.BindRandomPort(address) : Bind(router, address, _options.Port);
         }
         catch (Exception ex)
         {
             _bound.TrySetException(ex);
             throw;
         }
-        logger.LogInformation("Agent fabric listening on tcp://*:{Port}, admitting workers of: {Roles}", port,
+        logger.LogInformation("Agent fabric listening on {Address}:{Port}, admitting workers of: {Roles}", address, port,
             string.Join(", ", _enrollment.Roles.Select(r => r.ToName()).DefaultIfEmpty("no role (no credentials configured)")));
         _bound.TrySetResult(port);
 
@@ -59,10 +64,20 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         poller.Run();
     }
 
-    private static int Bind(RouterSocket router, int port)
+    private static int Bind(RouterSocket router, string address, int port)
     {
-        router.Bind($"tcp://*:{port}");
+        router.Bind($"{address}:{port}");
         return port;
+    }
+
+    /// <summary>The endpoint to bind without its port; an IPv6 address also lets the socket use IPv6.</summary>
+    private static string Address(RouterSocket router, string listen)
+    {
+        if (listen == "*") return "tcp://*";
+        var ip = IPAddress.Parse(listen);
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6) return $"tcp://{ip}";
+        router.Options.IPv4Only = false;
+        return $"tcp://[{ip}]";
     }
 
     /// <summary>
