@@ -52,6 +52,7 @@ public sealed class AgentProcessTests : IAsyncLifetime
         {
             ["Agent__Role"] = "generator", ["Agent__Gateway"] = new Uri(_llm.Url, "v1").ToString(),
             ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{_harness.Port}", ["Fabric__Credential"] = _harness.Credential(AgentRole.Generator),
+            ["Fabric__BrokerPublicKey"] = _harness.PublicKey,
             ["Fabric__HeartbeatInterval"] = BrokerHarness.Interval.ToString(), ["Fabric__Liveness"] = Liveness.ToString(),
         });
         _agents.Add(agent);

@@ -2,12 +2,14 @@ using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using NetMQ;
 
 namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
 /// A real <see cref="AgentBroker"/> on a free port with a fast heartbeat, for tests that drive workers by hand;
-/// a test may restart it with other options. Every role has one enrolled credential (<see cref="Credential"/>).
+/// a test may restart it with other options. Every role has one enrolled credential (<see cref="Credential"/>), and
+/// the broker's CURVE key pair is <see cref="Certificate"/>.
 /// </summary>
 internal sealed class BrokerHarness : IAsyncDisposable
 {
@@ -24,12 +26,18 @@ internal sealed class BrokerHarness : IAsyncDisposable
 
     private readonly string _secret = Guid.NewGuid().ToString("N");
 
-    /// <summary>(Re)starts the broker; port, heartbeat interval and credentials are the harness's.</summary>
+    /// <summary>The broker's CURVE key pair, kept across restarts like a deployment's.</summary>
+    public NetMQCertificate Certificate { get; } = new();
+
+    public string PublicKey => Certificate.PublicKeyZ85;
+
+    /// <summary>(Re)starts the broker; port, heartbeat interval, credentials and key pair are the harness's.</summary>
     public async Task StartAsync(FabricOptions options)
     {
         if (Broker is not null) await Broker.StopAsync(CancellationToken.None);
         options.Port = 0;
         options.HeartbeatInterval = Interval;
+        options.CurveSecretKey = Certificate.SecretKeyZ85!;
         options.Credentials = AgentRoles.All.ToDictionary(r => r.ToName(), r => new List<string> { Credential(r) });
         Broker = new AgentBroker(Options.Create(options), Registry, TimeProvider.System, NullLogger<AgentBroker>.Instance);
         await Broker.StartAsync(CancellationToken.None);

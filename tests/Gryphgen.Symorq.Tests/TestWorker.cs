@@ -16,10 +16,19 @@ internal sealed class TestWorker : IDisposable
     private readonly BrokerHarness _harness;
     private NetMQMonitor? _monitor;
 
-    public TestWorker(BrokerHarness harness)
+    /// <summary>
+    /// A DEALER that expects the broker behind <paramref name="brokerPublicKey"/> (the harness's unless given), or,
+    /// with <paramref name="encrypted"/> false, one that speaks plain ZeroMQ.
+    /// </summary>
+    public TestWorker(BrokerHarness harness, string? brokerPublicKey = null, bool encrypted = true)
     {
         _harness = harness;
         _socket.Options.Linger = TimeSpan.Zero;
+        if (encrypted)
+        {
+            _socket.Options.CurveServerKey = NetMQCertificate.FromPublicKey(brokerPublicKey ?? harness.PublicKey).PublicKey;
+            _socket.Options.CurveCertificate = new NetMQCertificate();
+        }
         _socket.Connect($"tcp://127.0.0.1:{harness.Port}");
     }
 

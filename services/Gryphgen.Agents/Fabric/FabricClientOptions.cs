@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gryphgen.Contracts.Fabric;
 
 namespace Gryphgen.Agents.Fabric;
 
@@ -15,6 +16,10 @@ public sealed class FabricClientOptions : IValidatableObject
     [Required(ErrorMessage = "Fabric:Credential is required: the worker's enrollment credential for its role")]
     public string Credential { get; set; } = "";
 
+    /// <summary>The broker's CURVE public key (Z85): the worker talks only to the holder of its secret key.</summary>
+    [Required(ErrorMessage = "Fabric:BrokerPublicKey is required: the broker's CURVE public key")]
+    public string BrokerPublicKey { get; set; } = "";
+
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     [Range(2, 100)]
@@ -28,6 +33,8 @@ public sealed class FabricClientOptions : IValidatableObject
     {
         if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme != "tcp" || uri.Port <= 0)
             yield return new ValidationResult($"Fabric:Endpoint must look like tcp://host:port (got '{Endpoint}')", [nameof(Endpoint)]);
+        if (BrokerPublicKey.Length > 0 && !CurveKeys.IsValid(BrokerPublicKey))
+            yield return new ValidationResult($"Fabric:BrokerPublicKey must be {CurveKeys.Shape}", [nameof(BrokerPublicKey)]);
         if (HeartbeatInterval <= TimeSpan.Zero)
             yield return new ValidationResult("Fabric:HeartbeatInterval must be positive", [nameof(HeartbeatInterval)]);
     }

@@ -10,7 +10,7 @@ using NetMQ.Sockets;
 namespace Gryphgen.Symorq.Fabric;
 
 /// <summary>
-/// SYMORQ's end of the ZeroMQ fabric: a ROUTER socket that agent workers (DEALERs) dial in to. Workers announce
+/// SYMORQ's end of the ZeroMQ fabric: a CURVE-encrypted ROUTER socket that agent workers (DEALERs) dial in to. Workers announce
 /// their role, capacity and enrollment credential; a peer whose credential does not admit it to the role it claims
 /// is sent nothing and changes nothing (see <see cref="Handle"/>). Both sides heartbeat, and a worker silent for
 /// <see cref="FabricOptions.Expiry"/> is dropped, its jobs going back to their queue. Jobs go to the least recently used free worker of their role; a
@@ -23,6 +23,8 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
     private readonly FabricOptions _options = options.Value;
     private readonly JobBoard _jobs = new(options.Value.MaxJobAttempts, options.Value.MaxQueuedJobsPerRole);
     private readonly WorkerEnrollment _enrollment = new(options.Value.Credentials);
+    private readonly NetMQCertificate _certificate = options.Value.CurveSecretKey.Length > 0
+        ? NetMQCertificate.CreateFromSecretKey(options.Value.CurveSecretKey) : new NetMQCertificate();
     private readonly NetMQQueue<Action<RouterSocket>> _commands = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Pong>> _pendingPings = new();
     private readonly TaskCompletionSource<int> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,6 +41,11 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         router.Options.RouterMandatory = false;
         // NetMQ drops the connection of a peer whose frame is larger, before reading it into memory.
         router.Options.MaxMsgSize = _options.MaxMessageBytes;
+        // CURVE: every connection is encrypted to this key pair, so only a worker given its public key can talk to
+        // the broker, and nobody else can read or pose as it. NetMQ has no ZAP handler to vet clients here: the
+        // hello's enrollment credential, sent inside the encrypted channel, is the client's authentication.
+        router.Options.CurveServer = true;
+        router.Options.CurveCertificate = _certificate;
         var address = Address(router, _options.ListenAddress);
         int port;
         try
@@ -50,7 +57,8 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
             _bound.TrySetException(ex);
             throw;
         }
-        logger.LogInformation("Agent fabric listening on {Address}:{Port}, admitting workers of: {Roles}", address, port,
+        logger.LogInformation("Agent fabric listening on {Address}:{Port} (CURVE public key {PublicKey}), admitting workers of: {Roles}",
+            address, port, _certificate.PublicKeyZ85,
             string.Join(", ", _enrollment.Roles.Select(r => r.ToName()).DefaultIfEmpty("no role (no credentials configured)")));
         _bound.TrySetResult(port);
 

@@ -25,12 +25,18 @@ public sealed class FabricOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, List<string>> Credentials { get; set; } = [];
 
+    /// <summary>
+    /// The broker's CURVE secret key (Z85); workers are given its public key, so only this broker can read what
+    /// they send or answer them. Empty: a key pair of this process's own, which no worker knows.
+    /// </summary>
+    public string CurveSecretKey { get; set; } = "";
+
     /// <summary>Workers of one role admitted at once; a hello beyond it is refused.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "Fabric:MaxWorkersPerRole must be between {1} and {2}")]
     public int MaxWorkersPerRole { get; set; } = 64;
 
     /// <summary>The largest frame a peer may send; NetMQ disconnects a peer that sends a larger one.</summary>
-    [Range(64 * 1024, 1024L * 1024 * 1024)]
+    [Range(64 * 1024, 1024L * 1024 * 1024, ErrorMessage = "Fabric:MaxMessageBytes must be between {1} and {2}")]
     public long MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
 
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
@@ -57,6 +63,8 @@ public sealed class FabricOptions : IValidatableObject
     {
         if (ListenAddress != "*" && !IPAddress.TryParse(ListenAddress, out _))
             yield return new ValidationResult($"{Section}:{nameof(ListenAddress)} must be an IP address or * (got '{ListenAddress}')", [nameof(ListenAddress)]);
+        if (CurveSecretKey.Length > 0 && !CurveKeys.IsValid(CurveSecretKey))
+            yield return new ValidationResult($"{Section}:{nameof(CurveSecretKey)} must be {CurveKeys.Shape}", [nameof(CurveSecretKey)]);
         foreach (var (role, credentials) in Credentials)
         {
             if (!AgentRoles.TryParse(role, out _))
