@@ -1,5 +1,6 @@
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
+using Gryphgen.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetMQ;
@@ -43,6 +44,13 @@ internal sealed class BrokerHarness : IAsyncDisposable
         await Broker.StartAsync(CancellationToken.None);
         Port = await Broker.BoundPort.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>A small job of no particular role.</summary>
+    public static RoleJob Work(string title = "t") => new() { TaskId = "task-1", Title = title, Description = "d" };
+
+    /// <summary>The registered workers, once <paramref name="done"/> holds of them.</summary>
+    public Task<IReadOnlyList<ConnectedWorker>> WorkersAsync(Func<IReadOnlyList<ConnectedWorker>, bool> done, string what) =>
+        Eventually.Get(() => Task.FromResult(Registry.Snapshot()), done, TimeSpan.FromSeconds(30), what);
 
     public async ValueTask DisposeAsync() => await Broker.StopAsync(CancellationToken.None);
 }

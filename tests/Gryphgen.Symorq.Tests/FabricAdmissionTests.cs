@@ -1,6 +1,5 @@
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
-using Gryphgen.Testing;
 
 namespace Gryphgen.Symorq.Tests;
 
@@ -14,8 +13,6 @@ public sealed class FabricAdmissionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private static RoleJob Work() => new() { TaskId = "task-1", Title = "t", Description = "d" };
-
     [Fact]
     public async Task A_rogue_generator_without_a_valid_credential_gets_no_frame_and_no_job_while_an_enrolled_one_gets_them_all()
     {
@@ -28,9 +25,9 @@ public sealed class FabricAdmissionTests : IAsyncLifetime
         TestWorker[] rogues = [without, wrong, otherRole];
         using var enrolled = new TestWorker(_harness);
         enrolled.Hello(AgentRole.Generator, "enrolled");
-        await Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot()), w => w.Count == 1, Patience, "the enrolled worker registering");
+        await _harness.WorkersAsync(w => w.Count == 1, "the enrolled worker registering");
 
-        var jobs = Enumerable.Range(0, 3).Select(_ => _harness.Broker.RunJobAsync(AgentRole.Generator, Work(), null, CancellationToken.None)).ToList();
+        var jobs = Enumerable.Range(0, 3).Select(_ => _harness.Broker.RunJobAsync(AgentRole.Generator, BrokerHarness.Work(), null, CancellationToken.None)).ToList();
         var pings = _harness.Broker.PingAllAsync(default, TimeSpan.FromSeconds(1), CancellationToken.None);
         var arrivals = 0;
         foreach (var _ in jobs)
@@ -63,9 +60,9 @@ public sealed class FabricAdmissionTests : IAsyncLifetime
             }
             using var enrolled = new TestWorker(_harness);
             enrolled.Hello(AgentRole.Monitor, "after-the-flood");
-            await Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot()), w => w.Count > 0, Patience, "the enrolled worker registering");
+            await _harness.WorkersAsync(w => w.Count > 0, "the enrolled worker registering");
             foreach (var peer in peers) peer.Send(new FabricMessage { Heartbeat = new() });
-            var job = _harness.Broker.RunJobAsync(AgentRole.Monitor, Work(), null, CancellationToken.None);
+            var job = _harness.Broker.RunJobAsync(AgentRole.Monitor, BrokerHarness.Work(), null, CancellationToken.None);
             enrolled.AnswerNextJob("{}", Patience);
             await job.WaitAsync(Patience);
 
@@ -89,8 +86,7 @@ public sealed class FabricAdmissionTests : IAsyncLifetime
             using var other = new TestWorker(_harness);
             other.Hello(AgentRole.Optimizer, "optimizer");
 
-            await Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot()),
-                w => w.Any(x => x.Role == "optimizer") && w.Count(x => x.Role == "analyzer") == 2, Patience, "two analyzers and the optimizer");
+            await _harness.WorkersAsync(w => w.Any(x => x.Role == "optimizer") && w.Count(x => x.Role == "analyzer") == 2, "two analyzers and the optimizer");
 
             // The two admitted analyzers hear greetings and heartbeats; the two refused ones hear nothing.
             Assert.Equal(2, workers.Count(w => w.CountArrivals(TimeSpan.FromMilliseconds(500)) > 0));

@@ -3,7 +3,6 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
-using Gryphgen.Testing;
 
 namespace Gryphgen.Symorq.Tests;
 
@@ -16,8 +15,6 @@ public sealed class FabricBoundsTests : IAsyncLifetime
     public Task InitializeAsync() => _harness.StartAsync(new FabricOptions { Liveness = 50 });
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
-
-    private static RoleJob Work() => new() { TaskId = "task-1", Title = "t", Description = "d" };
 
     [Fact]
     public async Task A_64_MiB_frame_gets_its_sender_disconnected_unregistered_and_the_broker_keeps_serving()
@@ -37,7 +34,7 @@ public sealed class FabricBoundsTests : IAsyncLifetime
         await disconnected.WaitAsync(Patience);
         using var worker = new TestWorker(_harness);
         worker.Hello(AgentRole.Generator, "legit");
-        var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, Work(), null, CancellationToken.None);
+        var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, BrokerHarness.Work(), null, CancellationToken.None);
         worker.AnswerNextJob("{}", Patience);
 
         Assert.Equal("legit", (await outcome.WaitAsync(Patience)).WorkerId);
@@ -51,9 +48,9 @@ public sealed class FabricBoundsTests : IAsyncLifetime
         using var second = new TestWorker(_harness);
         first.Hello(AgentRole.Analyzer, "first");
         second.Hello(AgentRole.Analyzer, "second");
-        await Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot()), w => w.Count == 2, Patience, "both registering");
+        await _harness.WorkersAsync(w => w.Count == 2, "both registering");
         var notes = new List<string>();
-        var outcome = _harness.Broker.RunJobAsync(AgentRole.Analyzer, Work(), new Notes(notes), CancellationToken.None);
+        var outcome = _harness.Broker.RunJobAsync(AgentRole.Analyzer, BrokerHarness.Work(), new SyncProgress(notes.Add), CancellationToken.None);
         var (holder, intruder, job) = await WhoGotTheJob(first, second);
 
         intruder.Send(new FabricMessage { Progress = new JobProgress { JobId = job.JobId, Message = "forged" } });
@@ -106,13 +103,5 @@ public sealed class FabricBoundsTests : IAsyncLifetime
             await Task.Yield();
         }
         throw new TimeoutException("neither worker got the job");
-    }
-
-    private sealed class Notes(List<string> notes) : IProgress<string>
-    {
-        public void Report(string value)
-        {
-            lock (notes) notes.Add(value);
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
-using Gryphgen.Testing;
 using NetMQ;
 
 namespace Gryphgen.Symorq.Tests;
@@ -26,8 +25,8 @@ public sealed class FabricEncryptionTests : IAsyncLifetime
         using var right = new TestWorker(_harness);
         right.Hello(AgentRole.Generator, "right-key");
 
-        await Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot()), w => w.Count > 0, Patience, "the encrypted worker registering");
-        var job = _harness.Broker.RunJobAsync(AgentRole.Generator, new RoleJob { TaskId = "t", Title = "t" }, null, CancellationToken.None);
+        await _harness.WorkersAsync(w => w.Count > 0, "the encrypted worker registering");
+        var job = _harness.Broker.RunJobAsync(AgentRole.Generator, BrokerHarness.Work(), null, CancellationToken.None);
         right.AnswerNextJob("{}", Patience);
 
         Assert.Equal("right-key", (await job.WaitAsync(Patience)).WorkerId);
