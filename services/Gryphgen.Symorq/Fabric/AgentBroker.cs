@@ -10,12 +10,13 @@ using NetMQ.Sockets;
 namespace Gryphgen.Symorq.Fabric;
 
 /// <summary>
-/// SYMORQ's end of the ZeroMQ fabric: a CURVE-encrypted ROUTER socket that agent workers (DEALERs) dial in to. Workers announce
-/// their role, capacity and enrollment credential; a peer whose credential does not admit it to the role it claims
-/// is sent nothing and changes nothing (see <see cref="Handle"/>). Both sides heartbeat, and a worker silent for
-/// <see cref="FabricOptions.Expiry"/> is dropped, its jobs going back to their queue. Jobs go to the least recently used free worker of their role; a
-/// worker may report progress before its one result, and a cancelled job is cancelled on its worker too.
-/// The socket lives on one poller thread; other threads talk to it through <see cref="_commands"/>.
+/// SYMORQ's end of the ZeroMQ fabric: a CURVE-encrypted ROUTER socket that agent workers (DEALERs) dial in to.
+/// Workers announce their role, capacity and enrollment credential; a peer whose credential does not admit it to the
+/// role it claims is sent nothing and changes nothing (see <see cref="Handle"/>). Both sides heartbeat, and a worker
+/// silent for <see cref="FabricOptions.Expiry"/> is dropped, its jobs going back to their queue. Jobs go to the least
+/// recently used free worker of their role; a worker may report progress before its one result, and a cancelled job
+/// is cancelled on its worker too. The socket lives on one poller thread; other threads talk to it through
+/// <see cref="_commands"/>.
 /// </summary>
 public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, TimeProvider time, ILogger<AgentBroker> logger)
     : BackgroundService
@@ -254,8 +255,8 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         };
         if (registry.Register(identity, admitted, _options.MaxWorkersPerRole) is not { } worker)
         {
-            logger.LogWarning("Refused {Role} worker {WorkerId}: {Max} {Role} workers are connected already (Fabric:MaxWorkersPerRole)",
-                hello.Role.ToName(), claimed, _options.MaxWorkersPerRole, hello.Role.ToName());
+            logger.LogWarning("Refused {Role} worker {WorkerId}: the role has {Max} workers already (Fabric:MaxWorkersPerRole)",
+                hello.Role.ToName(), claimed, _options.MaxWorkersPerRole);
             return;
         }
         logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected",
