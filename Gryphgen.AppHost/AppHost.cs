@@ -49,7 +49,10 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
 var apiKey = settings.ApiKeyParameter.Length > 0 ? builder.AddParameter(settings.ApiKeyParameter, secret: true) : null;
 if (apiKey is not null) symorq.WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey);
 
-foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })
+var roles = new[] { "generator", "analyzer", "monitor", "optimizer" };
+var fabric = FabricWiring.Add(builder, roles);
+fabric.Broker(symorq);
+foreach (var role in roles)
 {
     var agent = builder.AddProject<Projects.Gryphgen_Agents>(role)
         .WithEnvironment("Agent__Role", role)
@@ -57,6 +60,7 @@ foreach (var role in new[] { "generator", "analyzer", "monitor", "optimizer" })
         .WithEnvironment("Agent__Gateway", ReferenceExpression.Create($"{symorq.GetEndpoint("http")}/v1"))
         .WithReference(symorq)
         .WaitFor(symorq);
+    fabric.Worker(agent, role);
     if (apiKey is not null) agent.WithEnvironment("Agent__GatewayApiKey", apiKey);
     // Served by the AppHost's own llama-server, a prompt and its reply must fit one slot's share of the context.
     if (infrastructure.Llm is not null)

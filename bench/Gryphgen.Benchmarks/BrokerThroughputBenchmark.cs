@@ -16,6 +16,11 @@ namespace Gryphgen.Benchmarks;
 /// </summary>
 public static class BrokerThroughputBenchmark
 {
+    private const string BenchCredential = "benchmark-generator-credential";
+
+    /// <summary>Both paths encrypt with CURVE, as the fabric does, so the comparison is of the broker alone.</summary>
+    private static readonly NetMQCertificate ServerKeys = new();
+
     public static Command Create()
     {
         var jobs = new Option<int>("--jobs") { Description = "round trips per measurement", DefaultValueFactory = _ => 20_000 }.AtLeast(1);
@@ -41,7 +46,10 @@ public static class BrokerThroughputBenchmark
     /// <summary>The broker with <paramref name="workers"/> DEALER workers, one job in flight per worker.</summary>
     private static async Task<(double, List<double>)> BrokerAsync(int workers, int jobs, CancellationToken cancellationToken)
     {
-        var options = Options.Create(new FabricOptions { Port = 0, Liveness = 1000 });
+        var options = Options.Create(new FabricOptions
+        {
+            Port = 0, Liveness = 1000, Credentials = new() { ["generator"] = [BenchCredential] }, CurveSecretKey = ServerKeys.SecretKeyZ85!,
+        });
         var broker = new AgentBroker(options, new WorkerRegistry(TimeProvider.System), TimeProvider.System, NullLogger<AgentBroker>.Instance);
         await broker.StartAsync(cancellationToken);
         var port = await broker.BoundPort;
@@ -63,11 +71,14 @@ public static class BrokerThroughputBenchmark
 
     private static void AnswerJobs(int port, int index, CancellationToken stop)
     {
-        using var dealer = new DealerSocket();
+        using var dealer = EncryptedDealer();
         dealer.Connect($"tcp://127.0.0.1:{port}");
         dealer.SendMultipartMessage(FabricCodec.Encode(new FabricMessage
         {
-            Hello = new WorkerHello { Role = AgentRole.Generator, Capacity = 1, WorkerId = $"bench-{index}", Host = "bench", Pid = 1 },
+            Hello = new WorkerHello
+            {
+                Role = AgentRole.Generator, Capacity = 1, WorkerId = $"bench-{index}", Host = "bench", Pid = 1, Credential = BenchCredential,
+            },
         }));
         var frames = new NetMQMessage();
         while (!stop.IsCancellationRequested)
@@ -87,6 +98,8 @@ public static class BrokerThroughputBenchmark
     private static (double, List<double>) Echo(int workers, int jobs)
     {
         using var router = new RouterSocket();
+        router.Options.CurveServer = true;
+        router.Options.CurveCertificate = ServerKeys;
         var port = router.BindRandomPort("tcp://127.0.0.1");
         using var stop = new CancellationTokenSource();
         var threads = Enumerable.Range(0, workers).Select(i => StartThread(() => EchoFrames(port, i, stop.Token))).ToList();
@@ -126,7 +139,7 @@ public static class BrokerThroughputBenchmark
 
     private static void EchoFrames(int port, int index, CancellationToken stop)
     {
-        using var dealer = new DealerSocket();
+        using var dealer = EncryptedDealer();
         dealer.Connect($"tcp://127.0.0.1:{port}");
         dealer.SendFrame($"ready-{index}");
         var frames = new NetMQMessage();
@@ -153,6 +166,14 @@ public static class BrokerThroughputBenchmark
             }
         }));
         return (jobs / total.Elapsed.TotalSeconds, micros);
+    }
+
+    private static DealerSocket EncryptedDealer()
+    {
+        var dealer = new DealerSocket();
+        dealer.Options.CurveServerKey = ServerKeys.PublicKey;
+        dealer.Options.CurveCertificate = new NetMQCertificate();
+        return dealer;
     }
 
     private static Thread StartThread(Action body)

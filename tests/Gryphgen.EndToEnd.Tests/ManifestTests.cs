@@ -40,6 +40,32 @@ public sealed class ManifestTests
         foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("{gryphgen-api-key.value}", Env(role, "Agent__GatewayApiKey"));
     }
 
+    [Fact]
+    public async Task The_fabric_keys_and_credentials_are_parameters_SYMORQ_gets_the_secret_key_and_each_agent_only_its_own()
+    {
+        using var manifest = await WriteManifestAsync();
+        var resources = manifest.RootElement.GetProperty("resources");
+        bool Secret(string parameter) => resources.GetProperty(parameter).GetProperty("inputs").GetProperty("value")
+            .TryGetProperty("secret", out var secret) && secret.GetBoolean();
+        string? Env(string resource, string name) =>
+            resources.GetProperty(resource).GetProperty("env").TryGetProperty(name, out var value) ? value.GetString() : null;
+
+        Assert.True(Secret("fabric-broker-secret-key"));
+        Assert.False(Secret("fabric-broker-public-key"));
+        Assert.Equal("{fabric-broker-secret-key.value}", Env("symorq", "Fabric__CurveSecretKey"));
+        Assert.Equal("*", Env("symorq", "Fabric__ListenAddress"));
+        foreach (var role in GryphgenAppFixture.Roles)
+        {
+            Assert.True(Secret($"fabric-credential-{role}"));
+            Assert.Equal($"{{fabric-credential-{role}.value}}", Env("symorq", $"Fabric__Credentials__{role}__0"));
+            Assert.Equal($"{{fabric-credential-{role}.value}}", Env(role, "Fabric__Credential"));
+            Assert.Equal("{fabric-broker-public-key.value}", Env(role, "Fabric__BrokerPublicKey"));
+            Assert.Null(Env(role, "Fabric__CurveSecretKey"));
+            var others = GryphgenAppFixture.Roles.Where(other => other != role).Select(other => $"{{fabric-credential-{other}.value}}");
+            Assert.DoesNotContain(resources.GetProperty(role).GetProperty("env").EnumerateObject(), e => others.Contains(e.Value.GetString()));
+        }
+    }
+
     private static async Task<JsonDocument> WriteManifestAsync(params string[] settings)
     {
         var output = Path.Combine(Directory.CreateTempSubdirectory("gryphgen-manifest-").FullName, "manifest.json");

@@ -25,7 +25,7 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_worker_that_says_hello_is_registered_with_its_role_and_greeted()
     {
-        using var worker = new TestWorker(_harness.Port);
+        using var worker = new TestWorker(_harness);
         worker.Hello(AgentRole.Analyzer, "w-analyzer");
 
         var workers = await WorkersWhere(w => w.Count == 1, "registration");
@@ -40,8 +40,8 @@ public sealed class AgentBrokerTests : IAsyncLifetime
         // One second of silence (ten intervals): short enough to see, long enough that a heartbeat loop delayed by a
         // busy machine does not expire the living worker too.
         await StartBroker(liveness: 10);
-        using var silent = new TestWorker(_harness.Port);
-        using var alive = new TestWorker(_harness.Port);
+        using var silent = new TestWorker(_harness);
+        using var alive = new TestWorker(_harness);
         silent.Hello(AgentRole.Generator, "silent");
         alive.Hello(AgentRole.Monitor, "alive");
         await WorkersWhere(w => w.Count == 2, "both registering");
@@ -65,7 +65,7 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_ping_reaches_each_worker_inside_the_callers_trace_and_its_pong_comes_back()
     {
-        using var worker = new TestWorker(_harness.Port);
+        using var worker = new TestWorker(_harness);
         worker.Hello(AgentRole.Optimizer, "pinged");
         await WorkersWhere(w => w.Count == 1, "registration");
         var trace = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
@@ -83,7 +83,7 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_worker_that_does_not_answer_a_ping_is_reported_without_a_pong()
     {
-        using var worker = new TestWorker(_harness.Port);
+        using var worker = new TestWorker(_harness);
         worker.Hello(AgentRole.Generator, "mute");
         await WorkersWhere(w => w.Count == 1, "registration");
 
@@ -94,8 +94,8 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_frames_are_dropped_without_disturbing_other_workers()
     {
-        using var good = new TestWorker(_harness.Port);
-        using var bad = new TestWorker(_harness.Port);
+        using var good = new TestWorker(_harness);
+        using var bad = new TestWorker(_harness);
         good.Hello(AgentRole.Generator, "good");
         await WorkersWhere(w => w.Count == 1, "registration");
 
@@ -116,7 +116,7 @@ public sealed class AgentBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_worker_that_says_bye_is_removed_at_once()
     {
-        using var worker = new TestWorker(_harness.Port);
+        using var worker = new TestWorker(_harness);
         worker.Hello(AgentRole.Monitor, "leaving");
         await WorkersWhere(w => w.Count == 1, "registration");
 

@@ -4,7 +4,10 @@ using Gryphgen.Testing;
 
 namespace Gryphgen.Symorq.Tests;
 
-/// <summary>The broker with real agent processes (Gryphgen.Agents) on real sockets, their model a scripted server.</summary>
+/// <summary>
+/// The broker with real agent processes (Gryphgen.Agents) on real, CURVE-encrypted sockets, their model a scripted
+/// server.
+/// </summary>
 public sealed class AgentProcessTests : IAsyncLifetime
 {
     private const int Liveness = 10;
@@ -46,12 +49,37 @@ public sealed class AgentProcessTests : IAsyncLifetime
         Assert.Equal("done", RoleReplies.Read<GeneratorReply>(outcome.ReplyJson).Summary);
     }
 
-    private LoggedProcess StartGenerator()
+    [Fact]
+    public async Task Generator_processes_with_a_wrong_credential_or_broker_key_are_never_admitted_and_keep_redialling()
+    {
+        var wrongCredential = StartGenerator(credential: _harness.Credential(AgentRole.Analyzer));
+        var wrongKey = StartGenerator(brokerPublicKey: new NetMQ.NetMQCertificate().PublicKeyZ85);
+        var enrolled = StartGenerator();
+        await WorkersAsync(1);
+
+        // Each refused worker hears nothing, gives the broker up as silent and dials again: it has been refused.
+        foreach (var refused in new[] { wrongCredential, wrongKey })
+            await Eventually.Get(() => Task.FromResult(refused.Log), log => log.Contains("silent; reconnecting"), Patience, "a refused worker redialling");
+        Assert.Equal([enrolled.Id], _harness.Registry.Snapshot().Select(w => w.Hello.Pid));
+    }
+
+    [Fact]
+    public async Task An_agent_with_a_malformed_broker_key_stops_at_start_naming_the_setting()
+    {
+        var agent = StartGenerator(brokerPublicKey: "not-a-curve-key");
+        await agent.WaitForExitAsync(new CancellationTokenSource(Patience).Token);
+        Assert.NotEqual(0, agent.ExitCode);
+        Assert.Contains("Fabric:BrokerPublicKey", agent.Log);
+    }
+
+    private LoggedProcess StartGenerator(string? credential = null, string? brokerPublicKey = null)
     {
         var agent = ServiceProcess.StartWorker("Gryphgen.Agents", new Dictionary<string, string>
         {
             ["Agent__Role"] = "generator", ["Agent__Gateway"] = new Uri(_llm.Url, "v1").ToString(),
             ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{_harness.Port}",
+            ["Fabric__Credential"] = credential ?? _harness.Credential(AgentRole.Generator),
+            ["Fabric__BrokerPublicKey"] = brokerPublicKey ?? _harness.PublicKey,
             ["Fabric__HeartbeatInterval"] = BrokerHarness.Interval.ToString(), ["Fabric__Liveness"] = Liveness.ToString(),
         });
         _agents.Add(agent);

@@ -15,18 +15,16 @@ public sealed class BrokerJobTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private static RoleJob Work(string title = "t") => new() { TaskId = "task-1", Title = title, Description = "d" };
-
     [Fact]
     public async Task A_job_reaches_a_worker_of_its_role_and_its_progress_and_reply_come_back()
     {
-        using var analyzer = new TestWorker(_harness.Port);
-        using var generator = new TestWorker(_harness.Port);
+        using var analyzer = new TestWorker(_harness);
+        using var generator = new TestWorker(_harness);
         analyzer.Hello(AgentRole.Analyzer, "a");
         generator.Hello(AgentRole.Generator, "g");
         var notes = new List<string>();
 
-        var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, Work("write it"), new SyncProgress(notes.Add), CancellationToken.None);
+        var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, BrokerHarness.Work("write it"), new SyncProgress(notes.Add), CancellationToken.None);
         var job = generator.AnswerNextJob("""{"files": [], "summary": "done"}""", Patience);
 
         var result = await outcome.WaitAsync(Patience);
@@ -42,14 +40,14 @@ public sealed class BrokerJobTests : IAsyncLifetime
     [Fact]
     public async Task Jobs_go_to_the_least_recently_used_free_worker()
     {
-        using var first = new TestWorker(_harness.Port);
-        using var second = new TestWorker(_harness.Port);
+        using var first = new TestWorker(_harness);
+        using var second = new TestWorker(_harness);
         first.Hello(AgentRole.Monitor, "first");
         second.Hello(AgentRole.Monitor, "second");
         await Gryphgen.Testing.Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot().Count), n => n == 2, Patience, "registration");
 
-        var one = _harness.Broker.RunJobAsync(AgentRole.Monitor, Work(), null, CancellationToken.None);
-        var two = _harness.Broker.RunJobAsync(AgentRole.Monitor, Work(), null, CancellationToken.None);
+        var one = _harness.Broker.RunJobAsync(AgentRole.Monitor, BrokerHarness.Work(), null, CancellationToken.None);
+        var two = _harness.Broker.RunJobAsync(AgentRole.Monitor, BrokerHarness.Work(), null, CancellationToken.None);
         first.AnswerNextJob("{}", Patience);
         second.AnswerNextJob("{}", Patience);
 
@@ -60,11 +58,11 @@ public sealed class BrokerJobTests : IAsyncLifetime
     [Fact]
     public async Task A_job_nobody_can_take_waits_until_a_worker_of_its_role_appears()
     {
-        var outcome = _harness.Broker.RunJobAsync(AgentRole.Optimizer, Work(), null, CancellationToken.None);
+        var outcome = _harness.Broker.RunJobAsync(AgentRole.Optimizer, BrokerHarness.Work(), null, CancellationToken.None);
         await Task.Delay(300);
         Assert.False(outcome.IsCompleted);
 
-        using var late = new TestWorker(_harness.Port);
+        using var late = new TestWorker(_harness);
         late.Hello(AgentRole.Optimizer, "late");
         late.AnswerNextJob("""{"action": "continue"}""", Patience);
         Assert.True((await outcome.WaitAsync(Patience)).Ok);
@@ -75,7 +73,7 @@ public sealed class BrokerJobTests : IAsyncLifetime
     {
         await StartBroker(new FabricOptions { Liveness = 50, JobWaitTimeout = TimeSpan.FromMilliseconds(300) });
 
-        var outcome = await _harness.Broker.RunJobAsync(AgentRole.Analyzer, Work(), null, CancellationToken.None).WaitAsync(Patience);
+        var outcome = await _harness.Broker.RunJobAsync(AgentRole.Analyzer, BrokerHarness.Work(), null, CancellationToken.None).WaitAsync(Patience);
 
         Assert.False(outcome.Ok);
         Assert.Contains("no analyzer worker took the job", outcome.Error);
@@ -85,16 +83,16 @@ public sealed class BrokerJobTests : IAsyncLifetime
     public async Task The_job_of_a_worker_that_dies_is_finished_by_another()
     {
         await StartBroker(new FabricOptions { Liveness = 10 });
-        using var doomed = new TestWorker(_harness.Port);
+        using var doomed = new TestWorker(_harness);
         doomed.Hello(AgentRole.Generator, "doomed");
-        var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, Work(), null, CancellationToken.None);
+        var outcome = _harness.Broker.RunJobAsync(AgentRole.Generator, BrokerHarness.Work(), null, CancellationToken.None);
         Assert.NotNull(doomed.Receive(FabricMessage.BodyOneofCase.Job, Patience)); // takes it, then falls silent
 
         await Gryphgen.Testing.Eventually.Get(() => Task.FromResult(_harness.Registry.Snapshot()), w => w.Count == 0, Patience,
             "the silent worker being declared dead");
 
         // A socket is used from one thread only, so the rescuer answers at once instead of heartbeating meanwhile.
-        using var rescuer = new TestWorker(_harness.Port);
+        using var rescuer = new TestWorker(_harness);
         rescuer.Hello(AgentRole.Generator, "rescuer");
         var job = rescuer.AnswerNextJob("{}", Patience);
         Assert.Equal(2u, job.Attempt);
@@ -109,9 +107,9 @@ public sealed class BrokerJobTests : IAsyncLifetime
     public async Task A_job_whose_workers_keep_dying_fails_after_its_attempts_with_the_reason()
     {
         await StartBroker(new FabricOptions { Liveness = 3, MaxJobAttempts = 1 });
-        using var doomed = new TestWorker(_harness.Port);
+        using var doomed = new TestWorker(_harness);
         doomed.Hello(AgentRole.Monitor, "doomed");
-        var outcome = _harness.Broker.RunJobAsync(AgentRole.Monitor, Work(), null, CancellationToken.None);
+        var outcome = _harness.Broker.RunJobAsync(AgentRole.Monitor, BrokerHarness.Work(), null, CancellationToken.None);
         Assert.NotNull(doomed.Receive(FabricMessage.BodyOneofCase.Job, Patience));
 
         var result = await outcome.WaitAsync(Patience);
@@ -122,10 +120,10 @@ public sealed class BrokerJobTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_running_job_tells_its_worker()
     {
-        using var worker = new TestWorker(_harness.Port);
+        using var worker = new TestWorker(_harness);
         worker.Hello(AgentRole.Analyzer, "w");
         using var cancel = new CancellationTokenSource();
-        var outcome = _harness.Broker.RunJobAsync(AgentRole.Analyzer, Work(), null, cancel.Token);
+        var outcome = _harness.Broker.RunJobAsync(AgentRole.Analyzer, BrokerHarness.Work(), null, cancel.Token);
         var job = worker.Receive(FabricMessage.BodyOneofCase.Job, Patience);
         Assert.NotNull(job);
 
@@ -134,11 +132,5 @@ public sealed class BrokerJobTests : IAsyncLifetime
         var stop = worker.Receive(FabricMessage.BodyOneofCase.Cancel, Patience);
         Assert.Equal(job.Job.JobId, stop?.Cancel.JobId);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => outcome.WaitAsync(Patience));
-    }
-
-    /// <summary>Reports on the calling thread, so a test sees every note once the job is done.</summary>
-    private sealed class SyncProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
     }
 }

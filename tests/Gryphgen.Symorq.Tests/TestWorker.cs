@@ -1,21 +1,35 @@
 using Gryphgen.Contracts.Fabric;
 using NetMQ;
+using NetMQ.Monitoring;
 using NetMQ.Sockets;
 
 namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
 /// A DEALER socket the tests drive by hand, frame by frame, to see how the broker treats each message —
-/// including ones no real agent would send.
+/// including ones no real agent would send. Its hellos carry the harness's credential for their role unless told
+/// otherwise.
 /// </summary>
 internal sealed class TestWorker : IDisposable
 {
     private readonly DealerSocket _socket = new();
+    private readonly BrokerHarness _harness;
+    private NetMQMonitor? _monitor;
 
-    public TestWorker(int port)
+    /// <summary>
+    /// A DEALER that expects the broker behind <paramref name="brokerPublicKey"/> (the harness's unless given), or,
+    /// with <paramref name="encrypted"/> false, one that speaks plain ZeroMQ.
+    /// </summary>
+    public TestWorker(BrokerHarness harness, string? brokerPublicKey = null, bool encrypted = true)
     {
+        _harness = harness;
         _socket.Options.Linger = TimeSpan.Zero;
-        _socket.Connect($"tcp://127.0.0.1:{port}");
+        if (encrypted)
+        {
+            _socket.Options.CurveServerKey = NetMQCertificate.FromPublicKey(brokerPublicKey ?? harness.PublicKey).PublicKey;
+            _socket.Options.CurveCertificate = new NetMQCertificate();
+        }
+        _socket.Connect($"tcp://127.0.0.1:{harness.Port}");
     }
 
     public void Send(FabricMessage message) => _socket.SendMultipartMessage(FabricCodec.Encode(message));
@@ -27,8 +41,15 @@ internal sealed class TestWorker : IDisposable
         _socket.SendMultipartMessage(message);
     }
 
-    public void Hello(AgentRole role, string workerId, uint capacity = 1) =>
-        Send(new FabricMessage { Hello = new WorkerHello { Role = role, WorkerId = workerId, Capacity = capacity, Host = "test", Pid = 1 } });
+    public void Hello(AgentRole role, string workerId, uint capacity = 1, string? credential = null) =>
+        Send(new FabricMessage
+        {
+            Hello = new WorkerHello
+            {
+                Role = role, WorkerId = workerId, Capacity = capacity, Host = "test", Pid = 1,
+                Credential = credential ?? _harness.Credential(role),
+            },
+        });
 
     /// <summary>Waits for a job and answers it with <paramref name="reply"/>, after a progress note.</summary>
     public JobRequest AnswerNextJob(string reply, TimeSpan timeout)
@@ -53,5 +74,32 @@ internal sealed class TestWorker : IDisposable
         return null;
     }
 
-    public void Dispose() => _socket.Dispose();
+    /// <summary>How many messages of any kind, well-formed or not, arrive within <paramref name="window"/>.</summary>
+    public int CountArrivals(TimeSpan window)
+    {
+        var deadline = DateTime.UtcNow + window;
+        var frames = new NetMQMessage();
+        var count = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_socket.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(20), ref frames)) count++;
+        }
+        return count;
+    }
+
+    /// <summary>Completes when this socket's connection to the broker drops (NetMQ's monitor sees it).</summary>
+    public Task WatchForDisconnection()
+    {
+        var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _monitor = new NetMQMonitor(_socket, $"inproc://test-worker-{Guid.NewGuid():N}", SocketEvents.Disconnected);
+        _monitor.Disconnected += (_, _) => disconnected.TrySetResult();
+        _ = _monitor.StartAsync();
+        return disconnected.Task;
+    }
+
+    public void Dispose()
+    {
+        _monitor?.Dispose();
+        _socket.Dispose();
+    }
 }

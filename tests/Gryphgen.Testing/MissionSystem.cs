@@ -1,12 +1,13 @@
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
+using NetMQ;
 using Xunit;
 
 namespace Gryphgen.Testing;
 
 /// <summary>
 /// Everything a task needs, each a real process on real sockets: PostgreSQL and Redis, SYMORG, SYMAUG (with its
-/// bubblewrap sandbox), SYMORQ, and one agent process per role dialling in over ZeroMQ. The grid's only endpoint is
+/// bubblewrap sandbox), SYMORQ, and one agent process per role dialling in over ZeroMQ (CURVE) with its role's credential. The grid's only endpoint is
 /// two <see cref="ScriptedLlmServer"/>s (the usual models, and a stronger one to escalate to) whose answers the tests
 /// script per role (<see cref="Scripts"/>). The public
 /// API requires <see cref="ApiKey"/>, so every client here proves it sends it.
@@ -74,6 +75,10 @@ public sealed class MissionSystem : IAsyncLifetime
             ("scripted", Llm.Url, "openai", Aliases), ("strong", StrongLlm.Url, "openai", [StrongAlias]));
         _symorqSettings["ConnectionStrings__gryphgen"] = database;
         _symorqSettings["Fabric__Port"] = fabricPort.ToString();
+        var credentials = Roles.ToDictionary(role => role, role => $"{role}-{Guid.NewGuid():N}");
+        foreach (var (role, credential) in credentials) _symorqSettings[$"Fabric__Credentials__{role}__0"] = credential;
+        var brokerKeys = new NetMQCertificate();
+        _symorqSettings["Fabric__CurveSecretKey"] = brokerKeys.SecretKeyZ85!;
         _symorqSettings["services__symorg__grpc__0"] = Symorg.GrpcUrl.ToString();
         _symorqSettings["services__symaug__grpc__0"] = Symaug.GrpcUrl.ToString();
         _symorqSettings["Gryphgen__Gateway__ApiKey"] = ApiKey;
@@ -90,6 +95,7 @@ public sealed class MissionSystem : IAsyncLifetime
             {
                 ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = ApiKey,
                 ["Agent__Gateway"] = new Uri(Symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
+                ["Fabric__Credential"] = credentials[role], ["Fabric__BrokerPublicKey"] = brokerKeys.PublicKeyZ85,
             }));
         }
         Connect();

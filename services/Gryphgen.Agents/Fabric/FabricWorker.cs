@@ -9,16 +9,19 @@ using NetMQ.Sockets;
 namespace Gryphgen.Agents.Fabric;
 
 /// <summary>
-/// The agent's end of the ZeroMQ fabric: a DEALER that dials SYMORQ's broker, says hello with its role, and
-/// heartbeats. When the broker stays silent for <see cref="FabricClientOptions.Liveness"/> intervals the worker
-/// drops the socket and dials again with exponential back-off (the Paranoid Pirate pattern). Jobs run on the thread
-/// pool through the role's <see cref="IRoleAgent"/>; their progress and results go back through an outbox queue,
-/// since only the poller thread may touch the socket.
+/// The agent's end of the ZeroMQ fabric: a DEALER that dials SYMORQ's broker over CURVE (encrypted to the broker's
+/// public key, so it talks to nobody else), says hello with its role and enrollment credential, and heartbeats. When
+/// the broker stays silent for <see cref="FabricClientOptions.Liveness"/> intervals — down, or refusing the
+/// credential, which looks the same from here — the worker drops the socket and dials again with exponential
+/// back-off (the Paranoid Pirate pattern). Jobs run on the thread pool through the role's <see cref="IRoleAgent"/>;
+/// their progress and results go back through an outbox queue, since only the poller thread may touch the socket.
 /// </summary>
 public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricClientOptions> fabric,
     IEnumerable<IRoleAgent> roleAgents, ILogger<FabricWorker> logger) : BackgroundService
 {
     private readonly string _workerId = Guid.NewGuid().ToString("N")[..12];
+    // The client's own CURVE key pair; the broker does not know it in advance (the credential identifies the worker).
+    private readonly NetMQCertificate _certificate = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
     private NetMQQueue<FabricMessage>? _outbox;
 
@@ -44,6 +47,8 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
     {
         using var dealer = new DealerSocket();
         dealer.Options.Linger = TimeSpan.Zero;
+        dealer.Options.CurveServerKey = NetMQCertificate.FromPublicKey(options.BrokerPublicKey).PublicKey;
+        dealer.Options.CurveCertificate = _certificate;
         dealer.Connect(options.Endpoint);
         dealer.SendMultipartMessage(FabricCodec.Encode(new FabricMessage { Hello = Hello() }));
         logger.LogInformation("Agent {Role} worker {WorkerId} dialled {Endpoint}", agent.Value.Role, _workerId, options.Endpoint);
@@ -187,6 +192,7 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
         Host = Environment.MachineName,
         Pid = Environment.ProcessId,
         Version = typeof(FabricWorker).Assembly.GetName().Version?.ToString() ?? "",
+        Credential = fabric.Value.Credential,
     };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Options;
 using NetMQ;
@@ -8,17 +10,22 @@ using NetMQ.Sockets;
 namespace Gryphgen.Symorq.Fabric;
 
 /// <summary>
-/// SYMORQ's end of the ZeroMQ fabric: a ROUTER socket that agent workers (DEALERs) dial in to. Workers announce
-/// their role and capacity, both sides heartbeat, and a worker silent for <see cref="FabricOptions.Expiry"/> is
-/// dropped, its jobs going back to their queue. Jobs go to the least recently used free worker of their role; a
-/// worker may report progress before its one result, and a cancelled job is cancelled on its worker too.
-/// The socket lives on one poller thread; other threads talk to it through <see cref="_commands"/>.
+/// SYMORQ's end of the ZeroMQ fabric: a CURVE-encrypted ROUTER socket that agent workers (DEALERs) dial in to.
+/// Workers announce their role, capacity and enrollment credential; a peer whose credential does not admit it to the
+/// role it claims is sent nothing and changes nothing (see <see cref="Handle"/>). Both sides heartbeat, and a worker
+/// silent for <see cref="FabricOptions.Expiry"/> is dropped, its jobs going back to their queue. Jobs go to the least
+/// recently used free worker of their role; a worker may report progress before its one result, and a cancelled job
+/// is cancelled on its worker too. The socket lives on one poller thread; other threads talk to it through
+/// <see cref="_commands"/>.
 /// </summary>
 public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, TimeProvider time, ILogger<AgentBroker> logger)
     : BackgroundService
 {
     private readonly FabricOptions _options = options.Value;
     private readonly JobBoard _jobs = new(options.Value.MaxJobAttempts, options.Value.MaxQueuedJobsPerRole);
+    private readonly WorkerEnrollment _enrollment = new(options.Value.Credentials);
+    private readonly NetMQCertificate _certificate = options.Value.CurveSecretKey.Length > 0
+        ? NetMQCertificate.CreateFromSecretKey(options.Value.CurveSecretKey) : new NetMQCertificate();
     private readonly NetMQQueue<Action<RouterSocket>> _commands = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Pong>> _pendingPings = new();
     private readonly TaskCompletionSource<int> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,17 +40,27 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
     {
         using var router = new RouterSocket();
         router.Options.RouterMandatory = false;
+        // NetMQ drops the connection of a peer whose frame is larger, before reading it into memory.
+        router.Options.MaxMsgSize = _options.MaxMessageBytes;
+        // CURVE: every connection is encrypted to this key pair, so only a worker given its public key can talk to
+        // the broker, and nobody else can read or pose as it. NetMQ has no ZAP handler to vet clients here: the
+        // hello's enrollment credential, sent inside the encrypted channel, is the client's authentication.
+        router.Options.CurveServer = true;
+        router.Options.CurveCertificate = _certificate;
+        var address = Address(router, _options.ListenAddress);
         int port;
         try
         {
-            port = _options.Port == 0 ? router.BindRandomPort("tcp://*") : Bind(router, _options.Port);
+            port = _options.Port == 0 ? router.BindRandomPort(address) : Bind(router, address, _options.Port);
         }
         catch (Exception ex)
         {
             _bound.TrySetException(ex);
             throw;
         }
-        logger.LogInformation("Agent fabric listening on tcp://*:{Port}", port);
+        logger.LogInformation("Agent fabric listening on {Address}:{Port} (CURVE public key {PublicKey}), admitting workers of: {Roles}",
+            address, port, _certificate.PublicKeyZ85,
+            string.Join(", ", _enrollment.Roles.Select(r => r.ToName()).DefaultIfEmpty("no role (no credentials configured)")));
         _bound.TrySetResult(port);
 
         var heartbeat = new NetMQTimer(_options.HeartbeatInterval);
@@ -56,10 +73,20 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         poller.Run();
     }
 
-    private static int Bind(RouterSocket router, int port)
+    private static int Bind(RouterSocket router, string address, int port)
     {
-        router.Bind($"tcp://*:{port}");
+        router.Bind($"{address}:{port}");
         return port;
+    }
+
+    /// <summary>The endpoint to bind without its port; an IPv6 address also lets the socket use IPv6.</summary>
+    private static string Address(RouterSocket router, string listen)
+    {
+        if (listen == "*") return "tcp://*";
+        var ip = IPAddress.Parse(listen);
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6) return $"tcp://{ip}";
+        router.Options.IPv4Only = false;
+        return $"tcp://[{ip}]";
     }
 
     /// <summary>
@@ -137,16 +164,12 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         Dispatch(router);
     }
 
-    private void Complete(NetMQSocket router, JobResult result, ConnectedWorker? worker)
+    private void Complete(NetMQSocket router, JobResult result, ConnectedWorker worker)
     {
-        if (_jobs.Find(result.JobId) is not { } job)
-        {
-            logger.LogDebug("Result for job {Job}, which is no longer held (cancelled or finished)", result.JobId);
-            return;
-        }
+        if (RunningOn(worker, result.JobId) is not { } job) return;
         _jobs.Remove(job);
         job.Outcome.TrySetResult(new JobOutcome(result.Ok, result.ReplyJson, result.Error, result.InputTokens, result.OutputTokens,
-            job.Attempts, worker?.Hello.WorkerId ?? ""));
+            job.Attempts, worker.Hello.WorkerId));
         Dispatch(router);
     }
 
@@ -176,48 +199,84 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         }
     }
 
+    /// <summary>
+    /// A hello is the only message a stranger may send; anything else from a peer that has not been admitted is
+    /// dropped unanswered, so a peer learns nothing and holds no state until it has enrolled.
+    /// </summary>
     private void Handle(NetMQSocket router, byte[] identity, FabricMessage message)
     {
+        if (message.BodyCase == FabricMessage.BodyOneofCase.Hello)
+        {
+            Admit(router, identity, message.Hello);
+            return;
+        }
+        if (registry.Find(identity) is not { } worker) return;
+        registry.Touch(identity);
         switch (message.BodyCase)
         {
-            case FabricMessage.BodyOneofCase.Hello:
-                if (!message.Hello.Role.IsKnown())
-                {
-                    logger.LogWarning("Rejected a worker hello without a role from {Peer}", WorkerRegistry.KeyOf(identity));
-                    return;
-                }
-                var worker = registry.Register(identity, message.Hello);
-                logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected",
-                    worker.Role, message.Hello.WorkerId, message.Hello.Host, message.Hello.Pid);
-                router.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Heartbeat = new() }, identity));
-                Dispatch(router);
-                break;
             case FabricMessage.BodyOneofCase.Heartbeat:
-                registry.Touch(identity);
                 break;
             case FabricMessage.BodyOneofCase.Pong:
-                registry.Touch(identity);
                 if (_pendingPings.TryRemove(message.Pong.PingId, out var reply)) reply.TrySetResult(message.Pong);
                 break;
             case FabricMessage.BodyOneofCase.Progress:
-                registry.Touch(identity);
-                _jobs.Find(message.Progress.JobId)?.Progress?.Report(message.Progress.Message);
+                if (RunningOn(worker, message.Progress.JobId) is { } progressing) progressing.Progress?.Report(message.Progress.Message);
                 break;
             case FabricMessage.BodyOneofCase.Result:
-                registry.Touch(identity);
-                Complete(router, message.Result, registry.Find(identity));
+                Complete(router, message.Result, worker);
                 break;
             case FabricMessage.BodyOneofCase.Bye:
-                if (registry.Find(identity) is { } leaving && registry.Remove(identity))
+                if (registry.Remove(identity))
                 {
-                    logger.LogInformation("Agent worker {Peer} left", leaving.Hello.WorkerId);
-                    WorkerLost(router, leaving, "left");
+                    logger.LogInformation("Agent worker {Peer} left", worker.Hello.WorkerId);
+                    WorkerLost(router, worker, "left");
                 }
                 break;
             default:
-                logger.LogWarning("Dropped an unexpected {Kind} from {Peer}", message.BodyCase, WorkerRegistry.KeyOf(identity));
+                logger.LogWarning("Dropped an unexpected {Kind} from {Peer}", message.BodyCase, worker.Hello.WorkerId);
                 break;
         }
+    }
+
+    /// <summary>Admits a peer whose credential is enrolled for the role it claims, while the role has room.</summary>
+    private void Admit(NetMQSocket router, byte[] identity, WorkerHello hello)
+    {
+        var claimed = PeerText.Printable(hello.WorkerId);
+        if (!hello.Role.IsKnown() || !_enrollment.Admits(hello.Role, hello.Credential))
+        {
+            logger.LogWarning("Refused a hello from {Peer} (worker id '{WorkerId}', role {Role}): no valid credential for that role",
+                WorkerRegistry.KeyOf(identity), claimed, hello.Role);
+            return;
+        }
+        // What the registry keeps is shown in logs and status: peer text made printable, and the secret not kept at all.
+        var admitted = new WorkerHello(hello)
+        {
+            Credential = "", WorkerId = claimed, Host = PeerText.Printable(hello.Host), Version = PeerText.Printable(hello.Version),
+        };
+        if (registry.Register(identity, admitted, _options.MaxWorkersPerRole) is not { } worker)
+        {
+            logger.LogWarning("Refused {Role} worker {WorkerId}: the role has {Max} workers already (Fabric:MaxWorkersPerRole)",
+                hello.Role.ToName(), claimed, _options.MaxWorkersPerRole);
+            return;
+        }
+        logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected",
+            worker.Role, admitted.WorkerId, admitted.Host, admitted.Pid);
+        router.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Heartbeat = new() }, identity));
+        Dispatch(router);
+    }
+
+    /// <summary>The job <paramref name="jobId"/> if it was sent to <paramref name="worker"/>; only that worker may speak for it.</summary>
+    private PendingJob? RunningOn(ConnectedWorker worker, string jobId)
+    {
+        if (_jobs.Find(jobId) is not { } job)
+        {
+            logger.LogDebug("A message about job '{Job}', which is no longer held (cancelled or finished)", PeerText.Printable(jobId));
+            return null;
+        }
+        if (job.Worker?.Key == worker.Key) return job;
+        logger.LogWarning("Ignored a message about job '{Job}' from worker {WorkerId}, which does not run it",
+            PeerText.Printable(jobId), worker.Hello.WorkerId);
+        return null;
     }
 
     private void SendHeartbeatsAndExpire(NetMQSocket router)

@@ -3,7 +3,7 @@ using Gryphgen.Contracts.Fabric;
 
 namespace Gryphgen.Symorq.Fabric;
 
-/// <summary>A worker the broker has heard from, keyed by its ZeroMQ identity.</summary>
+/// <summary>A worker the broker has admitted, keyed by its ZeroMQ identity.</summary>
 public sealed record ConnectedWorker(string Key, byte[] Identity, WorkerHello Hello, DateTimeOffset ConnectedAt)
 {
     public DateTimeOffset LastSeen { get; set; } = ConnectedAt;
@@ -12,7 +12,8 @@ public sealed record ConnectedWorker(string Key, byte[] Identity, WorkerHello He
 }
 
 /// <summary>
-/// The workers that are alive. Written by the broker's poller thread, read by anyone (status, dispatch).
+/// The workers that are alive: only those that presented a valid credential, at most a configured number per role.
+/// Written by the broker's poller thread, read by anyone (status, dispatch).
 /// </summary>
 public sealed class WorkerRegistry(TimeProvider time)
 {
@@ -22,10 +23,16 @@ public sealed class WorkerRegistry(TimeProvider time)
 
     public IReadOnlyList<ConnectedWorker> Snapshot() => [.. _workers.Values.OrderBy(w => w.Role).ThenBy(w => w.ConnectedAt)];
 
-    public ConnectedWorker Register(byte[] identity, WorkerHello hello)
+    /// <summary>
+    /// Adds or replaces the worker behind <paramref name="identity"/>; null when its role already has
+    /// <paramref name="maxPerRole"/> other workers.
+    /// </summary>
+    public ConnectedWorker? Register(byte[] identity, WorkerHello hello, int maxPerRole)
     {
-        var worker = new ConnectedWorker(KeyOf(identity), identity, hello, time.GetUtcNow());
-        _workers[worker.Key] = worker;
+        var key = KeyOf(identity);
+        if (_workers.Values.Count(w => w.Key != key && w.Hello.Role == hello.Role) >= maxPerRole) return null;
+        var worker = new ConnectedWorker(key, identity, hello, time.GetUtcNow());
+        _workers[key] = worker;
         return worker;
     }
 
