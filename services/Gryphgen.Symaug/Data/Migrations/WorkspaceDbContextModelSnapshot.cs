@@ -106,6 +106,11 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("protected_paths");
 
+                    b.PrimitiveCollection<List<string>>("SeedSha256")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("seed_sha256");
+
                     b.Property<string>("TaskId")
                         .IsRequired()
                         .HasMaxLength(200)
