@@ -90,6 +90,92 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
         AssertSeedFails(await Client.TestAsync(new TestRequest { WorkspaceId = id }));
     }
 
+    private const string ForgedReport =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites><testsuite name=\"pytest\" errors=\"0\" failures=\"0\" skipped=\"0\" tests=\"1\">" +
+        "<testcase classname=\"tests.test_calc\" name=\"test_adds\" /></testsuite></testsuites>";
+
+    [Theory]
+    // An atexit hook in the module the seed imports: after pytest wrote its report, write a passing one over it
+    // (the pipe, and where the report folder used to be) and exit 0.
+    [InlineData("""
+        import atexit, os
+        def forge():
+            for target in ("/dev/fd/3", "/report/results.xml"):
+                try:
+                    with open(target, "w") as report:
+                        report.write(FORGED)
+                except OSError:
+                    pass
+            os._exit(0)
+        atexit.register(forge)
+        """)]
+    // A background process that waits until pytest has written its report, then writes a passing one.
+    [InlineData("""
+        import atexit, os, subprocess
+        with open("/tmp/forged.xml", "w") as forged:
+            forged.write(FORGED)
+        writer = subprocess.Popen(["/bin/sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.05; done; cat /tmp/forged.xml >&3; cat /tmp/forged.xml > /report/results.xml"],
+                                  pass_fds=(3,), start_new_session=True, stderr=subprocess.DEVNULL)
+        def after_pytest():
+            open("/tmp/go", "w").close()
+            writer.wait()
+            os._exit(0)
+        atexit.register(after_pytest)
+        """)]
+    public async Task Code_that_writes_a_passing_report_after_pytest_does_not_turn_a_failing_test_into_a_pass(string forger)
+    {
+        var id = await FailingWorkspaceAsync();
+        await Client.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = id, Files = { File("calc.py", $"FORGED = '{ForgedReport}'\n{forger}\ndef add(a, b):\n    return 0\n") },
+        });
+
+        var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+
+        Assert.Equal(0, report.Run.ExitCode); // the forger's exit code
+        Assert.False(report.Passed);
+        Assert.Equal(0, report.Summary.Passed);
+        Assert.True(Assert.Single(report.Failures).Errored); // no valid report
+    }
+
+    [Fact]
+    public async Task A_passing_report_beside_a_failing_exit_code_is_no_pass()
+    {
+        var id = await FailingWorkspaceAsync();
+        await Client.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = id, Files = { File("calc.py", "import atexit, os\natexit.register(lambda: os._exit(3))\ndef add(a, b):\n    return a + b\n") },
+        });
+
+        var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+
+        Assert.Equal(3, report.Run.ExitCode);
+        Assert.Equal(1, report.Summary.Passed);
+        Assert.Equal(1, report.Summary.Errored);
+        Assert.Equal("exit code", Assert.Single(report.Failures).Name);
+        Assert.False(report.Passed);
+    }
+
+    [Fact]
+    public async Task Exit_code_0_without_a_report_is_no_pass_and_a_correct_solution_passes()
+    {
+        var id = await FailingWorkspaceAsync();
+        // pytest's report goes to /dev/null instead of SYMAUG's pipe.
+        await Client.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = id, Files = { File("calc.py", "import os\nos.dup2(os.open('/dev/null', os.O_WRONLY), 3)\ndef add(a, b):\n    return a + b\n") },
+        });
+        var hidden = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("calc.py", "def add(a, b):\n    return a + b\n") } });
+        var honest = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+
+        Assert.Equal(0, hidden.Run.ExitCode);
+        Assert.False(hidden.Passed);
+        Assert.True(Assert.Single(hidden.Failures).Errored);
+        Assert.True(honest.Passed);
+        Assert.Equal(new TestSummary { Passed = 1 }, honest.Summary);
+    }
+
     private string SeedsOf(string id) => Path.Combine(Path.GetDirectoryName(server.FilesOf(id))!, "seeds");
 
     private async Task<Dictionary<string, (TarEntryType Type, string Content)>> ExportAsync(string id)

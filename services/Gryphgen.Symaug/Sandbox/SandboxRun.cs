@@ -15,8 +15,14 @@ public sealed record SandboxRun(string WorkspaceFolder, IReadOnlyList<string> Co
     /// </summary>
     public IReadOnlyList<(string Source, string Path)> ProtectedFiles { get; init; } = [];
 
-    /// <summary>A host folder, outside the workspace, where a test reporter writes its results.</summary>
+    /// <summary>
+    /// A host folder, outside the workspace, where a test reporter that can only write into a folder (dotnet
+    /// test's TRX) writes its results; fresh for each run.
+    /// </summary>
     public string? ReportFolder { get; init; }
+
+    /// <summary>The FIFO a test reporter writes its report to, as <see cref="Sandbox.ReportPipe.SandboxPath"/>.</summary>
+    public ReportPipe? ReportPipe { get; init; }
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -245,7 +245,8 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         }, cancellationToken: ct);
         var report = checkpoint.Report;
         var summary = report.Summary;
-        var passed = report.Run.ExitCode == 0 && !report.Run.Killed && rejected.Length == 0;
+        // SYMAUG's verdict, not the exit code alone: code in the sandbox can make the command exit 0.
+        var passed = report.Passed && rejected.Length == 0;
         task.TestsPassed = summary.Passed;
         task.TestsFailed = summary.Failed;
         task.TestsErrored = summary.Errored;
