@@ -176,6 +176,86 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
         Assert.Equal(new TestSummary { Passed = 1 }, honest.Summary);
     }
 
+    private const string EverythingPasses = """
+        import pytest
+
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_makereport(item, call):
+            outcome = yield
+            outcome.get_result().outcome = "passed"
+        """;
+
+    [Fact]
+    public async Task A_generated_conftest_that_makes_every_test_pass_is_reported_and_the_run_does_not_pass()
+    {
+        var id = await FailingWorkspaceAsync();
+        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("conftest.py", EverythingPasses) } });
+
+        var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+
+        Assert.Equal(0, report.Run.ExitCode); // the hook fooled pytest itself
+        Assert.False(report.Passed);
+        var finding = Assert.Single(report.Failures);
+        Assert.Equal(("conftest", "conftest.py", true), (finding.HarnessRule, finding.Location, finding.Errored));
+        Assert.Equal(new TestSummary { Passed = 1, Errored = 1 }, report.Summary);
+    }
+
+    [Fact]
+    public async Task A_conftest_the_task_allows_runs()
+    {
+        var id = (await Client.CreateAsync(new CreateWorkspaceRequest
+        {
+            TaskId = "verdict", SeedFiles = { File("tests/test_calc.py", Seed) }, AllowedHarnessFiles = { "conftest.py" },
+            Acceptance = new AcceptanceTest { Command = { "/usr/bin/python3", "-m", "pytest", "-q" }, Format = TestFormat.Pytest },
+        })).WorkspaceId;
+        await Client.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = id, Files = { File("conftest.py", EverythingPasses), File("calc.py", "def add(a, b):\n    return 0\n") },
+        });
+
+        var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+
+        Assert.True(report.Passed); // the task asked for its own harness, hook and all
+        Assert.Empty(report.Failures);
+    }
+
+    [Theory]
+    [InlineData("tests/sub/conftest.py", "", "conftest")]
+    [InlineData("pytest.ini", "[pytest]\naddopts = -p no:junitxml\n", "pytest-config")]
+    [InlineData("pyproject.toml", "[tool.pytest.ini_options]\naddopts = \"-q\"\n", "pytest-config")]
+    [InlineData("tox.ini", "[pytest]\naddopts = -q\n", "pytest-config")]
+    [InlineData("setup.cfg", "[tool:pytest]\naddopts = -q\n", "pytest-config")]
+    [InlineData("sitecustomize.py", "import os\n", "python-startup")]
+    [InlineData("lib/hook.pth", "import os\n", "python-startup")]
+    [InlineData("pytest.py", "", "harness-shadow")]
+    [InlineData("_pytest/__init__.py", "", "harness-shadow")]
+    [InlineData("package.json", "{\"scripts\": {\"test\": \"exit 0\"}}", "npm-scripts")]
+    [InlineData(".npmrc", "node-options=--require ./x.js\n", "npm-config")]
+    [InlineData("Directory.Build.props", "<Project />", "msbuild-import")]
+    [InlineData("pyproject.toml", "[project]\nname = \"calc\"\n", "")]
+    [InlineData("setup.cfg", "[flake8]\nmax-line-length = 100\n", "")]
+    [InlineData("package.json", "{\"name\": \"calc\", \"scripts\": {\"build\": \"tsc\"}}", "")]
+    public async Task Files_that_steer_the_harness_are_reported_by_rule_and_others_are_not(string path, string content, string rule)
+    {
+        var id = await FailingWorkspaceAsync();
+        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File(path, content) } });
+
+        var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+
+        var findings = report.Failures.Where(f => f.HarnessRule.Length > 0).Select(f => (f.HarnessRule, f.Location));
+        Assert.Equal(rule.Length == 0 ? [] : [(rule, path)], findings);
+    }
+
+    [Fact]
+    public async Task A_bad_allowed_harness_path_is_refused_at_creation()
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Client.CreateAsync(new CreateWorkspaceRequest
+        {
+            TaskId = "verdict", AllowedHarnessFiles = { "../conftest.py" },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+    }
+
     private string SeedsOf(string id) => Path.Combine(Path.GetDirectoryName(server.FilesOf(id))!, "seeds");
 
     private async Task<Dictionary<string, (TarEntryType Type, string Content)>> ExportAsync(string id)

@@ -13,8 +13,9 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandb
 {
     private const string TrxReportFile = "results.trx";
 
+    /// <param name="steering">The harness-steering files found in the workspace before the run: each is an error of it.</param>
     public async Task<TestReport> RunAsync(SandboxRun workspaceRun, AcceptanceTest acceptance, string reportFolder,
-        CancellationToken cancellationToken)
+        IReadOnlyList<HarnessSteeringFile> steering, CancellationToken cancellationToken)
     {
         var name = string.Join(' ', acceptance.Command);
         var command = WithReporter(acceptance);
@@ -38,7 +39,7 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandb
                 break;
         }
         var report = new TestReport { Run = run };
-        TestVerdict.Judge(report, results ?? TestResults.Missing(run, name));
+        TestVerdict.Judge(report, results ?? TestResults.Missing(run, name), steering);
         return report;
     }
 

@@ -18,6 +18,9 @@ public sealed class Workspace
     /// a workspace created before SYMAUG kept the copy, until SYMAUG recovers it at start-up.
     /// </summary>
     public List<string> SeedSha256 { get; set; } = [];
+    /// <summary>Paths where the task's spec allows a file that steers the test harness (<see cref="Acceptance.HarnessSteeringFiles"/>).</summary>
+    public List<string> AllowedHarnessFiles { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
     public List<Checkpoint> Checkpoints { get; set; } = [];
 }

@@ -27,6 +27,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         {
             Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = DateTimeOffset.UtcNow,
             AcceptanceCommand = [.. request.Acceptance?.Command ?? []], AcceptanceFormat = request.Acceptance?.Format ?? TestFormat.ExitCode,
+            AllowedHarnessFiles = [.. request.AllowedHarnessFiles.Select(p => WorkspacePath.Normalize(p, Limits.MaxPathLength)).Distinct().Order(StringComparer.Ordinal)],
         };
         var layout = Layout(workspace);
         Directory.CreateDirectory(layout.Files);

@@ -211,7 +211,8 @@ public sealed partial class WorkspacesService(
         }
         var run = await SandboxRunAsync(workspace, workspace.AcceptanceCommand, limits);
         var test = new AcceptanceTest { Command = { workspace.AcceptanceCommand }, Format = workspace.AcceptanceFormat };
-        return await acceptance.RunAsync(run, test, store.Layout(workspace).Reports, cancellationToken);
+        var steering = HarnessSteeringFiles.Find(store.Files(workspace), WorkspaceStore.ProtectedPaths(workspace), workspace.AllowedHarnessFiles.ToHashSet(StringComparer.Ordinal));
+        return await acceptance.RunAsync(run, test, store.Layout(workspace).Reports, steering, cancellationToken);
     }
 
     private async Task<SandboxRun> SandboxRunAsync(Workspace workspace, IReadOnlyList<string> command, RunLimits? limits)

@@ -97,6 +97,11 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("acceptance_format");
 
+                    b.PrimitiveCollection<List<string>>("AllowedHarnessFiles")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("allowed_harness_files");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
