@@ -26,9 +26,12 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
             TaskId = "verdict", SeedFiles = { File("tests/test_calc.py", Seed) },
             Acceptance = new AcceptanceTest { Command = { "/usr/bin/python3", "-m", "pytest", "-q" }, Format = TestFormat.Pytest },
         })).WorkspaceId;
-        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("calc.py", "def add(a, b):\n    return 0\n") } });
+        await WriteAsync(id, File("calc.py", "def add(a, b):\n    return 0\n"));
         return id;
     }
+
+    private Task WriteAsync(string id, params FileContent[] files) =>
+        Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { files } }).ResponseAsync;
 
     private static void AssertSeedFails(TestReport report)
     {
@@ -125,10 +128,7 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
     public async Task Code_that_writes_a_passing_report_after_pytest_does_not_turn_a_failing_test_into_a_pass(string forger)
     {
         var id = await FailingWorkspaceAsync();
-        await Client.WriteFilesAsync(new WriteFilesRequest
-        {
-            WorkspaceId = id, Files = { File("calc.py", $"FORGED = '{ForgedReport}'\n{forger}\ndef add(a, b):\n    return 0\n") },
-        });
+        await WriteAsync(id, File("calc.py", $"FORGED = '{ForgedReport}'\n{forger}\ndef add(a, b):\n    return 0\n"));
 
         var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
 
@@ -142,10 +142,7 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
     public async Task A_passing_report_beside_a_failing_exit_code_is_no_pass()
     {
         var id = await FailingWorkspaceAsync();
-        await Client.WriteFilesAsync(new WriteFilesRequest
-        {
-            WorkspaceId = id, Files = { File("calc.py", "import atexit, os\natexit.register(lambda: os._exit(3))\ndef add(a, b):\n    return a + b\n") },
-        });
+        await WriteAsync(id, File("calc.py", "import atexit, os\natexit.register(lambda: os._exit(3))\ndef add(a, b):\n    return a + b\n"));
 
         var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
 
@@ -161,12 +158,9 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
     {
         var id = await FailingWorkspaceAsync();
         // pytest's report goes to /dev/null instead of SYMAUG's pipe.
-        await Client.WriteFilesAsync(new WriteFilesRequest
-        {
-            WorkspaceId = id, Files = { File("calc.py", "import os\nos.dup2(os.open('/dev/null', os.O_WRONLY), 3)\ndef add(a, b):\n    return a + b\n") },
-        });
+        await WriteAsync(id, File("calc.py", "import os\nos.dup2(os.open('/dev/null', os.O_WRONLY), 3)\ndef add(a, b):\n    return a + b\n"));
         var hidden = await Client.TestAsync(new TestRequest { WorkspaceId = id });
-        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("calc.py", "def add(a, b):\n    return a + b\n") } });
+        await WriteAsync(id, File("calc.py", "def add(a, b):\n    return a + b\n"));
         var honest = await Client.TestAsync(new TestRequest { WorkspaceId = id });
 
         Assert.Equal(0, hidden.Run.ExitCode);
@@ -174,6 +168,32 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
         Assert.True(Assert.Single(hidden.Failures).Errored);
         Assert.True(honest.Passed);
         Assert.Equal(new TestSummary { Passed = 1 }, honest.Summary);
+    }
+
+    [Fact]
+    public async Task A_trx_report_is_read_from_the_runs_own_report_folder()
+    {
+        // Not dotnet itself (a sandboxed dotnet test cannot restore packages): a script given dotnet test's reporter options.
+        var id = (await Client.CreateAsync(new CreateWorkspaceRequest
+        {
+            TaskId = "verdict", Acceptance = new AcceptanceTest { Command = { "/bin/sh", "trx.sh" }, Format = TestFormat.DotnetTest },
+        })).WorkspaceId;
+        await WriteAsync(id, File("trx.sh", """
+            test "$1" = --results-directory || exit 9
+            cat > "$2/results.trx" <<'EOF'
+            <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"><Results>
+            <UnitTestResult testName="Calc.Adds" outcome="Passed" /><UnitTestResult testName="Calc.Subtracts" outcome="Failed" />
+            </Results></TestRun>
+            EOF
+            exit 1
+            """));
+
+        var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
+
+        Assert.Equal(new TestSummary { Passed = 1, Failed = 1 }, report.Summary);
+        Assert.Equal("Calc.Subtracts", Assert.Single(report.Failures).Name);
+        Assert.False(report.Passed);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(server.FilesOf(id))!, "reports")), "the run's report folder is gone");
     }
 
     private const string EverythingPasses = """
@@ -189,7 +209,7 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
     public async Task A_generated_conftest_that_makes_every_test_pass_is_reported_and_the_run_does_not_pass()
     {
         var id = await FailingWorkspaceAsync();
-        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("conftest.py", EverythingPasses) } });
+        await WriteAsync(id, File("conftest.py", EverythingPasses));
 
         var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
 
@@ -208,10 +228,7 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
             TaskId = "verdict", SeedFiles = { File("tests/test_calc.py", Seed) }, AllowedHarnessFiles = { "conftest.py" },
             Acceptance = new AcceptanceTest { Command = { "/usr/bin/python3", "-m", "pytest", "-q" }, Format = TestFormat.Pytest },
         })).WorkspaceId;
-        await Client.WriteFilesAsync(new WriteFilesRequest
-        {
-            WorkspaceId = id, Files = { File("conftest.py", EverythingPasses), File("calc.py", "def add(a, b):\n    return 0\n") },
-        });
+        await WriteAsync(id, File("conftest.py", EverythingPasses), File("calc.py", "def add(a, b):\n    return 0\n"));
 
         var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
 
@@ -238,7 +255,7 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
     public async Task Files_that_steer_the_harness_are_reported_by_rule_and_others_are_not(string path, string content, string rule)
     {
         var id = await FailingWorkspaceAsync();
-        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File(path, content) } });
+        await WriteAsync(id, File(path, content));
 
         var report = await Client.TestAsync(new TestRequest { WorkspaceId = id });
 

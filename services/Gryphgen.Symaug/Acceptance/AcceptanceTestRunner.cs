@@ -34,7 +34,7 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandb
                 using (var pipe = ReportPipe.Create(reportFolder, options.Value.ReportLimitBytes))
                 {
                     run = await runner.RunAsync(workspaceRun with { Command = command, ReportPipe = pipe }, cancellationToken);
-                    results = pipe.Truncated ? null : Parse(acceptance.Format, System.Text.Encoding.UTF8.GetString(pipe.Bytes));
+                    results = pipe.Complete ? Parse(acceptance.Format, System.Text.Encoding.UTF8.GetString(pipe.Bytes)) : null;
                 }
                 break;
         }

@@ -26,6 +26,10 @@ public sealed partial class ReportPipe : IDisposable
     private readonly BoundedCapture _capture;
     private Task? _reading;
     private FileStream? _keeper;
+    private bool _abandoned;
+
+    /// <summary>How long a writer may outlive the run before SYMAUG stops waiting for the report's end.</summary>
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(10);
 
     private ReportPipe(string folder, long limitBytes)
     {
@@ -39,8 +43,10 @@ public sealed partial class ReportPipe : IDisposable
     /// <summary>What arrived, at most the limit.</summary>
     public byte[] Bytes => _capture.Bytes;
 
-    /// <summary>More than the limit arrived: the report is cut and therefore no report.</summary>
-    public bool Truncated => _capture.Truncated;
+    /// <summary>
+    /// The report arrived whole: not cut at the limit, and ended when the run did. Anything else is no report.
+    /// </summary>
+    public bool Complete => !_capture.Truncated && !_abandoned;
 
     /// <summary>A fresh FIFO in a fresh root-only <paramref name="folder"/> (what was there before is removed).</summary>
     public static ReportPipe Create(string folder, long limitBytes)
@@ -71,12 +77,22 @@ public sealed partial class ReportPipe : IDisposable
         _keeper = new FileStream(HostPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
     }
 
-    /// <summary>Once the run has ended: reads what is left, up to the end (every writer in the sandbox is gone).</summary>
+    /// <summary>
+    /// Once the run has ended: reads what is left, up to the end. Every writer in the sandbox dies with it; one that
+    /// somehow did not would hold the end back, so SYMAUG waits a grace period and then takes it as no report.
+    /// </summary>
     public async Task DisconnectAsync()
     {
         if (_keeper is null || _reading is null) return;
         await _keeper.DisposeAsync();
-        await _reading;
+        try
+        {
+            await _reading.WaitAsync(EndGrace);
+        }
+        catch (TimeoutException)
+        {
+            _abandoned = true;
+        }
     }
 
     public void Dispose()
