@@ -50,14 +50,13 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandb
     /// </summary>
     private async Task<(RunResult, TestResults?)> RunWithReportFolderAsync(SandboxRun run, string reportFolder, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(reportFolder)) Directory.Delete(reportFolder, recursive: true);
-        Directory.CreateDirectory(reportFolder);
+        Workspaces.OwnerOnlyFolder.CreateFresh(reportFolder);
         try
         {
             if (sandbox.SandboxUid is { } uid) Workspaces.UnixFiles.GiveTo(reportFolder, uid);
             var result = await runner.RunAsync(run with { ReportFolder = reportFolder }, cancellationToken);
             if (sandbox.SandboxUid is not null) Workspaces.UnixFiles.GiveTo(reportFolder, 0);
-            File.SetUnixFileMode(reportFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(reportFolder, Workspaces.OwnerOnlyFolder.Mode);
             var path = Path.Combine(reportFolder, TrxReportFile);
             // Written by code in the sandbox: only a regular file is read, never a link it planted.
             var results = Workspaces.UnixFiles.KindOf(path) == Workspaces.FileKind.RegularFile && new FileInfo(path).Length <= options.Value.ReportLimitBytes

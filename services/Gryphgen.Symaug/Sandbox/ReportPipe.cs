@@ -19,7 +19,6 @@ public sealed partial class ReportPipe : IDisposable
     /// <summary>Where the reporter writes, inside the sandbox.</summary>
     public const string SandboxPath = "/dev/fd/3";
 
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode AnyoneWrites = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     private readonly string _folder;
@@ -51,8 +50,7 @@ public sealed partial class ReportPipe : IDisposable
     /// <summary>A fresh FIFO in a fresh root-only <paramref name="folder"/> (what was there before is removed).</summary>
     public static ReportPipe Create(string folder, long limitBytes)
     {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(folder, OwnerOnly);
+        Workspaces.OwnerOnlyFolder.CreateFresh(folder);
         var pipe = new ReportPipe(folder, limitBytes);
         if (mkfifo(pipe.HostPath, (uint)AnyoneWrites) != 0)
         {

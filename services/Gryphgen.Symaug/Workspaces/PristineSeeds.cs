@@ -12,13 +12,10 @@ namespace Gryphgen.Symaug.Workspaces;
 /// </summary>
 public sealed class PristineSeeds(WorkspaceLayout layout, IReadOnlyList<string> paths, IReadOnlyList<string> sha256)
 {
-    /// <summary>Only SYMAUG's user may even look into the copy.</summary>
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     /// <summary>Writes the copy (the batch checked whole first, as any write) and returns each file's SHA-256, in path order.</summary>
     public static IReadOnlyList<string> Create(WorkspaceLayout layout, IReadOnlyCollection<FileContent> seeds, WorkspaceOptions limits)
     {
-        Directory.CreateDirectory(layout.Seeds, OwnerOnly);
+        OwnerOnlyFolder.CreateFresh(layout.Seeds);
         new WorkspaceFiles(layout.Seeds, limits, sandboxUid: null).Write(seeds, new HashSet<string>());
         return [.. seeds.Select(s => s.Path).Order(StringComparer.Ordinal).Select(p => Hash(Path.Combine(layout.Seeds, p)))];
     }
@@ -76,11 +73,8 @@ public sealed class PristineSeeds(WorkspaceLayout layout, IReadOnlyList<string> 
     /// <summary>The copy for a workspace created before SYMAUG kept one, from its first checkpoint (the seeds as written at creation).</summary>
     public static IReadOnlyList<string> Recover(WorkspaceLayout layout, IReadOnlyList<string> paths, string initialCommit, WorkspaceOptions limits)
     {
-        var seeds = paths.Select(p => new FileContent
-        {
-            Path = p, Content = Google.Protobuf.ByteString.CopyFrom(new Git.GitRepository(layout).ReadCommitted(initialCommit, p)),
-        }).ToList();
-        if (Directory.Exists(layout.Seeds)) Directory.Delete(layout.Seeds, recursive: true);
+        var git = new Git.GitRepository(layout);
+        var seeds = paths.Select(p => new FileContent { Path = p, Content = Google.Protobuf.ByteString.CopyFrom(git.ReadCommitted(initialCommit, p)) }).ToList();
         return Create(layout, seeds, limits);
     }
 
