@@ -244,6 +244,7 @@ public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServ
     [InlineData("setup.cfg", "[tool:pytest]\naddopts = -q\n", "pytest-config")]
     [InlineData("sitecustomize.py", "import os\n", "python-startup")]
     [InlineData("lib/hook.pth", "import os\n", "python-startup")]
+    [InlineData("tests/__pycache__/test_calc.cpython-311-pytest-7.2.1.pyc", "", "python-bytecode")]
     [InlineData("pytest.py", "", "harness-shadow")]
     [InlineData("_pytest/__init__.py", "", "harness-shadow")]
     [InlineData("package.json", "{\"scripts\": {\"test\": \"exit 0\"}}", "npm-scripts")]

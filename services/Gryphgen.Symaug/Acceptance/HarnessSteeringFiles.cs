@@ -34,6 +34,9 @@ public static partial class HarnessSteeringFiles
         new("python-startup", "Python imports it at start-up, before pytest runs", name => name is "sitecustomize.py" or "usercustomize.py"),
         // site executes the import lines of .pth files on the path.
         new("python-startup", "Python's site module runs the import lines of .pth files", name => name.EndsWith(".pth")),
+        // Python, and pytest for the test modules it rewrites, load cached bytecode instead of the source when the
+        // source's recorded time and size match, which a run can read off the seed itself. SYMAUG's runs write none.
+        new("python-bytecode", "Python and pytest load cached bytecode in place of a module's source, a seed's too", name => name.EndsWith(".pyc")),
         // A module of the harness's own name, found first on the path, replaces the harness itself (a package of
         // that name too: see ShadowedPackages).
         new("harness-shadow", "a module with the name of the test harness (or its plugin system) replaces it",
