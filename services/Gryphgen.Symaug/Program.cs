@@ -31,6 +31,7 @@ _ = app.Services.GetRequiredService<HostCapabilities>().GetAsync(); // probe now
 await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<WorkspaceDbContext>().Database.MigrateAsync();
+    await scope.ServiceProvider.GetRequiredService<WorkspaceStore>().RecoverPristineSeedsAsync(CancellationToken.None);
 }
 
 app.MapGrpcService<ComponentInfoService>();

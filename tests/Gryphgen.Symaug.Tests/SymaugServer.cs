@@ -41,6 +41,9 @@ public sealed class SymaugServer : IAsyncLifetime
         Start();
     }
 
+    /// <summary>SYMAUG's database, for tests that set up what an older SYMAUG left there.</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>Where a workspace's files are on the host, for checks that look past the API.</summary>
     public string FilesOf(string workspaceId) => WorkspaceLayout.For(Root, Guid.Parse(workspaceId)).Files;
 

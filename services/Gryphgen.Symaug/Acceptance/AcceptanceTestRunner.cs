@@ -1,66 +1,105 @@
 using Gryphgen.Contracts;
 using Gryphgen.Symaug.Sandbox;
+using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symaug.Acceptance;
 
 /// <summary>
 /// Runs a task's acceptance command in the sandbox with the reporter options its format needs added, the report
-/// written to a folder outside the workspace, and turns that report into structured results.
+/// written where the sandbox cannot rewrite it afterwards, and turns that report into structured results and
+/// SYMAUG's verdict (<see cref="TestVerdict"/>).
 /// </summary>
-public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandbox sandbox)
+public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandbox sandbox, IOptions<SandboxOptions> options)
 {
-    private const string PytestReport = "results.xml", TapReportFile = "results.tap", TrxReportFile = "results.trx";
+    private const string TrxReportFile = "results.trx";
 
+    /// <param name="steering">The harness-steering files found in the workspace before the run: each is an error of it.</param>
     public async Task<TestReport> RunAsync(SandboxRun workspaceRun, AcceptanceTest acceptance, string reportFolder,
-        CancellationToken cancellationToken)
+        IReadOnlyList<HarnessSteeringFile> steering, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(reportFolder)) Directory.Delete(reportFolder, recursive: true);
-        Directory.CreateDirectory(reportFolder);
-        if (sandbox.SandboxUid is { } uid) Workspaces.UnixFiles.GiveTo(reportFolder, uid);
-        var run = await runner.RunAsync(
-            workspaceRun with { Command = WithReporter(acceptance), ReportFolder = reportFolder }, cancellationToken);
-
         var name = string.Join(' ', acceptance.Command);
-        var results = acceptance.Format == TestFormat.ExitCode
-            ? TestResults.FromExitCode(run, name)
-            : ReadReport(acceptance.Format, reportFolder) ?? TestResults.Missing(run, name);
-        return new TestReport { Summary = results.Summary, Failures = { results.Failures }, Run = run };
+        var command = WithReporter(acceptance);
+        RunResult run;
+        TestResults? results;
+        switch (acceptance.Format)
+        {
+            case TestFormat.ExitCode:
+                run = await runner.RunAsync(workspaceRun with { Command = command }, cancellationToken);
+                results = TestResults.FromExitCode(run, name);
+                break;
+            case TestFormat.DotnetTest:
+                (run, results) = await RunWithReportFolderAsync(workspaceRun with { Command = command }, reportFolder, cancellationToken);
+                break;
+            default:
+                using (var pipe = ReportPipe.Create(reportFolder, options.Value.ReportLimitBytes))
+                {
+                    run = await runner.RunAsync(workspaceRun with { Command = command, ReportPipe = pipe }, cancellationToken);
+                    results = pipe.Complete ? Parse(acceptance.Format, System.Text.Encoding.UTF8.GetString(pipe.Bytes)) : null;
+                }
+                break;
+        }
+        var report = new TestReport { Run = run };
+        TestVerdict.Judge(report, results ?? TestResults.Missing(run, name), steering);
+        return report;
+    }
+
+    /// <summary>
+    /// dotnet test writes its TRX into a folder, not a stream: a fresh one per run that only the sandbox user may
+    /// write, taken back by SYMAUG's user before it is read. (Code running during the test run can still rewrite it
+    /// before dotnet test ends; the exit code rule still holds.)
+    /// </summary>
+    private async Task<(RunResult, TestResults?)> RunWithReportFolderAsync(SandboxRun run, string reportFolder, CancellationToken cancellationToken)
+    {
+        Workspaces.OwnerOnlyFolder.CreateFresh(reportFolder);
+        try
+        {
+            if (sandbox.SandboxUid is { } uid) Workspaces.UnixFiles.GiveTo(reportFolder, uid);
+            var result = await runner.RunAsync(run with { ReportFolder = reportFolder }, cancellationToken);
+            if (sandbox.SandboxUid is not null) Workspaces.UnixFiles.GiveTo(reportFolder, 0);
+            File.SetUnixFileMode(reportFolder, Workspaces.OwnerOnlyFolder.Mode);
+            var path = Path.Combine(reportFolder, TrxReportFile);
+            // Written by code in the sandbox: only a regular file is read, never a link it planted.
+            var results = Workspaces.UnixFiles.KindOf(path) == Workspaces.FileKind.RegularFile && new FileInfo(path).Length <= options.Value.ReportLimitBytes
+                ? Parse(TestFormat.DotnetTest, await File.ReadAllTextAsync(path, cancellationToken))
+                : null;
+            return (result, results);
+        }
+        finally
+        {
+            Directory.Delete(reportFolder, recursive: true);
+        }
     }
 
     private static IReadOnlyList<string> WithReporter(AcceptanceTest acceptance)
     {
         var command = acceptance.Command.ToList();
-        var report = SandboxRun.ReportMount;
         return acceptance.Format switch
         {
             TestFormat.Pytest =>
-                [.. command, $"--junitxml={report}/{PytestReport}", "-o", "junit_family=xunit1", "-p", "no:cacheprovider"],
+                [.. command, $"--junitxml={ReportPipe.SandboxPath}", "-o", "junit_family=xunit1", "-p", "no:cacheprovider"],
             TestFormat.NodeTest =>
-                [command[0], "--test-reporter=tap", $"--test-reporter-destination={report}/{TapReportFile}", .. command[1..]],
+                [command[0], "--test-reporter=tap", $"--test-reporter-destination={ReportPipe.SandboxPath}", .. command[1..]],
             TestFormat.DotnetTest =>
-                [.. command, "--results-directory", report, "--logger", $"trx;LogFileName={TrxReportFile}"],
+                [.. command, "--results-directory", SandboxRun.ReportMount, "--logger", $"trx;LogFileName={TrxReportFile}"],
             _ => command,
         };
     }
 
-    private static TestResults? ReadReport(TestFormat format, string reportFolder)
+    /// <summary>The report's results, or null when it is no valid report (cut short, two reports in one, not the format).</summary>
+    private static TestResults? Parse(TestFormat format, string text)
     {
-        var (file, parse) = format switch
-        {
-            TestFormat.Pytest => (PytestReport, (Func<string, TestResults>)JUnitXmlReport.Parse),
-            TestFormat.NodeTest => (TapReportFile, tap => TapReport.Parse(tap, SandboxRun.WorkspaceMount)),
-            _ => (TrxReportFile, trx => TrxReport.Parse(trx, SandboxRun.WorkspaceMount)),
-        };
-        var path = Path.Combine(reportFolder, file);
-        // The report is written by code in the sandbox: only a regular file is read, never a link it planted.
-        if (Workspaces.UnixFiles.KindOf(path) != Workspaces.FileKind.RegularFile) return null;
         try
         {
-            return parse(File.ReadAllText(path));
+            return format switch
+            {
+                TestFormat.Pytest => JUnitXmlReport.Parse(text),
+                TestFormat.NodeTest => TapReport.Parse(text, SandboxRun.WorkspaceMount),
+                _ => TrxReport.Parse(text, SandboxRun.WorkspaceMount),
+            };
         }
-        catch (System.Xml.XmlException)
+        catch (Exception ex) when (ex is System.Xml.XmlException or FormatException)
         {
-            return null; // a report cut short (the run was killed while writing it) is no report
+            return null;
         }
     }
 }

@@ -5,13 +5,21 @@ namespace Gryphgen.Symaug.Acceptance;
 
 /// <summary>
 /// <c>node --test</c>'s TAP report: the counts from its closing comments, and each failed test (not the suites
-/// that failed because a test in them did) with the error and location from its YAML block.
+/// that failed because a test in them did) with the error and location from its YAML block. Only one whole
+/// report is a report: its version line first, one top-level plan and one set of counts, so that a second report
+/// written into the same stream cannot pass for one.
 /// </summary>
 public static partial class TapReport
 {
+    /// <exception cref="FormatException">It is not one whole TAP report.</exception>
     public static TestResults Parse(string tap, string workspaceMount)
     {
         var lines = tap.Split('\n');
+        if (!lines[0].StartsWith("TAP version ") || lines.Count(l => l.StartsWith("TAP version ")) != 1
+            || lines.Count(l => TopLevelPlan().IsMatch(l)) != 1 || lines.Count(l => l.StartsWith("# tests ")) != 1)
+        {
+            throw new FormatException("not one whole TAP report");
+        }
         var failures = new List<TestFailure>();
         for (var i = 0; i < lines.Length; i++)
         {
@@ -65,6 +73,9 @@ public static partial class TapReport
         }
         return "";
     }
+
+    [GeneratedRegex(@"^1\.\.\d+$")]
+    private static partial Regex TopLevelPlan();
 
     [GeneratedRegex(@"^\s*not ok \d+ - (.*?)(?: # .*)?$")]
     private static partial Regex NotOk();

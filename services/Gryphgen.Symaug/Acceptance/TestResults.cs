@@ -15,9 +15,12 @@ public sealed record TestResults(TestSummary Summary, IReadOnlyList<TestFailure>
         return new(new TestSummary { Failed = 1 }, [new TestFailure { Name = name, Message = message }]);
     }
 
-    /// <summary>A report that should be there and is not: the test command itself broke.</summary>
+    /// <summary>
+    /// A report that should be there and is not, or is no valid report (cut short, a second report written into
+    /// it): the test command itself broke, or something in the sandbox tried to change its report.
+    /// </summary>
     public static TestResults Missing(RunResult run, string name) => new(new TestSummary { Errored = 1 },
-        [new TestFailure { Name = name, Errored = true, Message = $"no test report (exit code {run.ExitCode}, {run.StopReason}): {Tail(run.Stderr.ToStringUtf8())}" }]);
+        [new TestFailure { Name = name, Errored = true, Message = $"no valid test report (exit code {run.ExitCode}, {run.StopReason}): {Tail(run.Stderr.ToStringUtf8())}" }]);
 
     private static string Tail(string text)
     {

@@ -12,6 +12,15 @@ public sealed class Workspace
     public List<string> AcceptanceCommand { get; set; } = [];
     public TestFormat AcceptanceFormat { get; set; }
     public List<string> ProtectedPaths { get; set; } = [];
+
+    /// <summary>
+    /// The SHA-256 of each seed's pristine copy, in <see cref="ProtectedPaths"/>' order, taken at creation. Empty for
+    /// a workspace created before SYMAUG kept the copy, until SYMAUG recovers it at start-up.
+    /// </summary>
+    public List<string> SeedSha256 { get; set; } = [];
+    /// <summary>Paths where the task's spec allows a file that steers the test harness (<see cref="Acceptance.HarnessSteeringFiles"/>).</summary>
+    public List<string> AllowedHarnessFiles { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
     public List<Checkpoint> Checkpoints { get; set; } = [];
 }

@@ -37,6 +37,19 @@ public sealed class GitRepository(WorkspaceLayout layout)
         return commit.Sha;
     }
 
+    /// <summary>A file's content as committed (from the repository, which the sandbox cannot reach).</summary>
+    public byte[] ReadCommitted(string commit, string path)
+    {
+        InProcessGit.Isolate();
+        using var repository = new Repository(layout.Git);
+        var blob = repository.Lookup<Commit>(commit)?[path]?.Target as Blob
+                   ?? throw new IOException($"\"{path}\" is not a file in commit {commit}");
+        using var content = blob.GetContentStream();
+        using var copy = new MemoryStream();
+        content.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     /// <summary>Makes the working tree exactly that commit: its files, nothing else. History is kept.</summary>
     public async Task RestoreAsync(string commit, CancellationToken cancellationToken)
     {

@@ -32,9 +32,9 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
     {
         var args = SystemArguments();
         args.AddRange(["--bind", run.WorkspaceFolder, SandboxRun.WorkspaceMount]);
-        foreach (var file in run.ProtectedFiles)
+        foreach (var (source, file) in run.ProtectedFiles)
         {
-            args.AddRange(["--ro-bind", Path.Combine(run.WorkspaceFolder, file), $"{SandboxRun.WorkspaceMount}/{file}"]);
+            args.AddRange(["--ro-bind", source, $"{SandboxRun.WorkspaceMount}/{file}"]);
         }
         if (run.ReportFolder is not null) args.AddRange(["--bind", run.ReportFolder, SandboxRun.ReportMount]);
         args.AddRange(["--chdir", SandboxRun.WorkspaceMount, "--hostname", "sandbox", "--as-pid-1", "--clearenv"]);

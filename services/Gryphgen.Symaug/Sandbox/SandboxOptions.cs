@@ -34,6 +34,9 @@ public sealed class SandboxOptions
     /// <summary>Largest file a run may write (RLIMIT_FSIZE).</summary>
     public long FileSizeBytes { get; set; } = 64L << 20;
 
+    /// <summary>Largest test report SYMAUG reads; a longer one is cut and counts as no report.</summary>
+    public long ReportLimitBytes { get; set; } = 16L << 20;
+
     /// <summary>The wall-clock limit for a run: the default for 0, capped at the maximum.</summary>
     public TimeSpan TimeLimit(int requestedMilliseconds) => requestedMilliseconds switch
     {

@@ -9,11 +9,20 @@ public sealed record SandboxRun(string WorkspaceFolder, IReadOnlyList<string> Co
     /// <summary>Where <see cref="ReportFolder"/> appears inside the sandbox.</summary>
     public const string ReportMount = "/report";
 
-    /// <summary>Workspace-relative files the run sees read-only (the task's acceptance tests).</summary>
-    public IReadOnlyList<string> ProtectedFiles { get; init; } = [];
+    /// <summary>
+    /// Workspace-relative files the run sees read-only (the task's acceptance tests), each bound from a host file
+    /// outside the workspace (its pristine copy), so that what the run does to the workspace cannot change them.
+    /// </summary>
+    public IReadOnlyList<(string Source, string Path)> ProtectedFiles { get; init; } = [];
 
-    /// <summary>A host folder, outside the workspace, where a test reporter writes its results.</summary>
+    /// <summary>
+    /// A host folder, outside the workspace, where a test reporter that can only write into a folder (dotnet
+    /// test's TRX) writes its results; fresh for each run.
+    /// </summary>
     public string? ReportFolder { get; init; }
+
+    /// <summary>The FIFO a test reporter writes its report to, as <see cref="Sandbox.ReportPipe.SandboxPath"/>.</summary>
+    public ReportPipe? ReportPipe { get; init; }
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -12,8 +12,9 @@ namespace Gryphgen.Symaug.Sandbox;
 /// </summary>
 public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options)
 {
-    // The host-side shell waits for the sandbox and records the CPU time of every process that ran in it.
-    private const string AccountingShell = "usage=$1; shift; \"$@\"; status=$?; times > \"$usage\"; exit $status";
+    // The host-side shell waits for the sandbox and records the CPU time of every process that ran in it. It opens
+    // the report FIFO (or /dev/null) as descriptor 3 for the sandbox, which inherits it.
+    private const string AccountingShell = "usage=$1; report=$2; shift 2; \"$@\" 3>\"$report\"; status=$?; times > \"$usage\"; exit $status";
 
     private const int SignalExit = 128;
     private const int SigKill = 9, SigXcpu = 24, SigXfsz = 25;
@@ -32,7 +33,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         };
         string[] arguments =
         [
-            "-c", AccountingShell, "sh", usageFile,
+            "-c", AccountingShell, "sh", usageFile, run.ReportPipe?.HostPath ?? "/dev/null",
             "prlimit", $"--cpu={(int)Math.Ceiling(run.TimeLimit.TotalSeconds) + 1}", $"--as={limits.AddressSpaceBytes}",
             $"--nproc={limits.Processes}", $"--fsize={limits.FileSizeBytes}", "--core=0", "--",
             limits.Bubblewrap, .. sandbox.Arguments(run),
@@ -41,6 +42,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
 
         using var process = new Process { StartInfo = start };
         var clock = Stopwatch.StartNew();
+        run.ReportPipe?.Connect();
         process.Start();
         StopReason? stoppedBy = null;
         void Stop(StopReason reason)
@@ -65,6 +67,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         using var onCancel = cancellationToken.Register(() => Stop(StopReason.None));
         await process.WaitForExitAsync(CancellationToken.None);
         await reading;
+        if (run.ReportPipe is { } report) await report.DisconnectAsync();
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();
 

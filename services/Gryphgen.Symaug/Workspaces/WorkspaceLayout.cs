@@ -2,7 +2,8 @@ namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>
 /// One workspace on disk: <c>files/</c> is what runs see (bound at /workspace); <c>git/</c> holds the checkpoints
-/// outside it, where generated code cannot rewrite history; <c>reports/</c> receives test reports.
+/// outside it, where generated code cannot rewrite history; <c>seeds/</c> the root-owned pristine copy of the seed
+/// files (<see cref="PristineSeeds"/>), never bound into the sandbox as a folder; <c>reports/</c> receives test reports.
 /// </summary>
 public sealed record WorkspaceLayout(string Folder)
 {
@@ -10,5 +11,6 @@ public sealed record WorkspaceLayout(string Folder)
 
     public string Files => Path.Combine(Folder, "files");
     public string Git => Path.Combine(Folder, "git");
+    public string Seeds => Path.Combine(Folder, "seeds");
     public string Reports => Path.Combine(Folder, "reports");
 }

@@ -27,15 +27,16 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         {
             Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = DateTimeOffset.UtcNow,
             AcceptanceCommand = [.. request.Acceptance?.Command ?? []], AcceptanceFormat = request.Acceptance?.Format ?? TestFormat.ExitCode,
+            AllowedHarnessFiles = [.. request.AllowedHarnessFiles.Select(p => WorkspacePath.Normalize(p, Limits.MaxPathLength)).Distinct().Order(StringComparer.Ordinal)],
         };
         var layout = Layout(workspace);
         Directory.CreateDirectory(layout.Files);
         try
         {
             // Seeds are written as SYMAUG's own user and stay so: the sandbox user cannot change them.
-            var seeds = new WorkspaceFiles(layout.Files, Limits, sandboxUid: null);
-            seeds.Write(request.SeedFiles, new HashSet<string>());
+            workspace.SeedSha256 = [.. PristineSeeds.Create(layout, request.SeedFiles, Limits)];
             workspace.ProtectedPaths = [.. request.SeedFiles.Select(f => f.Path).Order(StringComparer.Ordinal)];
+            Seeds(workspace).PlaceInto(layout.Files, sandboxUid: null);
             Files(workspace).GiveToSandbox(ProtectedPaths(workspace));
 
             var git = new GitRepository(layout);
@@ -103,6 +104,35 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         ?? throw new WorkspaceNotFoundException($"workspace {workspace.Id} has no tested checkpoint yet");
 
     public WorkspaceLayout Layout(Workspace workspace) => WorkspaceLayout.For(Limits.Root, workspace.Id);
+
+    public PristineSeeds Seeds(Workspace workspace) => new(Layout(workspace), workspace.ProtectedPaths, workspace.SeedSha256);
+
+    /// <summary>
+    /// Checks the pristine seeds and puts them back in the workspace, before anything that depends on them (a
+    /// run, a test, an export); the caller holds the workspace's lock.
+    /// </summary>
+    public PristineSeeds RestoreSeeds(Workspace workspace)
+    {
+        var seeds = Seeds(workspace);
+        seeds.Verify();
+        seeds.PlaceInto(Layout(workspace).Files, sandbox.SandboxUid);
+        return seeds;
+    }
+
+    /// <summary>
+    /// Gives every workspace created before SYMAUG kept pristine seed copies one, from its first checkpoint (the
+    /// seeds as SYMAUG wrote them, in a repository the sandbox never reaches). Run once at start-up, before any call.
+    /// </summary>
+    public async Task RecoverPristineSeedsAsync(CancellationToken cancellationToken)
+    {
+        var old = await db.Workspaces.Where(w => w.ProtectedPaths.Count > 0 && w.SeedSha256.Count == 0).ToListAsync(cancellationToken);
+        foreach (var workspace in old)
+        {
+            var initial = await db.Checkpoints.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id).OrderBy(c => c.Id).FirstAsync(cancellationToken);
+            workspace.SeedSha256 = [.. PristineSeeds.Recover(Layout(workspace), workspace.ProtectedPaths, initial.Commit, Limits)];
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     public WorkspaceFiles Files(Workspace workspace) => new(Layout(workspace).Files, Limits, sandbox.SandboxUid);
 

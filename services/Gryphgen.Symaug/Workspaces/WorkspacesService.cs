@@ -108,8 +108,8 @@ public sealed partial class WorkspacesService(
             }
         }
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        var run = await SandboxRunAsync(workspace, request.Command, request.Limits);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var run = await SandboxRunAsync(workspace, request.Command, request.Limits);
         return await runner.RunAsync(
             run with { StandardInput = request.Stdin.ToByteArray(), Environment = request.Environment.ToDictionary() },
             context.CancellationToken);
@@ -164,8 +164,9 @@ public sealed partial class WorkspacesService(
     {
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        var seeds = store.RestoreSeeds(workspace);
         var pipe = new Pipe();
-        var writing = WriteArchiveAsync(store.Layout(workspace).Files, pipe.Writer, context.CancellationToken);
+        var writing = WriteArchiveAsync(store.Layout(workspace).Files, seeds, WorkspaceStore.ProtectedPaths(workspace), pipe.Writer, context.CancellationToken);
         await using var archive = pipe.Reader.AsStream();
         var buffer = new byte[ExportChunkBytes];
         int read;
@@ -176,8 +177,12 @@ public sealed partial class WorkspacesService(
         await writing;
     }
 
-    /// <summary>Folders, regular files and symlinks (as links); no '.git', no FIFOs or devices.</summary>
-    private static async Task WriteArchiveAsync(string root, PipeWriter destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Folders, regular files and symlinks (as links); no '.git', no FIFOs or devices. The seeds come from their
+    /// pristine copy: the export's acceptance tests are the task's, never what a run left at their paths.
+    /// </summary>
+    private static async Task WriteArchiveAsync(string root, PristineSeeds seeds, IReadOnlySet<string> seedPaths, PipeWriter destination,
+        CancellationToken cancellationToken)
     {
         await using (var output = destination.AsStream())
         await using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
@@ -190,7 +195,8 @@ public sealed partial class WorkspacesService(
                 {
                     var kind = UnixFiles.KindOf(entry);
                     if (Path.GetFileName(entry) == ".git" || kind is FileKind.Special or FileKind.Missing) continue;
-                    await tar.WriteEntryAsync(entry, Path.GetRelativePath(root, entry), cancellationToken);
+                    var name = Path.GetRelativePath(root, entry);
+                    await tar.WriteEntryAsync(seedPaths.Contains(name) ? seeds.Source(name) : entry, name, cancellationToken);
                     if (kind == FileKind.Directory) folders.Push(entry);
                 }
             }
@@ -205,18 +211,22 @@ public sealed partial class WorkspacesService(
         }
         var run = await SandboxRunAsync(workspace, workspace.AcceptanceCommand, limits);
         var test = new AcceptanceTest { Command = { workspace.AcceptanceCommand }, Format = workspace.AcceptanceFormat };
-        return await acceptance.RunAsync(run, test, store.Layout(workspace).Reports, cancellationToken);
+        var steering = HarnessSteeringFiles.Find(store.Files(workspace), WorkspaceStore.ProtectedPaths(workspace), workspace.AllowedHarnessFiles.ToHashSet(StringComparer.Ordinal));
+        return await acceptance.RunAsync(run, test, store.Layout(workspace).Reports, steering, cancellationToken);
     }
 
     private async Task<SandboxRun> SandboxRunAsync(Workspace workspace, IReadOnlyList<string> command, RunLimits? limits)
     {
         var report = await capabilities.GetAsync();
         if (!report.Sandbox.Available) throw new SandboxUnavailableException(report.Sandbox.Detail);
-        var files = store.Layout(workspace).Files;
-        return new SandboxRun(files, command,
-            sandboxOptions.Value.TimeLimit(limits?.TimeLimitMs ?? 0), sandboxOptions.Value.OutputLimit(limits?.OutputLimitBytes ?? 0))
+        var timeLimit = sandboxOptions.Value.TimeLimit(limits?.TimeLimitMs ?? 0);
+        var outputLimit = sandboxOptions.Value.OutputLimit(limits?.OutputLimitBytes ?? 0);
+        // Every run sees the task's own seeds, bound from the pristine copy at their paths, whatever an earlier run
+        // did to the workspace's folders.
+        var seeds = store.RestoreSeeds(workspace);
+        return new SandboxRun(store.Layout(workspace).Files, command, timeLimit, outputLimit)
         {
-            ProtectedFiles = [.. workspace.ProtectedPaths.Where(p => UnixFiles.KindOf(Path.Combine(files, p)) == FileKind.RegularFile)],
+            ProtectedFiles = [.. workspace.ProtectedPaths.Select(p => (seeds.Source(p), p))],
         };
     }
 

@@ -64,21 +64,22 @@ internal sealed class SpecReader
         return null;
     }
 
-    public IReadOnlyList<string> TextList(YamlMappingNode mapping, string field, int maxItems, int maxLength)
+    public IReadOnlyList<string> TextList(YamlMappingNode mapping, string field, int maxItems, int maxLength, string? parent = null)
     {
+        var name = parent is null ? field : $"{parent}.{field}";
         var node = Field(mapping, field);
         if (node is null) return [];
         if (node is not YamlSequenceNode sequence)
         {
-            Problem(node, $"{field}: must be a list");
+            Problem(node, $"{name}: must be a list");
             return [];
         }
-        if (sequence.Children.Count > maxItems) Problem(node, $"{field}: more than {maxItems} items");
+        if (sequence.Children.Count > maxItems) Problem(node, $"{name}: more than {maxItems} items");
         var items = new List<string>();
         foreach (var item in sequence.Children)
         {
             if (item is YamlScalarNode { Value: { Length: > 0 } value } && value.Length <= maxLength) items.Add(value);
-            else Problem(item, $"{field}: each item must be text of 1 to {maxLength} characters");
+            else Problem(item, $"{name}: each item must be text of 1 to {maxLength} characters");
         }
         return items;
     }

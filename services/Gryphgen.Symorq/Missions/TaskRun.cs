@@ -189,6 +189,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
     {
         var request = new CreateWorkspaceRequest { TaskId = task.Id, Acceptance = AcceptanceCommand.Parse(spec.Acceptance.Command) };
         request.SeedFiles.AddRange(spec.Acceptance.Files.Select(f => new FileContent { Path = f.Key, Content = Google.Protobuf.ByteString.CopyFromUtf8(f.Value) }));
+        request.AllowedHarnessFiles.AddRange(spec.Sandbox?.AllowHarnessFiles ?? []);
         var workspace = await services.Workspaces.CreateAsync(request, cancellationToken: ct);
         task.WorkspaceId = workspace.WorkspaceId;
         return new(new PrepareOutput(workspace.WorkspaceId, workspace.InitialCheckpointId), 0, $"workspace {workspace.WorkspaceId} with {request.SeedFiles.Count} acceptance file(s)");
@@ -245,7 +246,8 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         }, cancellationToken: ct);
         var report = checkpoint.Report;
         var summary = report.Summary;
-        var passed = report.Run.ExitCode == 0 && !report.Run.Killed && rejected.Length == 0;
+        // SYMAUG's verdict, not the exit code alone: code in the sandbox can make the command exit 0.
+        var passed = report.Passed && rejected.Length == 0;
         task.TestsPassed = summary.Passed;
         task.TestsFailed = summary.Failed;
         task.TestsErrored = summary.Errored;

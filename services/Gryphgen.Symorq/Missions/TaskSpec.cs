@@ -13,10 +13,17 @@ public sealed record TaskSpec(
     int Priority,
     TaskBudget Budget,
     IReadOnlyDictionary<string, string> Models,
-    IReadOnlyList<string> Knowledge);
+    IReadOnlyList<string> Knowledge,
+    SandboxSpec? Sandbox = null); // null in specs stored before the field existed: the defaults
 
-/// <summary>The command that decides success (exit code 0), and the files given with it that nobody may change.</summary>
+/// <summary>The command that decides success (SYMAUG's verdict on it), and the files given with it that nobody may change.</summary>
 public sealed record AcceptanceSpec(string Command, IReadOnlyDictionary<string, string> Files);
+
+/// <summary>
+/// What the task changes about SYMAUG's sandbox rules: the paths where the generator may write a file that steers
+/// the test harness (conftest.py, pytest.ini...), which otherwise fails the test run.
+/// </summary>
+public sealed record SandboxSpec(IReadOnlyList<string> AllowHarnessFiles);
 
 /// <summary>What a task may spend before it fails for lack of budget.</summary>
 public sealed record TaskBudget(int Iterations, long Tokens, int Minutes);

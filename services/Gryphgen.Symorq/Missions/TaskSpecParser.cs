@@ -20,7 +20,7 @@ public static partial class TaskSpecParser
     public const int MaxPathChars = 512;
     public const int MaxRequirements = 100;
     public static readonly IReadOnlyList<string> Languages = ["python", "javascript", "csharp", "c", "bash"];
-    private static readonly string[] Fields = ["title", "description", "language", "acceptance", "requirements", "priority", "budget", "models", "knowledge"];
+    private static readonly string[] Fields = ["title", "description", "language", "acceptance", "requirements", "priority", "budget", "models", "knowledge", "sandbox"];
     private static readonly TaskBudget DefaultBudget = new(Iterations: 6, Tokens: 200_000, Minutes: 20);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
@@ -49,9 +49,10 @@ public static partial class TaskSpecParser
         var knowledge = reader.TextList(root, "knowledge", maxItems: 20, maxLength: 63);
         foreach (var collection in knowledge.Where(c => !CollectionName().IsMatch(c)))
             reader.Problem(root, $"knowledge: '{collection}' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters)");
+        var sandbox = ReadSandbox(reader, root);
 
         reader.ThrowIfAny();
-        return new TaskSpec(title, description, language, acceptance, requirements, priority, budget, models, knowledge);
+        return new TaskSpec(title, description, language, acceptance, requirements, priority, budget, models, knowledge, sandbox);
     }
 
     private static YamlMappingNode Load(string text)
@@ -86,6 +87,20 @@ public static partial class TaskSpecParser
                 reader.Problem(acceptance, $"acceptance.files: path \"{WorkspacePathRules.Printable(path)}\" rejected: {problem}");
         }
         return new AcceptanceSpec(command, files);
+    }
+
+    private static SandboxSpec ReadSandbox(SpecReader reader, YamlMappingNode root)
+    {
+        var sandbox = reader.Mapping(root, "sandbox", required: false);
+        if (sandbox is null) return new SandboxSpec([]);
+        reader.OnlyFields(sandbox, "sandbox", "allow_harness_files");
+        var allowed = reader.TextList(sandbox, "allow_harness_files", MaxAcceptanceFiles, MaxPathChars, parent: "sandbox");
+        foreach (var path in allowed)
+        {
+            if (WorkspacePathRules.Problem(path, MaxPathChars) is { } problem)
+                reader.Problem(sandbox, $"sandbox.allow_harness_files: path \"{WorkspacePathRules.Printable(path)}\" rejected: {problem}");
+        }
+        return new SandboxSpec(allowed);
     }
 
     private static int ReadPriority(SpecReader reader, YamlMappingNode root)

@@ -21,6 +21,33 @@ public sealed class TaskSpecParserTests
         Assert.Equal(5, spec.Priority);
         Assert.Empty(spec.Requirements);
         Assert.Empty(spec.Acceptance.Files);
+        Assert.Empty(spec.Sandbox!.AllowHarnessFiles);
+    }
+
+    [Fact]
+    public void The_sandbox_section_allows_harness_files_at_checked_paths()
+    {
+        var spec = TaskSpecParser.Parse(Minimal + "\nsandbox: { allow_harness_files: [conftest.py, tests/pytest.ini] }\n");
+        Assert.Equal(["conftest.py", "tests/pytest.ini"], spec.Sandbox!.AllowHarnessFiles);
+
+        var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse(Minimal + "\n" + """
+            sandbox:
+              allow_harness_files: [../conftest.py]
+              image: debian
+            """));
+        Assert.Equal(
+        [
+            "sandbox: unknown field 'image' (known: allow_harness_files) (line 7)",
+            "sandbox.allow_harness_files: path \"../conftest.py\" rejected: '..' would leave the workspace (line 6)",
+        ], error.Problems);
+    }
+
+    [Fact]
+    public void A_spec_stored_before_the_sandbox_section_still_reads()
+    {
+        var stored = System.Text.Json.JsonSerializer.Serialize(TaskSpecParser.Parse(Minimal), JournalJson.Options).Replace(",\"sandbox\":{\"allowHarnessFiles\":[]}", "");
+        Assert.DoesNotContain("sandbox", stored);
+        Assert.Null(System.Text.Json.JsonSerializer.Deserialize<TaskSpec>(stored, JournalJson.Options)!.Sandbox);
     }
 
     [Fact]
@@ -53,7 +80,7 @@ public sealed class TaskSpecParserTests
 
         Assert.Equal(
         [
-            "unknown field 'requirments' (known: title, description, language, acceptance, requirements, priority, budget, models, knowledge) (line 3)",
+            "unknown field 'requirments' (known: title, description, language, acceptance, requirements, priority, budget, models, knowledge, sandbox) (line 3)",
             "description: required (line 1)",
             "language: 'fortran' is not supported (use one of python, javascript, csharp, c, bash) (line 1)",
             "acceptance.command: required (line 6)",

@@ -97,6 +97,11 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("acceptance_format");
 
+                    b.PrimitiveCollection<List<string>>("AllowedHarnessFiles")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("allowed_harness_files");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -105,6 +110,11 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("protected_paths");
+
+                    b.PrimitiveCollection<List<string>>("SeedSha256")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("seed_sha256");
 
                     b.Property<string>("TaskId")
                         .IsRequired()
