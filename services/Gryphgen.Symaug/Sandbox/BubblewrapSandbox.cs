@@ -21,7 +21,8 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
     private static readonly string[] ReadOnlySystemFolders = ["/usr", "/etc", "/opt"];
 
     /// <summary>The bubblewrap arguments that confine <paramref name="command"/> with no workspace.</summary>
-    public IReadOnlyList<string> Arguments(IReadOnlyList<string> command) => [.. SystemArguments(), "--", .. DropPrivileges(), .. command];
+    public IReadOnlyList<string> Arguments(IReadOnlyList<string> command) =>
+        [.. SystemArguments(), "--", .. Unprivileged(new Dictionary<string, string>(), command)];
 
     /// <summary>
     /// The bubblewrap arguments for a run in a workspace. The command runs as the child of a shell that is the
@@ -37,17 +38,18 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
             args.AddRange(["--ro-bind", Path.Combine(run.WorkspaceFolder, file), $"{SandboxRun.WorkspaceMount}/{file}"]);
         }
         if (run.ReportFolder is not null) args.AddRange(["--bind", run.ReportFolder, SandboxRun.ReportMount]);
-        args.AddRange(["--chdir", SandboxRun.WorkspaceMount, "--hostname", "sandbox", "--as-pid-1", "--clearenv"]);
-        var environment = new Dictionary<string, string>
-        {
-            ["PATH"] = "/usr/local/bin:/usr/bin:/bin", ["HOME"] = "/tmp", ["TMPDIR"] = "/tmp", ["LANG"] = "C.UTF-8",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["PYTHONDONTWRITEBYTECODE"] = "1",
-        };
-        foreach (var (name, value) in run.Environment) environment[name] = value;
-        foreach (var (name, value) in environment) args.AddRange(["--setenv", name, value]);
-        args.AddRange(["--", .. DropPrivileges(), "/bin/sh", "-c", "\"$@\"; exit $?", "sh", .. run.Command]);
+        args.AddRange(["--chdir", SandboxRun.WorkspaceMount, "--hostname", "sandbox", "--as-pid-1"]);
+        args.AddRange(["--", .. Unprivileged(run.Environment, ["/bin/sh", "-c", "\"$@\"; exit $?", "sh", .. run.Command])]);
         return args;
     }
+
+    /// <summary>
+    /// The command as the sandbox user with its environment. bubblewrap clears the environment (<c>--clearenv</c>),
+    /// so setpriv, still root, starts with none; the environment is set by <c>env</c>, which setpriv execs after the
+    /// drop. Nothing the caller chose (LD_PRELOAD and the like) is ever seen by a root process.
+    /// </summary>
+    private IReadOnlyList<string> Unprivileged(IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command) =>
+        [.. DropPrivileges(), .. SandboxEnvironment.EnvCommand(environment), .. command];
 
     private static bool RunningAsRoot => Environment.UserName == "root";
 
@@ -65,7 +67,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
         {
             if (Directory.Exists("/usr/" + link)) args.AddRange(["--symlink", "usr/" + link, "/" + link]);
         }
-        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]);
+        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--clearenv"]);
         return args;
     }
 

@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.IO.Pipelines;
-using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Grpc.Core;
 using Gryphgen.Contracts;
@@ -14,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>SYMAUG's workspace API: files, sandboxed runs and tests, git checkpoints, export.</summary>
-public sealed partial class WorkspacesService(
+public sealed class WorkspacesService(
     WorkspaceStore store, WorkspaceLocks locks, HostCapabilities capabilities, SandboxedRunner runner,
     AcceptanceTestRunner acceptance, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
     : Contracts.Workspaces.WorkspacesBase
@@ -100,13 +99,7 @@ public sealed partial class WorkspacesService(
     {
         if (request.Command.Count == 0) throw new WorkspaceInputException("the command is empty");
         if (request.Command.Any(a => a.Contains('\0'))) throw new WorkspaceInputException("the command contains a NUL character");
-        foreach (var (name, value) in request.Environment)
-        {
-            if (!EnvironmentName().IsMatch(name) || value.Contains('\0'))
-            {
-                throw new WorkspaceInputException($"environment variable \"{name}\" is not a valid name or its value contains NUL");
-            }
-        }
+        SandboxEnvironment.Check(request.Environment);
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         var run = await SandboxRunAsync(workspace, request.Command, request.Limits);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
@@ -226,7 +219,4 @@ public sealed partial class WorkspacesService(
         CreatedUnixMs = checkpoint.CreatedAt.ToUnixTimeMilliseconds(),
         Summary = new TestSummary { Passed = checkpoint.Passed, Failed = checkpoint.Failed, Errored = checkpoint.Errored, Skipped = checkpoint.Skipped },
     };
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentName();
 }
