@@ -5,6 +5,9 @@ namespace Gryphgen.Symaug.Sandbox;
 /// <summary>Whether generated code can be run confined here, and if not, why.</summary>
 public sealed record SandboxAvailability(bool Available, string Detail);
 
+/// <summary>A host folder seen at <paramref name="Inside"/> in the sandbox.</summary>
+public sealed record SandboxBind(string Host, string Inside, bool Writable);
+
 /// <summary>
 /// Confinement with bubblewrap: no network, its own PID, IPC and UTS namespaces, the system folders read-only,
 /// a private /tmp, only the workspace writable, and a new session (no access to the caller's terminal). Where
@@ -69,6 +72,20 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
         }
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--clearenv"]);
         return args;
+    }
+
+    /// <summary>
+    /// A trusted host program (git restoring a checkpoint) confined like a run and as the sandbox user, with only
+    /// <paramref name="binds"/> of the host: whatever links the sandbox left in them, it reaches nothing that user
+    /// could not, and no folder above the binds needs to be open to that user.
+    /// </summary>
+    public Task<ProcessResult> RunAsSandboxUserAsync(IReadOnlyList<SandboxBind> binds, IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var args = SystemArguments();
+        foreach (var bind in binds) args.AddRange([bind.Writable ? "--bind" : "--ro-bind", bind.Host, bind.Inside]);
+        args.AddRange(["--", .. Unprivileged(environment, command)]);
+        return ProcessRunner.RunAsync(options.Value.Bubblewrap, args, timeout, cancellationToken);
     }
 
     private IReadOnlyList<string> DropPrivileges() => RunningAsRoot

@@ -15,7 +15,7 @@ namespace Gryphgen.Symaug.Workspaces;
 /// <summary>SYMAUG's workspace API: files, sandboxed runs and tests, git checkpoints, export.</summary>
 public sealed class WorkspacesService(
     WorkspaceStore store, WorkspaceLocks locks, HostCapabilities capabilities, SandboxedRunner runner,
-    AcceptanceTestRunner acceptance, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
+    AcceptanceTestRunner acceptance, BubblewrapSandbox sandbox, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
     : Contracts.Workspaces.WorkspacesBase
 {
     private const int ExportChunkBytes = 64 * 1024;
@@ -142,8 +142,7 @@ public sealed class WorkspacesService(
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
         var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
-        await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, context.CancellationToken);
-        store.Files(workspace).GiveToSandbox(WorkspaceStore.ProtectedPaths(workspace));
+        await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, sandbox, context.CancellationToken);
         return ToInfo(checkpoint);
     }
 
@@ -169,23 +168,21 @@ public sealed class WorkspacesService(
         await writing;
     }
 
-    /// <summary>Folders, regular files and symlinks (as links); no '.git', no FIFOs or devices.</summary>
+    /// <summary>
+    /// Folders, regular files with one name and symlinks (as links, never followed); no '.git', no FIFOs or devices,
+    /// no hard-linked files (another of their names may be a host file).
+    /// </summary>
     private static async Task WriteArchiveAsync(string root, PipeWriter destination, CancellationToken cancellationToken)
     {
         await using (var output = destination.AsStream())
         await using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
         await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
         {
-            var folders = new Stack<string>([root]);
-            while (folders.TryPop(out var folder))
+            foreach (var (entry, status) in UnixFiles.Walk(root))
             {
-                foreach (var entry in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
-                {
-                    var kind = UnixFiles.KindOf(entry);
-                    if (Path.GetFileName(entry) == ".git" || kind is FileKind.Special or FileKind.Missing) continue;
-                    await tar.WriteEntryAsync(entry, Path.GetRelativePath(root, entry), cancellationToken);
-                    if (kind == FileKind.Directory) folders.Push(entry);
-                }
+                var name = Path.GetRelativePath(root, entry);
+                if (name.Split('/').Contains(".git") || !(status.IsOnlyName || status.Kind is FileKind.Directory or FileKind.SymbolicLink)) continue;
+                await tar.WriteEntryAsync(entry, name, cancellationToken);
             }
         }
     }
