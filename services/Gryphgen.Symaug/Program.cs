@@ -13,7 +13,9 @@ builder.Services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptio
 builder.Services.AddSingleton<BubblewrapSandbox>();
 builder.Services.AddSingleton<Toolchains>();
 builder.Services.AddSingleton<HostCapabilities>();
+builder.Services.AddSingleton<SandboxOwner>();
 builder.Services.AddSingleton<SandboxedRunner>();
+builder.Services.AddHostedService<SandboxSweep>();
 builder.Services.AddSingleton<AcceptanceTestRunner>();
 builder.Services.AddSingleton<WorkspaceLocks>();
 builder.Services.AddSingleton<WorkspaceRecords>();

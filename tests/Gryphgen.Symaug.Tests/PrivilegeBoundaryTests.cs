@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Symaug.Sandbox;
-using Microsoft.Extensions.Options;
 using static Gryphgen.Symaug.Tests.WorkspaceRequests;
 
 namespace Gryphgen.Symaug.Tests;
@@ -88,11 +87,8 @@ public sealed class PrivilegeBoundaryTests(SymaugServer server) : IClassFixture<
     public async Task Even_a_loader_variable_given_to_the_sandbox_directly_is_loaded_only_after_the_drop()
     {
         var id = await WorkspaceWithProbeAsync();
-        // Past the API's refusal, straight to the runner: the environment must still reach no root process.
-        var options = Options.Create(new SandboxOptions());
-        var runner = new SandboxedRunner(new BubblewrapSandbox(options), options);
-
-        var result = await runner.RunAsync(new SandboxRun(server.FilesOf(id), ["/bin/sh", "-c", "echo $GREETING"], TimeSpan.FromSeconds(60), 1 << 20)
+        // Past the API's refusal, straight to SYMAUG's runner: the environment must still reach no root process.
+        var result = await server.Service<SandboxedRunner>().RunAsync(new SandboxRun(server.FilesOf(id), ["/bin/sh", "-c", "echo $GREETING"], TimeSpan.FromSeconds(60), 1 << 20)
         {
             Environment = new Dictionary<string, string> { ["LD_PRELOAD"] = "/workspace/probe.so", ["GREETING"] = "hi" },
         }, CancellationToken.None);

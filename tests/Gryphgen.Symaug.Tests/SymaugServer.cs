@@ -4,6 +4,7 @@ using Gryphgen.Symaug.Workspaces;
 using Gryphgen.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gryphgen.Symaug.Tests;
 
@@ -40,6 +41,9 @@ public sealed class SymaugServer : IAsyncLifetime
         await _factory!.DisposeAsync();
         Start();
     }
+
+    /// <summary>One of the running SYMAUG's own services, for tests that go past the API to what stands behind it.</summary>
+    public T Service<T>() where T : notnull => _factory!.Services.GetRequiredService<T>();
 
     /// <summary>Where a workspace's files are on the host, for checks that look past the API.</summary>
     public string FilesOf(string workspaceId) => WorkspaceLayout.For(Root, Guid.Parse(workspaceId)).Files;

@@ -10,7 +10,7 @@ namespace Gryphgen.Symaug.Sandbox;
 /// Runs a command in the bubblewrap sandbox under resource limits (prlimit: CPU time, address space, processes,
 /// file size), kills the whole process tree at the time or output limit, and reports what happened.
 /// </summary>
-public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options)
+public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options, SandboxOwner owner)
 {
     // The host-side shell waits for the sandbox and records the CPU time of every process that ran in it.
     private const string AccountingShell = "usage=$1; shift; \"$@\"; status=$?; times > \"$usage\"; exit $status";
@@ -29,6 +29,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            Environment = { [SandboxOwner.Variable] = owner.Value },
         };
         string[] arguments =
         [
