@@ -17,15 +17,35 @@ public sealed record SandboxBind(string Host, string Inside, bool Writable);
 /// thread that forked bwrap ends, not the process, and killed healthy runs; the runner kills the whole tree at
 /// its limit instead, and everything in the PID namespace dies with the namespace's first process.)
 /// </summary>
-public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
+public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDisposable
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly string[] ReadOnlySystemFolders = ["/usr", "/etc", "/opt"];
 
-    /// <summary>The bubblewrap arguments that confine <paramref name="command"/> with no workspace.</summary>
-    public IReadOnlyList<string> Arguments(IReadOnlyList<string> command) =>
-        [.. SystemArguments(), "--", .. Unprivileged(new Dictionary<string, string>(), command)];
+    // Written once, into a folder only SYMAUG's user can write, so that nothing can swap the filter bwrap loads.
+    private readonly Lazy<string?> _filterFile = new(() =>
+    {
+        if (!SeccompFilter.Supported) return null;
+        var file = Path.Combine(Directory.CreateTempSubdirectory("gryphgen-seccomp-").FullName, "filter.bpf");
+        File.WriteAllBytes(file, SeccompFilter.Program());
+        return file;
+    });
+
+    /// <summary>
+    /// How bubblewrap is started: where a seccomp filter applies, a shell opens it as descriptor
+    /// <see cref="FilterDescriptor"/> (which <c>--seccomp</c> names) and execs bubblewrap. Put in front of <see cref="Arguments(SandboxRun)"/>.
+    /// </summary>
+    public IReadOnlyList<string> Launcher() => _filterFile.Value is { } filter
+        ? ["/bin/sh", "-c", $"exec {FilterDescriptor}<\"$0\" && exec \"$@\"", filter, options.Value.Bubblewrap]
+        : [options.Value.Bubblewrap];
+
+    // One digit: dash, /bin/sh here, opens no higher descriptor.
+    private const int FilterDescriptor = 9;
+
+    /// <summary>Runs <paramref name="command"/> confined with no workspace.</summary>
+    public Task<ProcessResult> RunConfinedAsync(IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync([.. SystemArguments(), "--", .. Unprivileged(new Dictionary<string, string>(), command)], timeout, cancellationToken);
 
     /// <summary>
     /// The bubblewrap arguments for a run in a workspace. The command runs as the child of a shell that is the
@@ -59,7 +79,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
     /// <summary>The host user that owns what runs may write, where SYMAUG runs as root; otherwise SYMAUG's own.</summary>
     public int? SandboxUid => RunningAsRoot ? options.Value.RunAsUid : null;
 
-    private static List<string> SystemArguments()
+    private List<string> SystemArguments()
     {
         // As root every namespace but the user's: the sandbox user must be a real host user for its limits to hold.
         List<string> args = RunningAsRoot
@@ -71,6 +91,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
             if (Directory.Exists("/usr/" + link)) args.AddRange(["--symlink", "usr/" + link, "/" + link]);
         }
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--clearenv"]);
+        if (_filterFile.Value is not null) args.AddRange(["--seccomp", FilterDescriptor.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         return args;
     }
 
@@ -85,7 +106,13 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
         var args = SystemArguments();
         foreach (var bind in binds) args.AddRange([bind.Writable ? "--bind" : "--ro-bind", bind.Host, bind.Inside]);
         args.AddRange(["--", .. Unprivileged(environment, command)]);
-        return ProcessRunner.RunAsync(options.Value.Bubblewrap, args, timeout, cancellationToken);
+        return RunAsync(args, timeout, cancellationToken);
+    }
+
+    private Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var launcher = Launcher();
+        return ProcessRunner.RunAsync(launcher[0], [.. launcher.Skip(1), .. arguments], timeout, cancellationToken);
     }
 
     private IReadOnlyList<string> DropPrivileges() => RunningAsRoot
@@ -96,13 +123,19 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options)
         ]
         : [];
 
+    public void Dispose()
+    {
+        if (_filterFile is { IsValueCreated: true, Value: { } filter }) Directory.Delete(Path.GetDirectoryName(filter)!, recursive: true);
+    }
+
     /// <summary>Proves the sandbox works by running a command in it that must see no network but loopback.</summary>
     public async Task<SandboxAvailability> ProbeAsync(CancellationToken cancellationToken)
     {
-        var result = await ProcessRunner.RunAsync(options.Value.Bubblewrap,
-            Arguments(["/bin/sh", "-c", "test \"$(awk 'NR > 2 { print $1 }' /proc/net/dev)\" = lo: && echo confined"]), ProbeTimeout, cancellationToken);
+        var result = await RunConfinedAsync(
+            ["/bin/sh", "-c", "test \"$(awk 'NR > 2 { print $1 }' /proc/net/dev)\" = lo: && echo confined"], ProbeTimeout, cancellationToken);
         return result.Succeeded && result.StandardOutput.Contains("confined")
-            ? new(true, $"bubblewrap ({options.Value.Bubblewrap}): no network, read-only system, own PID/IPC/UTS namespaces")
+            ? new(true, $"bubblewrap ({options.Value.Bubblewrap}): no network, read-only system, own PID/IPC/UTS namespaces, " +
+                        (_filterFile.Value is null ? "no seccomp filter (x86-64 only)" : "seccomp filter"))
             : new(false, $"bubblewrap does not work here (exit code {result.ExitCode}: {result.FirstLine}); SYMAUG refuses to run generated code " +
                          "unconfined: install bubblewrap (scripts/setup.sh) or set Sandbox:Bubblewrap");
     }

@@ -36,7 +36,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
             "-c", AccountingShell, "sh", usageFile,
             "prlimit", $"--cpu={(int)Math.Ceiling(run.TimeLimit.TotalSeconds) + 1}", $"--as={limits.AddressSpaceBytes}",
             $"--nproc={limits.Processes}", $"--fsize={limits.FileSizeBytes}", "--core=0", "--",
-            limits.Bubblewrap, .. sandbox.Arguments(run),
+            .. sandbox.Launcher(), .. sandbox.Arguments(run),
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
 
