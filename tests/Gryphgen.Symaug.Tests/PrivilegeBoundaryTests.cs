@@ -80,7 +80,7 @@ public sealed class PrivilegeBoundaryTests(SymaugServer server) : IClassFixture<
         });
 
         Assert.True(result.ExitCode == 0, result.Stderr.ToStringUtf8());
-        Assert.Equal($"hi helper 65534 {NoCapabilities} /usr/local/bin:/usr/bin:/bin\n", result.Stdout.ToStringUtf8());
+        Assert.Equal($"hi helper {server.UidOf(id)} {NoCapabilities} /usr/local/bin:/usr/bin:/bin\n", result.Stdout.ToStringUtf8());
     }
 
     [Fact]
@@ -97,6 +97,6 @@ public sealed class PrivilegeBoundaryTests(SymaugServer server) : IClassFixture<
         Assert.Equal("hi\n", result.Stdout.ToStringUtf8());
         var loadedInto = System.IO.File.ReadAllLines(ProbeLog(id));
         Assert.NotEmpty(loadedInto); // the library was loaded: into the command's processes
-        Assert.All(loadedInto, process => Assert.Equal($"65534 {NoCapabilities}", process));
+        Assert.All(loadedInto, process => Assert.Equal($"{server.UidOf(id)} {NoCapabilities}", process));
     }
 }

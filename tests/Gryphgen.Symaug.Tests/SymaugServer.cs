@@ -19,6 +19,8 @@ public sealed class SymaugServer : IAsyncLifetime
     public const int Processes = 32;
     public const long FileSizeBytes = 1 << 20;
     public const long AddressSpaceBytes = 1L << 30;
+    public const int UidPoolStart = 100_000, UidPoolSize = 4096;
+    public const long TmpBytes = 16 << 20;
 
     private PostgresServerProcess? _postgres;
     private WebApplicationFactory<Program>? _factory;
@@ -48,6 +50,14 @@ public sealed class SymaugServer : IAsyncLifetime
     /// <summary>Where a workspace's files are on the host, for checks that look past the API.</summary>
     public string FilesOf(string workspaceId) => WorkspaceLayout.For(Root, Guid.Parse(workspaceId)).Files;
 
+    /// <summary>The host uid a workspace's code runs as: its own, from SYMAUG's pool.</summary>
+    public int UidOf(string workspaceId)
+    {
+        var uid = UnixFiles.OwnerOf(FilesOf(workspaceId));
+        Assert.InRange(uid, UidPoolStart, UidPoolStart + UidPoolSize - 1);
+        return uid;
+    }
+
     private void Start()
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
@@ -60,6 +70,9 @@ public sealed class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:FileSizeBytes", FileSizeBytes.ToString());
             host.UseSetting("Sandbox:AddressSpaceBytes", AddressSpaceBytes.ToString());
             host.UseSetting("Sandbox:DefaultTimeLimitSeconds", "20");
+            host.UseSetting("Sandbox:UidPoolStart", UidPoolStart.ToString());
+            host.UseSetting("Sandbox:UidPoolSize", UidPoolSize.ToString());
+            host.UseSetting("Sandbox:TmpBytes", TmpBytes.ToString());
         });
         var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress,
             new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler(), MaxReceiveMessageSize = 64 << 20 });

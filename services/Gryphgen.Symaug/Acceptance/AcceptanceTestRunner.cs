@@ -7,7 +7,7 @@ namespace Gryphgen.Symaug.Acceptance;
 /// Runs a task's acceptance command in the sandbox with the reporter options its format needs added, the report
 /// written to a folder outside the workspace, and turns that report into structured results.
 /// </summary>
-public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandbox sandbox)
+public sealed class AcceptanceTestRunner(SandboxedRunner runner, SandboxUsers users)
 {
     private const string PytestReport = "results.xml", TapReportFile = "results.tap", TrxReportFile = "results.trx";
 
@@ -16,7 +16,7 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandb
     {
         if (Directory.Exists(reportFolder)) Directory.Delete(reportFolder, recursive: true);
         Directory.CreateDirectory(reportFolder);
-        if (sandbox.SandboxUid is { } uid) Workspaces.UnixFiles.GiveTo(reportFolder, uid);
+        if (users.OfWorkspace(workspaceRun.WorkspaceFolder) is { } user) Workspaces.UnixFiles.GiveTo(reportFolder, user.Uid);
         var run = await runner.RunAsync(
             workspaceRun with { Command = WithReporter(acceptance), ReportFolder = reportFolder }, cancellationToken);
 

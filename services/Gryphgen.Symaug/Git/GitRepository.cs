@@ -46,7 +46,7 @@ public sealed class GitRepository(WorkspaceLayout layout)
     /// planted takes a root process anywhere: it sees the repository read-only and writes only the work tree and a
     /// copy of the index. Then root makes the checkpoints' own index the commit, from the objects alone.
     /// </summary>
-    public async Task RestoreAsync(string commit, BubblewrapSandbox sandbox, CancellationToken cancellationToken)
+    public async Task RestoreAsync(string commit, BubblewrapSandbox sandbox, SandboxUser? user, CancellationToken cancellationToken)
     {
         // Root's while root fills it, so nothing can plant a link where root copies the index to.
         var scratch = Path.Combine(layout.Folder, $"restore-{Guid.NewGuid():N}");
@@ -57,7 +57,7 @@ public sealed class GitRepository(WorkspaceLayout layout)
             var checkpointsIndex = Path.Combine(layout.Git, "index");
             // With the checkpoints' index git leaves files that did not change alone (the protected seeds among them).
             if (File.Exists(checkpointsIndex)) File.Copy(checkpointsIndex, index);
-            if (sandbox.SandboxUid is { } uid)
+            if (user is { Uid: var uid })
             {
                 if (File.Exists(index)) UnixFiles.GiveTo(index, uid);
                 UnixFiles.GiveTo(scratch, uid);
@@ -70,7 +70,7 @@ public sealed class GitRepository(WorkspaceLayout layout)
             var environment = new Dictionary<string, string>(IsolatedConfiguration) { ["GIT_INDEX_FILE"] = $"{ConfinedScratch}/index" };
             foreach (var step in new[] { ["read-tree", "--reset", "-u", commit], new[] { "clean", "-ffdxq" } })
             {
-                var result = await sandbox.RunAsSandboxUserAsync(binds, environment,
+                var result = await sandbox.RunAsSandboxUserAsync(user, binds, environment,
                     ["git", .. Arguments(ConfinedGitDir, ConfinedWorkTree, step)], Timeout, cancellationToken);
                 ThrowIfFailed(step, result);
             }

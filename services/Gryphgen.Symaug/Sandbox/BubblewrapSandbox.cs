@@ -12,7 +12,7 @@ public sealed record SandboxBind(string Host, string Inside, bool Writable);
 /// Confinement with bubblewrap: no network, its own PID, IPC and UTS namespaces, the system folders read-only,
 /// a private /tmp, only the workspace writable, and a new session (no access to the caller's terminal). Where
 /// SYMAUG runs as root, bubblewrap sets the sandbox up as root (no user namespace) and the code then runs as the
-/// unprivileged <see cref="SandboxOptions.RunAsUid"/> with no capabilities: root, even a root mapped into a user
+/// workspace's unprivileged <see cref="SandboxUser"/> with no capabilities: root, even a root mapped into a user
 /// namespace, is exempt from the process limit. SYMAUG never runs generated code outside the sandbox. (Not <c>--die-with-parent</c>: its PR_SET_PDEATHSIG fires when the .NET
 /// thread that forked bwrap ends, not the process, and killed healthy runs; the runner kills the whole tree at
 /// its limit instead, and everything in the PID namespace dies with the namespace's first process.)
@@ -45,14 +45,17 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
 
     /// <summary>Runs <paramref name="command"/> confined with no workspace.</summary>
     public Task<ProcessResult> RunConfinedAsync(IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
-        RunAsync([.. SystemArguments(), "--", .. Unprivileged(new Dictionary<string, string>(), command)], timeout, cancellationToken);
+        RunAsync([.. SystemArguments(), "--", .. Unprivileged(ProbeUser, new Dictionary<string, string>(), command)], timeout, cancellationToken);
+
+    /// <summary>Who runs what belongs to no workspace (the probe): the user of the time before the pool.</summary>
+    private SandboxUser? ProbeUser => RunningAsRoot ? new SandboxUser(options.Value.RunAsUid) : null;
 
     /// <summary>
     /// The bubblewrap arguments for a run in a workspace. The command runs as the child of a shell that is the
     /// namespace's first process, so its exit status and CPU time reach the caller (bwrap's own reaper would
     /// hide them), and everything it leaves behind dies when that shell ends.
     /// </summary>
-    public IReadOnlyList<string> Arguments(SandboxRun run)
+    public IReadOnlyList<string> Arguments(SandboxRun run, SandboxUser? user)
     {
         var args = SystemArguments();
         args.AddRange(["--bind", run.WorkspaceFolder, SandboxRun.WorkspaceMount]);
@@ -62,7 +65,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
         }
         if (run.ReportFolder is not null) args.AddRange(["--bind", run.ReportFolder, SandboxRun.ReportMount]);
         args.AddRange(["--chdir", SandboxRun.WorkspaceMount, "--hostname", "sandbox", "--as-pid-1"]);
-        args.AddRange(["--", .. Unprivileged(run.Environment, ["/bin/sh", "-c", "\"$@\"; exit $?", "sh", .. run.Command])]);
+        args.AddRange(["--", .. Unprivileged(user, run.Environment, ["/bin/sh", "-c", "\"$@\"; exit $?", "sh", .. run.Command])]);
         return args;
     }
 
@@ -71,13 +74,11 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
     /// so setpriv, still root, starts with none; the environment is set by <c>env</c>, which setpriv execs after the
     /// drop. Nothing the caller chose (LD_PRELOAD and the like) is ever seen by a root process.
     /// </summary>
-    private IReadOnlyList<string> Unprivileged(IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command) =>
-        [.. DropPrivileges(), .. SandboxEnvironment.EnvCommand(environment), .. command];
+    private static IReadOnlyList<string> Unprivileged(SandboxUser? user, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command) =>
+        [.. DropPrivileges(user), .. SandboxEnvironment.EnvCommand(environment), .. command];
 
-    private static bool RunningAsRoot => Environment.UserName == "root";
-
-    /// <summary>The host user that owns what runs may write, where SYMAUG runs as root; otherwise SYMAUG's own.</summary>
-    public int? SandboxUid => RunningAsRoot ? options.Value.RunAsUid : null;
+    /// <summary>Whether code is dropped to a <see cref="SandboxUser"/>; otherwise it runs as SYMAUG's own unprivileged user.</summary>
+    public static bool RunningAsRoot => Environment.UserName == "root";
 
     private List<string> SystemArguments()
     {
@@ -90,7 +91,9 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
         {
             if (Directory.Exists("/usr/" + link)) args.AddRange(["--symlink", "usr/" + link, "/" + link]);
         }
-        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--clearenv"]);
+        // /tmp is RAM: sized, or one run could fill half the host's memory with files.
+        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", options.Value.TmpBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tmpfs", "/tmp", "--clearenv"]);
         if (_filterFile.Value is not null) args.AddRange(["--seccomp", FilterDescriptor.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         return args;
     }
@@ -100,12 +103,12 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
     /// <paramref name="binds"/> of the host: whatever links the sandbox left in them, it reaches nothing that user
     /// could not, and no folder above the binds needs to be open to that user.
     /// </summary>
-    public Task<ProcessResult> RunAsSandboxUserAsync(IReadOnlyList<SandboxBind> binds, IReadOnlyDictionary<string, string> environment,
+    public Task<ProcessResult> RunAsSandboxUserAsync(SandboxUser? user, IReadOnlyList<SandboxBind> binds, IReadOnlyDictionary<string, string> environment,
         IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var args = SystemArguments();
         foreach (var bind in binds) args.AddRange([bind.Writable ? "--bind" : "--ro-bind", bind.Host, bind.Inside]);
-        args.AddRange(["--", .. Unprivileged(environment, command)]);
+        args.AddRange(["--", .. Unprivileged(user, environment, command)]);
         return RunAsync(args, timeout, cancellationToken);
     }
 
@@ -115,10 +118,10 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
         return ProcessRunner.RunAsync(launcher[0], [.. launcher.Skip(1), .. arguments], timeout, cancellationToken);
     }
 
-    private IReadOnlyList<string> DropPrivileges() => RunningAsRoot
+    private static IReadOnlyList<string> DropPrivileges(SandboxUser? user) => user is { Uid: var uid }
         ?
         [
-            "/usr/bin/setpriv", $"--reuid={options.Value.RunAsUid}", $"--regid={options.Value.RunAsUid}", "--clear-groups",
+            "/usr/bin/setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups",
             "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
         ]
         : [];

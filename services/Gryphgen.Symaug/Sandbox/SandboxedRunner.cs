@@ -10,7 +10,7 @@ namespace Gryphgen.Symaug.Sandbox;
 /// Runs a command in the bubblewrap sandbox under resource limits (prlimit: CPU time, address space, processes,
 /// file size), kills the whole process tree at the time or output limit, and reports what happened.
 /// </summary>
-public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options, SandboxOwner owner)
+public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options, SandboxOwner owner, SandboxUsers users)
 {
     // The host-side shell waits for the sandbox and records the CPU time of every process that ran in it.
     private const string AccountingShell = "usage=$1; shift; \"$@\"; status=$?; times > \"$usage\"; exit $status";
@@ -36,7 +36,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
             "-c", AccountingShell, "sh", usageFile,
             "prlimit", $"--cpu={(int)Math.Ceiling(run.TimeLimit.TotalSeconds) + 1}", $"--as={limits.AddressSpaceBytes}",
             $"--nproc={limits.Processes}", $"--fsize={limits.FileSizeBytes}", "--core=0", "--",
-            .. sandbox.Launcher(), .. sandbox.Arguments(run),
+            .. sandbox.Launcher(), .. sandbox.Arguments(run, users.OfWorkspace(run.WorkspaceFolder)),
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
 

@@ -23,8 +23,8 @@ public readonly record struct FileStatus(FileKind Kind, uint Links)
 internal static partial class UnixFiles
 {
     private const int AtCurrentDirectory = -100, AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1, StatxLinks = 0x4;
-    private const int StatxSize = 256, StatxLinksOffset = 16, StatxModeOffset = 28;
+    private const uint StatxType = 0x1, StatxLinks = 0x4, StatxUid = 0x8;
+    private const int StatxSize = 256, StatxLinksOffset = 16, StatxUidOffset = 20, StatxModeOffset = 28;
 
     public static FileKind KindOf(string path) => StatusOf(path).Kind;
 
@@ -40,6 +40,17 @@ internal static partial class UnixFiles
             _ => FileKind.Special,
         };
         return new(kind, BinaryPrimitives.ReadUInt32LittleEndian(buffer[StatxLinksOffset..]));
+    }
+
+    /// <summary>The uid that owns <paramref name="path"/> itself (never a link's target).</summary>
+    public static int OwnerOf(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxUid, buffer) != 0)
+        {
+            throw new IOException($"cannot see who owns {path}: errno {Marshal.GetLastPInvokeError()}");
+        }
+        return (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer[StatxUidOffset..]);
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ public sealed class WorkspaceErrorInterceptor : StatusMappingInterceptor
         WorkspaceInputException => new Status(StatusCode.InvalidArgument, ex.Message),
         WorkspaceNotFoundException => new Status(StatusCode.NotFound, ex.Message),
         SandboxUnavailableException => new Status(StatusCode.FailedPrecondition, ex.Message),
+        WorkspaceCapacityException => new Status(StatusCode.ResourceExhausted, ex.Message),
         _ => null,
     };
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>Workspaces and their checkpoints: metadata in PostgreSQL, files and git history on disk.</summary>
-public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, BubblewrapSandbox sandbox)
+public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, SandboxUsers users)
 {
     private WorkspaceOptions Limits => options.Value;
 
@@ -32,6 +32,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         Directory.CreateDirectory(layout.Files);
         try
         {
+            users.Assign(layout.Files);
             // Seeds are written as SYMAUG's own user and stay so: the sandbox user cannot change them.
             var seeds = new WorkspaceFiles(layout.Files, Limits, sandboxUid: null);
             seeds.Write(request.SeedFiles, new HashSet<string>());
@@ -104,7 +105,10 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
 
     public WorkspaceLayout Layout(Workspace workspace) => WorkspaceLayout.For(Limits.Root, workspace.Id);
 
-    public WorkspaceFiles Files(Workspace workspace) => new(Layout(workspace).Files, Limits, sandbox.SandboxUid);
+    public WorkspaceFiles Files(Workspace workspace) => new(Layout(workspace).Files, Limits, User(workspace)?.Uid);
+
+    /// <summary>The host user the workspace's code runs as (none where SYMAUG is not root).</summary>
+    public SandboxUser? User(Workspace workspace) => users.OfWorkspace(Layout(workspace).Files);
 
     public static IReadOnlySet<string> ProtectedPaths(Workspace workspace) => workspace.ProtectedPaths.ToHashSet(StringComparer.Ordinal);
 

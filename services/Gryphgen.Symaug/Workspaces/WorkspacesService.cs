@@ -142,7 +142,7 @@ public sealed class WorkspacesService(
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
         var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
-        await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, sandbox, context.CancellationToken);
+        await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, sandbox, store.User(workspace), context.CancellationToken);
         return ToInfo(checkpoint);
     }
 
