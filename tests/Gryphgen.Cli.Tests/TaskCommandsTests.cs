@@ -46,6 +46,40 @@ public sealed class TaskCommandsTests(MissionSystem system) : IClassFixture<Miss
     }
 
     [Fact]
+    public async Task Artifacts_of_a_project_whose_code_planted_links_are_written_without_the_links_that_leave_it()
+    {
+        // The generated module plants links when the acceptance tests import it: they are in the exported project.
+        const string planting = """
+            import os
+            for name, target in (("etc", "/etc"), ("up", "../../x"), ("alias.py", "wc.py")):
+                if not os.path.lexists(name):
+                    os.symlink(target, name)
+
+            def count_words(text):
+                return len(text.split())
+            """;
+        var marker = RoleScripts.NewMarker("clilinks");
+        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", ("wc.py", planting)));
+        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
+        var submit = await GryphgenCli.RunAsync(["submit", WriteSpec(WordCount.Spec(marker)), "--wait", "--json"], system.CliEnvironment);
+        Assert.True(submit.ExitCode == 0, submit.StandardError + submit.StandardOutput);
+        var id = (string)JsonNode.Parse(submit.StandardOutput)!["id"]!;
+
+        var output = Path.Combine(_folder, "linked");
+        var artifacts = await GryphgenCli.RunAsync(["artifacts", id, "--out", output], system.CliEnvironment);
+
+        Assert.True(artifacts.ExitCode == 0, artifacts.StandardError);
+        Assert.Equal(planting, await File.ReadAllTextAsync(Path.Combine(output, "wc.py")));
+        Assert.Equal("wc.py", new FileInfo(Path.Combine(output, "alias.py")).LinkTarget);
+        Assert.False(Path.Exists(Path.Combine(output, "etc")));
+        Assert.False(Path.Exists(Path.Combine(output, "up")));
+        var leftOut = artifacts.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, leftOut.Length);
+        Assert.Contains(leftOut, l => l.StartsWith("gryphgen: left out 'etc -> /etc'"));
+        Assert.Contains(leftOut, l => l.StartsWith("gryphgen: left out 'up -> ../../x'"));
+    }
+
+    [Fact]
     public async Task Watch_follows_a_task_to_its_cancellation_and_exits_non_zero()
     {
         var marker = RoleScripts.NewMarker("cliwatch");

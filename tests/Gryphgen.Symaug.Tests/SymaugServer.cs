@@ -4,6 +4,7 @@ using Gryphgen.Symaug.Workspaces;
 using Gryphgen.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gryphgen.Symaug.Tests;
 
@@ -18,6 +19,8 @@ public sealed class SymaugServer : IAsyncLifetime
     public const int Processes = 32;
     public const long FileSizeBytes = 1 << 20;
     public const long AddressSpaceBytes = 1L << 30;
+    public const int UidPoolStart = 100_000, UidPoolSize = 4096;
+    public const long TmpBytes = 16 << 20;
 
     private PostgresServerProcess? _postgres;
     private WebApplicationFactory<Program>? _factory;
@@ -43,9 +46,19 @@ public sealed class SymaugServer : IAsyncLifetime
 
     /// <summary>SYMAUG's database, for tests that set up what an older SYMAUG left there.</summary>
     public string ConnectionString => _connectionString;
+    /// <summary>One of the running SYMAUG's own services, for tests that go past the API to what stands behind it.</summary>
+    public T Service<T>() where T : notnull => _factory!.Services.GetRequiredService<T>();
 
     /// <summary>Where a workspace's files are on the host, for checks that look past the API.</summary>
     public string FilesOf(string workspaceId) => WorkspaceLayout.For(Root, Guid.Parse(workspaceId)).Files;
+
+    /// <summary>The host uid a workspace's code runs as: its own, from SYMAUG's pool.</summary>
+    public int UidOf(string workspaceId)
+    {
+        var uid = UnixFiles.OwnerOf(FilesOf(workspaceId));
+        Assert.InRange(uid, UidPoolStart, UidPoolStart + UidPoolSize - 1);
+        return uid;
+    }
 
     private void Start()
     {
@@ -59,6 +72,9 @@ public sealed class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:FileSizeBytes", FileSizeBytes.ToString());
             host.UseSetting("Sandbox:AddressSpaceBytes", AddressSpaceBytes.ToString());
             host.UseSetting("Sandbox:DefaultTimeLimitSeconds", "20");
+            host.UseSetting("Sandbox:UidPoolStart", UidPoolStart.ToString());
+            host.UseSetting("Sandbox:UidPoolSize", UidPoolSize.ToString());
+            host.UseSetting("Sandbox:TmpBytes", TmpBytes.ToString());
         });
         var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress,
             new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler(), MaxReceiveMessageSize = 64 << 20 });

@@ -29,7 +29,7 @@ public sealed class WorkspaceRunTests(SymaugServer server) : IClassFixture<Symau
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("HELLO\n", result.Stdout.ToStringUtf8());
-        Assert.Equal("hi /workspace 65534\n", result.Stderr.ToStringUtf8());
+        Assert.Equal($"hi /workspace {server.UidOf(id)}\n", result.Stderr.ToStringUtf8());
         Assert.False(result.Killed);
         Assert.Equal(StopReason.None, result.StopReason);
         Assert.True(result.CpuTimeMs > 0, "the CPU time of the sandboxed process is counted");
@@ -91,7 +91,7 @@ public sealed class WorkspaceRunTests(SymaugServer server) : IClassFixture<Symau
         Assert.True(result.Killed);
         Assert.Equal(StopReason.Timeout, result.StopReason);
         Assert.Equal("started\n", result.Stdout.ToStringUtf8());
-        await AssertNoSandboxProcessesLeftAsync();
+        await AssertNoSandboxProcessesLeftAsync(server.UidOf(id));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class WorkspaceRunTests(SymaugServer server) : IClassFixture<Symau
         Assert.True(result.StdoutTruncated);
         Assert.Equal(64 * 1024, result.Stdout.Length);
         Assert.StartsWith("gryphgen\ngryphgen\n", result.Stdout.ToStringUtf8());
-        await AssertNoSandboxProcessesLeftAsync();
+        await AssertNoSandboxProcessesLeftAsync(server.UidOf(id));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class WorkspaceRunTests(SymaugServer server) : IClassFixture<Symau
 
         Assert.Equal(StopReason.Timeout, result.StopReason);
         Assert.Contains("fork", result.Stderr.ToStringUtf8()); // "fork: Resource temporarily unavailable"
-        await AssertNoSandboxProcessesLeftAsync();
+        await AssertNoSandboxProcessesLeftAsync(server.UidOf(id));
         using var host = Process.Start("true")!;
         await host.WaitForExitAsync();
         Assert.Equal(0, host.ExitCode);
@@ -160,10 +160,10 @@ public sealed class WorkspaceRunTests(SymaugServer server) : IClassFixture<Symau
     }
 
     /// <summary>Nothing the run started is still running as the sandbox user once the run has answered.</summary>
-    private static Task AssertNoSandboxProcessesLeftAsync() => Eventually.Get(
+    private static Task AssertNoSandboxProcessesLeftAsync(int uid) => Eventually.Get(
         async () =>
         {
-            using var ps = Process.Start(new ProcessStartInfo("ps", ["-u", "65534", "--no-headers", "-o", "pid"]) { RedirectStandardOutput = true })!;
+            using var ps = Process.Start(new ProcessStartInfo("ps", ["-u", uid.ToString(), "--no-headers", "-o", "pid"]) { RedirectStandardOutput = true })!;
             var output = await ps.StandardOutput.ReadToEndAsync();
             await ps.WaitForExitAsync();
             return output.Trim();

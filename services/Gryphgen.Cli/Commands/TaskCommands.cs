@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Missions;
@@ -119,11 +117,8 @@ public static class TaskCommands
                 while (await call.ResponseStream.MoveNext(ct)) call.ResponseStream.Current.Data.WriteTo(archive);
             }
             archive.Position = 0;
-            Directory.CreateDirectory(folder);
-            // TarFile refuses entries that would land outside the folder.
-            await using (var gzip = new GZipStream(archive, CompressionMode.Decompress))
-                await TarFile.ExtractToDirectoryAsync(gzip, folder, overwriteFiles: false, ct);
-            Console.WriteLine($"wrote {Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count()} file(s) to {folder}");
+            var files = await ArtifactArchive.ExtractAsync(archive, folder, Console.Error, ct);
+            Console.WriteLine($"wrote {files} file(s) to {folder}");
             return 0;
         }));
         return command;

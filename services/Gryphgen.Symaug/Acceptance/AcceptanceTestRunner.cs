@@ -9,7 +9,7 @@ namespace Gryphgen.Symaug.Acceptance;
 /// written where the sandbox cannot rewrite it afterwards, and turns that report into structured results and
 /// SYMAUG's verdict (<see cref="TestVerdict"/>).
 /// </summary>
-public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandbox sandbox, IOptions<SandboxOptions> options)
+public sealed class AcceptanceTestRunner(SandboxedRunner runner, SandboxUsers users, IOptions<SandboxOptions> options)
 {
     private const string TrxReportFile = "results.trx";
 
@@ -53,9 +53,10 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, BubblewrapSandb
         Workspaces.OwnerOnlyFolder.CreateFresh(reportFolder);
         try
         {
-            if (sandbox.SandboxUid is { } uid) Workspaces.UnixFiles.GiveTo(reportFolder, uid);
+            var user = users.OfWorkspace(run.WorkspaceFolder);
+            if (user is { Uid: var uid }) Workspaces.UnixFiles.GiveTo(reportFolder, uid);
             var result = await runner.RunAsync(run with { ReportFolder = reportFolder }, cancellationToken);
-            if (sandbox.SandboxUid is not null) Workspaces.UnixFiles.GiveTo(reportFolder, 0);
+            if (user is not null) Workspaces.UnixFiles.GiveTo(reportFolder, 0);
             File.SetUnixFileMode(reportFolder, Workspaces.OwnerOnlyFolder.Mode);
             var path = Path.Combine(reportFolder, TrxReportFile);
             // Written by code in the sandbox: only a regular file is read, never a link it planted.

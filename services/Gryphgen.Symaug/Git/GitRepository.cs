@@ -13,6 +13,9 @@ public sealed class GitRepository(WorkspaceLayout layout)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
+    // Where a confined git sees the work tree, the repository and its scratch index.
+    private const string ConfinedWorkTree = SandboxRun.WorkspaceMount, ConfinedGitDir = "/git", ConfinedScratch = "/scratch";
+
     private static readonly Dictionary<string, string> IsolatedConfiguration = new()
     {
         ["GIT_CONFIG_NOSYSTEM"] = "1", ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_TERMINAL_PROMPT"] = "0",
@@ -50,11 +53,46 @@ public sealed class GitRepository(WorkspaceLayout layout)
         return copy.ToArray();
     }
 
-    /// <summary>Makes the working tree exactly that commit: its files, nothing else. History is kept.</summary>
-    public async Task RestoreAsync(string commit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the working tree exactly that commit: its files, nothing else. History is kept. git writes the tree
+    /// confined and as the sandbox user, so the files come out the sandbox's without a chown and no link the sandbox
+    /// planted takes a root process anywhere: it sees the repository read-only and writes only the work tree and a
+    /// copy of the index. Then root makes the checkpoints' own index the commit, from the objects alone.
+    /// </summary>
+    public async Task RestoreAsync(string commit, BubblewrapSandbox sandbox, SandboxUser? user, CancellationToken cancellationToken)
     {
-        await GitAsync(["read-tree", "--reset", "-u", commit], cancellationToken);
-        await GitAsync(["clean", "-ffdxq"], cancellationToken);
+        // Root's while root fills it, so nothing can plant a link where root copies the index to.
+        var scratch = Path.Combine(layout.Folder, $"restore-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            var index = Path.Combine(scratch, "index");
+            var checkpointsIndex = Path.Combine(layout.Git, "index");
+            // With the checkpoints' index git leaves files that did not change alone (the protected seeds among them).
+            if (File.Exists(checkpointsIndex)) File.Copy(checkpointsIndex, index);
+            if (user is { Uid: var uid })
+            {
+                if (File.Exists(index)) UnixFiles.GiveTo(index, uid);
+                UnixFiles.GiveTo(scratch, uid);
+            }
+            SandboxBind[] binds =
+            [
+                new(layout.Files, ConfinedWorkTree, Writable: true), new(layout.Git, ConfinedGitDir, Writable: false),
+                new(scratch, ConfinedScratch, Writable: true),
+            ];
+            var environment = new Dictionary<string, string>(IsolatedConfiguration) { ["GIT_INDEX_FILE"] = $"{ConfinedScratch}/index" };
+            foreach (var step in new[] { ["read-tree", "--reset", "-u", commit], new[] { "clean", "-ffdxq" } })
+            {
+                var result = await sandbox.RunAsSandboxUserAsync(user, binds, environment,
+                    ["git", .. Arguments(ConfinedGitDir, ConfinedWorkTree, step)], Timeout, cancellationToken);
+                ThrowIfFailed(step, result);
+            }
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+        await GitAsync(["read-tree", commit], cancellationToken);
     }
 
     /// <summary>The working tree (new files included) against a commit, as a unified diff.</summary>
@@ -74,18 +112,24 @@ public sealed class GitRepository(WorkspaceLayout layout)
         }
     }
 
-    private async Task<string> GitAsync(IEnumerable<string> arguments, CancellationToken cancellationToken,
+    private async Task<string> GitAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken,
         Dictionary<string, string>? environment = null)
     {
-        var result = await ProcessRunner.RunAsync("git",
-            [
-                "--git-dir", layout.Git, "--work-tree", layout.Files, "-C", layout.Files,
-                "-c", $"user.name={InProcessGit.Name}", "-c", $"user.email={InProcessGit.Email}", "-c", "commit.gpgsign=false",
-                "-c", "core.autocrlf=false", "-c", "core.excludesFile=/dev/null", "-c", "core.hooksPath=/dev/null",
-                .. arguments,
-            ],
+        var result = await ProcessRunner.RunAsync("git", Arguments(layout.Git, layout.Files, arguments),
             Timeout, cancellationToken, new Dictionary<string, string>([.. IsolatedConfiguration, .. environment ?? []]));
-        if (!result.Succeeded) throw new IOException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StandardError.Trim()}");
+        ThrowIfFailed(arguments, result);
         return result.StandardOutput;
+    }
+
+    private static string[] Arguments(string gitDir, string workTree, IReadOnlyList<string> arguments) =>
+    [
+        "--git-dir", gitDir, "--work-tree", workTree, "-C", workTree,
+        "-c", $"user.name={InProcessGit.Name}", "-c", $"user.email={InProcessGit.Email}", "-c", "commit.gpgsign=false",
+        "-c", "core.autocrlf=false", "-c", "core.excludesFile=/dev/null", "-c", "core.hooksPath=/dev/null", .. arguments,
+    ];
+
+    private static void ThrowIfFailed(IReadOnlyList<string> arguments, ProcessResult result)
+    {
+        if (!result.Succeeded) throw new IOException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StandardError.Trim()}");
     }
 }

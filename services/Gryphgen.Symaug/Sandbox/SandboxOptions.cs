@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Gryphgen.Symaug.Sandbox;
 
 /// <summary>Which programs SYMAUG uses to confine generated code, and the limits every run gets.</summary>
-public sealed class SandboxOptions
+public sealed class SandboxOptions : IValidatableObject
 {
     public const string Section = "Sandbox";
 
@@ -15,10 +17,21 @@ public sealed class SandboxOptions
     public string Python { get; set; } = "/usr/bin/python3";
 
     /// <summary>
-    /// The host user generated code runs as when SYMAUG runs as root (nobody by default). Root is exempt from the
-    /// process limit, so code must never run as root, not even as a root mapped into a user namespace.
+    /// The host user of the sandbox probe and of workspaces made before the pool (nobody by default). Root is exempt
+    /// from the process limit, so code must never run as root, not even as a root mapped into a user namespace.
     /// </summary>
     public int RunAsUid { get; set; } = 65534;
+
+    /// <summary>
+    /// The first uid of the pool each workspace gets its own user from (see <see cref="SandboxUser"/>); no account of
+    /// the host may have a uid or gid in the pool. One workspace holds one uid until it is deleted.
+    /// </summary>
+    public int UidPoolStart { get; set; } = 100_000;
+
+    public int UidPoolSize { get; set; } = 4096;
+
+    /// <summary>Size of the run's private /tmp, a tmpfs (RAM).</summary>
+    public long TmpBytes { get; set; } = 256L << 20;
 
     public int DefaultTimeLimitSeconds { get; set; } = 60;
     public int MaxTimeLimitSeconds { get; set; } = 600;
@@ -28,7 +41,7 @@ public sealed class SandboxOptions
     /// <summary>Address space per process (RLIMIT_AS): an allocation past it fails.</summary>
     public long AddressSpaceBytes { get; set; } = 4L << 30;
 
-    /// <summary>Processes of the sandbox user at once (RLIMIT_NPROC): what stops a fork bomb.</summary>
+    /// <summary>Processes of the workspace's sandbox user at once (RLIMIT_NPROC).</summary>
     public int Processes { get; set; } = 256;
 
     /// <summary>Largest file a run may write (RLIMIT_FSIZE).</summary>
@@ -52,4 +65,25 @@ public sealed class SandboxOptions
         0 => DefaultOutputLimitBytes,
         _ => Math.Min(requestedBytes, MaxOutputLimitBytes),
     };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UidPoolStart < 1000) yield return Error(nameof(UidPoolStart), $"must be 1000 or more (got {UidPoolStart})");
+        if (UidPoolSize < 1 || (long)UidPoolStart + UidPoolSize > int.MaxValue)
+        {
+            yield return Error(nameof(UidPoolSize), $"must be at least 1 and end the pool below {int.MaxValue} (got {UidPoolSize})");
+        }
+        else if (RunAsUid >= UidPoolStart && RunAsUid < UidPoolStart + UidPoolSize)
+        {
+            yield return Error(nameof(UidPoolStart), $"the pool {UidPoolStart}..{UidPoolStart + UidPoolSize - 1} holds Sandbox:RunAsUid {RunAsUid}");
+        }
+        else if (HostAccounts.Within(UidPoolStart, UidPoolSize).ToList() is { Count: > 0 } taken)
+        {
+            yield return Error(nameof(UidPoolStart), $"the pool {UidPoolStart}..{UidPoolStart + UidPoolSize - 1} holds ids of host accounts " +
+                                                     $"({string.Join(", ", taken.Take(5))}): choose a range no user, daemon or group has");
+        }
+        if (TmpBytes < 1 << 20) yield return Error(nameof(TmpBytes), $"must be at least 1 MiB (got {TmpBytes})");
+    }
+
+    private static ValidationResult Error(string key, string problem) => new($"{Section}:{key} {problem}", [key]);
 }

@@ -10,7 +10,7 @@ namespace Gryphgen.Symaug.Sandbox;
 /// Runs a command in the bubblewrap sandbox under resource limits (prlimit: CPU time, address space, processes,
 /// file size), kills the whole process tree at the time or output limit, and reports what happened.
 /// </summary>
-public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options)
+public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options, SandboxOwner owner, SandboxUsers users)
 {
     // The host-side shell waits for the sandbox and records the CPU time of every process that ran in it. It opens
     // the report FIFO (or /dev/null) as descriptor 3 for the sandbox, which inherits it.
@@ -30,13 +30,14 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            Environment = { [SandboxOwner.Variable] = owner.Value },
         };
         string[] arguments =
         [
             "-c", AccountingShell, "sh", usageFile, run.ReportPipe?.HostPath ?? "/dev/null",
             "prlimit", $"--cpu={(int)Math.Ceiling(run.TimeLimit.TotalSeconds) + 1}", $"--as={limits.AddressSpaceBytes}",
             $"--nproc={limits.Processes}", $"--fsize={limits.FileSizeBytes}", "--core=0", "--",
-            limits.Bubblewrap, .. sandbox.Arguments(run),
+            .. sandbox.Launcher(), .. sandbox.Arguments(run, users.OfWorkspace(run.WorkspaceFolder)),
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
 

@@ -12,6 +12,7 @@ public sealed class WorkspaceErrorInterceptor : StatusMappingInterceptor
         WorkspaceNotFoundException => new Status(StatusCode.NotFound, ex.Message),
         SandboxUnavailableException => new Status(StatusCode.FailedPrecondition, ex.Message),
         SeedIntegrityException => new Status(StatusCode.DataLoss, ex.Message),
+        WorkspaceCapacityException => new Status(StatusCode.ResourceExhausted, ex.Message),
         _ => null,
     };
 }

@@ -35,9 +35,9 @@ public sealed class WorkspaceFiles(string root, WorkspaceOptions limits, int? sa
     public byte[] Read(string path)
     {
         var full = FullPath(CheckExisting(WorkspacePath.Normalize(path, limits.MaxPathLength)));
-        var kind = UnixFiles.KindOf(full);
-        if (kind == FileKind.Missing) throw new WorkspaceNotFoundException($"no file \"{path}\" in the workspace");
-        if (kind != FileKind.RegularFile) throw new WorkspaceInputException($"\"{path}\" is not a regular file ({kind})");
+        var status = UnixFiles.StatusOf(full);
+        if (status.Kind == FileKind.Missing) throw new WorkspaceNotFoundException($"no file \"{path}\" in the workspace");
+        RefuseUnlessOnlyName(path, status);
         var length = new FileInfo(full).Length;
         if (length > limits.MaxFileBytes)
         {
@@ -69,31 +69,26 @@ public sealed class WorkspaceFiles(string root, WorkspaceOptions limits, int? sa
         return (files, listed.Count - files.Count);
     }
 
-    /// <summary>Every regular file, by relative path; links and special files are not followed or listed.</summary>
-    public IReadOnlyList<(string Path, long Size)> List()
-    {
-        var found = new List<(string, long)>();
-        var folders = new Stack<string>([root]);
-        while (folders.TryPop(out var folder))
-        {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
-            {
-                switch (UnixFiles.KindOf(entry))
-                {
-                    case FileKind.Directory: folders.Push(entry); break;
-                    case FileKind.RegularFile: found.Add((Path.GetRelativePath(root, entry), new FileInfo(entry).Length)); break;
-                }
-            }
-        }
-        return [.. found.OrderBy(f => f.Item1, StringComparer.Ordinal)];
-    }
+    /// <summary>
+    /// Every regular file with one name, by relative path; links, hard-linked files and special files are not
+    /// followed or listed.
+    /// </summary>
+    public IReadOnlyList<(string Path, long Size)> List() =>
+    [
+        .. UnixFiles.Walk(root).Where(e => e.Status.IsOnlyName)
+            .Select(e => (Path.GetRelativePath(root, e.Path), new FileInfo(e.Path).Length))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal),
+    ];
 
-    /// <summary>Hands the whole tree but the protected files to the sandbox user (after git wrote it as root).</summary>
+    /// <summary>
+    /// Hands the new workspace's tree but the protected files to the sandbox user (the seeds were written as root).
+    /// Only at creation, before any code ran: restores run as the sandbox user and need no chown.
+    /// </summary>
     public void GiveToSandbox(IReadOnlySet<string> protectedPaths)
     {
         if (sandboxUid is not { } uid) return;
         UnixFiles.GiveTo(root, uid);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var (entry, _) in UnixFiles.Walk(root))
         {
             if (!protectedPaths.Contains(Path.GetRelativePath(root, entry))) UnixFiles.GiveTo(entry, uid);
         }
@@ -107,12 +102,15 @@ public sealed class WorkspaceFiles(string root, WorkspaceOptions limits, int? sa
         {
             throw new WorkspaceInputException($"\"{path}\" has {file.Content.Length} bytes, over the {limits.MaxFileBytes}-byte limit");
         }
-        var kind = UnixFiles.KindOf(FullPath(path));
-        if (kind is not (FileKind.Missing or FileKind.RegularFile))
-        {
-            throw new WorkspaceInputException($"\"{path}\" exists and is not a regular file ({kind})");
-        }
+        var status = UnixFiles.StatusOf(FullPath(path));
+        if (status.Kind != FileKind.Missing) RefuseUnlessOnlyName(path, status);
         return path;
+    }
+
+    private static void RefuseUnlessOnlyName(string path, FileStatus status)
+    {
+        if (status.Kind != FileKind.RegularFile) throw new WorkspaceInputException($"\"{path}\" is not a regular file ({status.Kind})");
+        if (!status.IsOnlyName) throw new WorkspaceInputException($"\"{path}\" has {status.Links} hard links: it may be another file's name");
     }
 
     /// <summary>Refuses a path whose existing folders include a symlink or something that is not a folder.</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>Workspaces and their checkpoints: metadata in PostgreSQL, files and git history on disk.</summary>
-public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, BubblewrapSandbox sandbox)
+public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, SandboxUsers users)
 {
     private WorkspaceOptions Limits => options.Value;
 
@@ -33,6 +33,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         Directory.CreateDirectory(layout.Files);
         try
         {
+            users.Assign(layout.Files);
             // Seeds are written as SYMAUG's own user and stay so: the sandbox user cannot change them.
             workspace.SeedSha256 = [.. PristineSeeds.Create(layout, request.SeedFiles, Limits)];
             workspace.ProtectedPaths = [.. request.SeedFiles.Select(f => f.Path).Order(StringComparer.Ordinal)];
@@ -115,7 +116,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
     {
         var seeds = Seeds(workspace);
         seeds.Verify();
-        seeds.PlaceInto(Layout(workspace).Files, sandbox.SandboxUid);
+        seeds.PlaceInto(Layout(workspace).Files, User(workspace)?.Uid);
         return seeds;
     }
 
@@ -134,7 +135,10 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public WorkspaceFiles Files(Workspace workspace) => new(Layout(workspace).Files, Limits, sandbox.SandboxUid);
+    public WorkspaceFiles Files(Workspace workspace) => new(Layout(workspace).Files, Limits, User(workspace)?.Uid);
+
+    /// <summary>The host user the workspace's code runs as (none where SYMAUG is not root).</summary>
+    public SandboxUser? User(Workspace workspace) => users.OfWorkspace(Layout(workspace).Files);
 
     public static IReadOnlySet<string> ProtectedPaths(Workspace workspace) => workspace.ProtectedPaths.ToHashSet(StringComparer.Ordinal);
 

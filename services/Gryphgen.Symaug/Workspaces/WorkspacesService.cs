@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.IO.Pipelines;
-using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Grpc.Core;
 using Gryphgen.Contracts;
@@ -14,9 +13,9 @@ using Microsoft.Extensions.Options;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>SYMAUG's workspace API: files, sandboxed runs and tests, git checkpoints, export.</summary>
-public sealed partial class WorkspacesService(
+public sealed class WorkspacesService(
     WorkspaceStore store, WorkspaceLocks locks, HostCapabilities capabilities, SandboxedRunner runner,
-    AcceptanceTestRunner acceptance, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
+    AcceptanceTestRunner acceptance, BubblewrapSandbox sandbox, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
     : Contracts.Workspaces.WorkspacesBase
 {
     private const int ExportChunkBytes = 64 * 1024;
@@ -100,13 +99,7 @@ public sealed partial class WorkspacesService(
     {
         if (request.Command.Count == 0) throw new WorkspaceInputException("the command is empty");
         if (request.Command.Any(a => a.Contains('\0'))) throw new WorkspaceInputException("the command contains a NUL character");
-        foreach (var (name, value) in request.Environment)
-        {
-            if (!EnvironmentName().IsMatch(name) || value.Contains('\0'))
-            {
-                throw new WorkspaceInputException($"environment variable \"{name}\" is not a valid name or its value contains NUL");
-            }
-        }
+        SandboxEnvironment.Check(request.Environment);
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
         var run = await SandboxRunAsync(workspace, request.Command, request.Limits);
@@ -149,8 +142,7 @@ public sealed partial class WorkspacesService(
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
         var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
-        await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, context.CancellationToken);
-        store.Files(workspace).GiveToSandbox(WorkspaceStore.ProtectedPaths(workspace));
+        await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, sandbox, store.User(workspace), context.CancellationToken);
         return ToInfo(checkpoint);
     }
 
@@ -178,8 +170,9 @@ public sealed partial class WorkspacesService(
     }
 
     /// <summary>
-    /// Folders, regular files and symlinks (as links); no '.git', no FIFOs or devices. The seeds come from their
-    /// pristine copy: the export's acceptance tests are the task's, never what a run left at their paths.
+    /// Folders, regular files with one name and symlinks (as links, never followed); no '.git', no FIFOs or devices,
+    /// no hard-linked files (another of their names may be a host file). The seeds come from their pristine copy:
+    /// the export's acceptance tests are the task's, never what a run left at their paths.
     /// </summary>
     private static async Task WriteArchiveAsync(string root, PristineSeeds seeds, IReadOnlySet<string> seedPaths, PipeWriter destination,
         CancellationToken cancellationToken)
@@ -188,17 +181,11 @@ public sealed partial class WorkspacesService(
         await using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
         await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
         {
-            var folders = new Stack<string>([root]);
-            while (folders.TryPop(out var folder))
+            foreach (var (entry, status) in UnixFiles.Walk(root))
             {
-                foreach (var entry in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
-                {
-                    var kind = UnixFiles.KindOf(entry);
-                    if (Path.GetFileName(entry) == ".git" || kind is FileKind.Special or FileKind.Missing) continue;
-                    var name = Path.GetRelativePath(root, entry);
-                    await tar.WriteEntryAsync(seedPaths.Contains(name) ? seeds.Source(name) : entry, name, cancellationToken);
-                    if (kind == FileKind.Directory) folders.Push(entry);
-                }
+                var name = Path.GetRelativePath(root, entry);
+                if (name.Split('/').Contains(".git") || !(status.IsOnlyName || status.Kind is FileKind.Directory or FileKind.SymbolicLink)) continue;
+                await tar.WriteEntryAsync(seedPaths.Contains(name) ? seeds.Source(name) : entry, name, cancellationToken);
             }
         }
     }
@@ -236,7 +223,4 @@ public sealed partial class WorkspacesService(
         CreatedUnixMs = checkpoint.CreatedAt.ToUnixTimeMilliseconds(),
         Summary = new TestSummary { Passed = checkpoint.Passed, Failed = checkpoint.Failed, Errored = checkpoint.Errored, Skipped = checkpoint.Skipped },
     };
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentName();
 }
