@@ -11,6 +11,7 @@ public static class GryphgenConnection
     public const string DefaultUrl = "http://localhost:5081";
     public const string UrlVariable = "GRYPHGEN_URL";
     public const string ApiKeyVariable = "GRYPHGEN_API_KEY";
+    public const string ApiKeyFileVariable = "GRYPHGEN_API_KEY_FILE";
 
     public static Uri ResolveUrl(string? option)
     {
@@ -20,6 +21,30 @@ public static class GryphgenConnection
         return url;
     }
 
-    /// <summary>A channel to SYMORQ that sends <c>$GRYPHGEN_API_KEY</c> as the bearer token when it is set.</summary>
-    public static GrpcChannel OpenChannel(Uri url) => ApiKeyChannel.Open(url, Environment.GetEnvironmentVariable(ApiKeyVariable));
+    /// <summary>A channel to SYMORQ that sends the API key (<see cref="ResolveApiKey"/>) as the bearer token.</summary>
+    public static GrpcChannel OpenChannel(Uri url) => ApiKeyChannel.Open(url, ResolveApiKey());
+
+    /// <summary>
+    /// <c>$GRYPHGEN_API_KEY</c>, else the key file: <c>$GRYPHGEN_API_KEY_FILE</c>, else the one the AppHost writes
+    /// in run mode under its default state folder, so that on the developer's machine the CLI needs no set-up.
+    /// No key found: none is sent, and SYMORQ refuses with a message that says where the key is looked for.
+    /// </summary>
+    public static string? ResolveApiKey()
+    {
+        if (Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } key) return key;
+        var file = KeyFile;
+        try
+        {
+            return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read the API key file '{file}' ({ex.Message}); set ${ApiKeyVariable} or ${ApiKeyFileVariable}");
+        }
+    }
+
+    /// <summary>Where <see cref="ResolveApiKey"/> looks when <c>$GRYPHGEN_API_KEY</c> is not set.</summary>
+    public static string KeyFile => Environment.GetEnvironmentVariable(ApiKeyFileVariable) is { Length: > 0 } file
+        ? file
+        : StateFolder.ApiKeyFile(StateFolder.Default);
 }

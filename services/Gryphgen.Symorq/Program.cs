@@ -16,11 +16,8 @@ builder.AddRedisClient("redis");
 builder.Services.AddDbContext<OrchestratorDbContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("gryphgen"),
     npgsql => npgsql.MigrationsHistoryTable(OrchestratorDbContext.MigrationsHistoryTable)));
 builder.EnrichNpgsqlDbContext<OrchestratorDbContext>();
-builder.Services.AddGrpc().AddServiceOptions<TasksService>(o =>
-{
-    o.Interceptors.Add<ApiKeyInterceptor>();
-    o.Interceptors.Add<TaskApiInterceptor>();
-});
+builder.AddApiKeyAuthentication();
+builder.Services.AddGrpc().AddServiceOptions<TasksService>(o => o.Interceptors.Add<TaskApiInterceptor>());
 
 builder.Services.AddOptions<FabricOptions>().BindConfiguration(FabricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<WorkerRegistry>();
@@ -64,14 +61,16 @@ builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Tim
 foreach (var service in DownstreamServiceProbe.Services)
 {
     builder.Services.AddGrpcClient<ComponentInfo.ComponentInfoClient>(service,
-        o => o.Address = new Uri($"http://_grpc.{service}"));
+        o => o.Address = new Uri($"http://_grpc.{service}")).AddInternalCredential();
 }
 // Ingestion runs as long as the upload and the embedding take: no attempt timeout, no retries of a half-sent stream.
 builder.Services.AddGrpcClient<Knowledge.KnowledgeClient>(o => o.Address = new Uri("http://_grpc.symorg"))
+    .AddInternalCredential()
     .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers();
 // Workspace calls run as long as the acceptance tests do; the workflow bounds them with its own limits.
 builder.Services.AddGrpcClient<Workspaces.WorkspacesClient>(o => o.Address = new Uri("http://_grpc.symaug"))
+    .AddInternalCredential()
     .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001

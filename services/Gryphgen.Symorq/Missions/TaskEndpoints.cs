@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Missions;
-using Gryphgen.Symorq.Gateway;
 using Gryphgen.Symorq.Http;
 
 namespace Gryphgen.Symorq.Missions;
@@ -18,7 +17,7 @@ public static class TaskEndpoints
 {
     public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/api/tasks").AddEndpointFilter(GatewayEndpoints.RequireApiKey).AddEndpointFilter(MapErrors);
+        var tasks = app.MapGroup("/api/tasks").AddEndpointFilter(MapErrors);
         tasks.MapPost("", SubmitAsync);
         tasks.MapGet("", async (MissionControl control, string? state, int? limit, CancellationToken ct) =>
         {
