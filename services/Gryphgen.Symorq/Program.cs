@@ -39,7 +39,18 @@ builder.Services.AddSingleton<ResponseCache>();
 builder.Services.AddSingleton<GatewayForwarder>();
 // A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
-builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan.FromSeconds(3)).RemoveAllResilienceHandlers();
+// Probes and upstream requests connect only where UpstreamAddresses allows, checked on the address connected to.
+builder.Services.AddSingleton<UpstreamAddresses>();
+builder.Services.AddHttpClient<LlmEndpointProbe>((services, http) =>
+    {
+        http.Timeout = TimeSpan.FromSeconds(3);
+        http.MaxResponseContentBufferSize = services.GetRequiredService<IOptions<GridOptions>>().Value.MaxProbeResponseBytes;
+    })
+    .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false, ConnectCallback = services.GetRequiredService<UpstreamAddresses>().ConnectAsync,
+    })
+    .RemoveAllResilienceHandlers();
 // Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and no timeout
 // (a long generation is legitimate; the caller's disconnect cancels it). Endpoint URLs are real addresses, not
 // service names, and the gateway's own span and metrics record each call: no service discovery and no
@@ -47,11 +58,12 @@ builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan
 // follow or keep them (a cookie kept here would go upstream with every other caller's requests); one long-lived
 // connection pool, renewed every few minutes for DNS changes, rather than the factory's handler rotation.
 builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
-    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+    .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = services.GetRequiredService<UpstreamAddresses>().ConnectAsync,
     })
     .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers()

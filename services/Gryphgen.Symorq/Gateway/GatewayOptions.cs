@@ -14,6 +14,13 @@ public sealed class GatewayOptions
     [Range(1024, 1L << 31)]
     public long MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest answer relayed from an endpoint: a larger whole answer is refused with 502, a stream cut off there.
+    /// Endpoints added at run time are not trusted to stop.
+    /// </summary>
+    [Range(1024, 1L << 34)]
+    public long MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>Opt-in exact-match cache in Redis for deterministic requests (temperature 0, not streaming).</summary>
     public bool CacheEnabled { get; set; }
 

@@ -47,7 +47,7 @@ public static class TaskEndpoints
     /// <summary>The body as text, refused once it passes the largest spec accepted (before reading it all).</summary>
     private static async Task<string> ReadSpecAsync(HttpRequest request)
     {
-        var bytes = await RequestBody.ReadAsync(request, Encoding.UTF8.GetMaxByteCount(TaskSpecParser.MaxSpecChars),
+        var bytes = await BoundedBody.ReadAsync(request, Encoding.UTF8.GetMaxByteCount(TaskSpecParser.MaxSpecChars),
             () => new TaskSpecException([$"the specification is larger than {TaskSpecParser.MaxSpecChars / (1024 * 1024)} MiB"]));
         return Encoding.UTF8.GetString(bytes);
     }
