@@ -21,8 +21,21 @@ public static class GryphgenConnection
         return url;
     }
 
-    /// <summary>A channel to SYMORQ that sends the API key (<see cref="ResolveApiKey"/>) as the bearer token.</summary>
-    public static GrpcChannel OpenChannel(Uri url) => ApiKeyChannel.Open(url, ResolveApiKey());
+    /// <summary>Set from <c>--insecure</c>: the key may go over plain HTTP to a host that is not this machine.</summary>
+    public static bool AllowPlainHttpKey { get; set; }
+
+    /// <summary>
+    /// A channel to SYMORQ that sends the API key (<see cref="ResolveApiKey"/>) as the bearer token: over https, or
+    /// over plain http to this machine only, unless <c>--insecure</c> says otherwise; a bearer key read on the way is
+    /// as good as the key.
+    /// </summary>
+    public static GrpcChannel OpenChannel(Uri url)
+    {
+        var key = ResolveApiKey();
+        if (key is not null && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback && !AllowPlainHttpKey)
+            throw new CliException($"refusing to send the API key over plain http to {url.Host}: use an https URL (see docs/security.md) or pass --insecure");
+        return ApiKeyChannel.Open(url, key);
+    }
 
     /// <summary>
     /// <c>$GRYPHGEN_API_KEY</c>, else the key file: <c>$GRYPHGEN_API_KEY_FILE</c>, else the one the AppHost writes
