@@ -15,12 +15,10 @@ public sealed class InternalAuthenticationTests(SymaugServer symaug) : IClassFix
     public async Task Every_RPC_is_UNAUTHENTICATED_without_the_internal_credential(string? credential)
     {
         using var channel = symaug.OpenChannel(credential);
-        foreach (var service in new[] { Contracts.Workspaces.Descriptor, ComponentInfo.Descriptor })
-        {
-            var results = await EveryRpc.CallAsync(channel.CreateCallInvoker(), service);
-            Assert.NotEmpty(results);
-            Assert.Equal(results.Select(r => (r.Method, StatusCode.Unauthenticated)), results);
-        }
+        var results = await EveryRpc.CallAsync(channel.CreateCallInvoker(), Contracts.Workspaces.Descriptor, ComponentInfo.Descriptor);
+
+        Assert.NotEmpty(results);
+        Assert.Equal(results.Select(r => (r.Method, StatusCode.Unauthenticated)), results);
     }
 
     [Fact]

@@ -16,12 +16,10 @@ public sealed class InternalAuthenticationTests(SymorgHost symorg)
     public async Task Every_RPC_is_UNAUTHENTICATED_without_the_internal_credential(string? credential)
     {
         using var channel = symorg.OpenChannel(credential);
-        foreach (var service in new[] { Knowledge.Descriptor, ComponentInfo.Descriptor })
-        {
-            var results = await EveryRpc.CallAsync(channel.CreateCallInvoker(), service);
-            Assert.NotEmpty(results);
-            Assert.Equal(results.Select(r => (r.Method, StatusCode.Unauthenticated)), results);
-        }
+        var results = await EveryRpc.CallAsync(channel.CreateCallInvoker(), Knowledge.Descriptor, ComponentInfo.Descriptor);
+
+        Assert.NotEmpty(results);
+        Assert.Equal(results.Select(r => (r.Method, StatusCode.Unauthenticated)), results);
     }
 
     [Fact]

@@ -4,16 +4,17 @@ using Grpc.Core;
 namespace Gryphgen.Testing;
 
 /// <summary>
-/// Calls every method of a gRPC service, as its generated descriptor lists them (so a method added later is
+/// Calls every method of gRPC services, as their generated descriptors list them (so a method added later is
 /// called too), each with an empty message, and returns the status each ended with.
 /// </summary>
 public static class EveryRpc
 {
     private static readonly Marshaller<byte[]> Raw = Marshallers.Create(bytes => bytes, bytes => bytes);
 
-    public static async Task<IReadOnlyList<(string Method, StatusCode Status)>> CallAsync(CallInvoker invoker, ServiceDescriptor service)
+    public static async Task<IReadOnlyList<(string Method, StatusCode Status)>> CallAsync(CallInvoker invoker, params ServiceDescriptor[] services)
     {
         var results = new List<(string, StatusCode)>();
+        foreach (var service in services)
         foreach (var method in service.Methods)
             results.Add(($"{service.FullName}/{method.Name}", await StatusOfAsync(invoker, service, method)));
         return results;
