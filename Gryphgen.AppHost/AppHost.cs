@@ -17,12 +17,18 @@ var infrastructure = mode == InfrastructureMode.Containers ? ContainerInfrastruc
         ["local mode runs on Linux and macOS; on Windows start Docker Desktop or set Gryphgen:Infrastructure to containers"])
     : LocalInfrastructure.Add(builder, settings);
 
+var apiKey = builder.AddApiKey(settings);
+// SYMORG and SYMAUG answer only SYMORQ: the three share this credential, nobody else is given it.
+var internalCredential = builder.AddInternalCredential();
+const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
+
 var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
     .WithEndpoint("http", e => e.Port = null)
     .WithEndpoint("grpc", e => e.Port = null)
     .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
     .WaitFor(infrastructure.Database)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithEnvironment(InternalCredentialVariable, internalCredential)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")
@@ -30,6 +36,7 @@ var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")
     .WithEndpoint("grpc", e => e.Port = null)
     .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
     .WaitFor(infrastructure.Database)
+    .WithEnvironment(InternalCredentialVariable, internalCredential)
     .WithHttpHealthCheck("/health", endpointName: "http");
 // Run here, workspaces live under the state folder; a deployment gives SYMAUG a volume and sets Workspaces__Root.
 if (builder.ExecutionContext.IsRunMode) symaug.WithEnvironment("Workspaces__Root", Path.Combine(settings.StateDirectory, "workspaces"));
@@ -44,10 +51,9 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     // SYMAUG is unhealthy where it cannot sandbox; SYMORQ still starts so that its status can say why.
     .WithReference(symaug).WaitForStart(symaug)
     .WithLlmGrid(builder, infrastructure.Llm, settings.Llm)
+    .WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey)
+    .WithEnvironment(InternalCredentialVariable, internalCredential)
     .WithHttpHealthCheck("/health", endpointName: "http");
-
-var apiKey = settings.ApiKeyParameter.Length > 0 ? builder.AddParameter(settings.ApiKeyParameter, secret: true) : null;
-if (apiKey is not null) symorq.WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey);
 
 var roles = new[] { "generator", "analyzer", "monitor", "optimizer" };
 var fabric = FabricWiring.Add(builder, roles);
@@ -59,9 +65,9 @@ foreach (var role in roles)
         .WithEnvironment("Fabric__Endpoint", symorq.GetEndpoint("zmq"))
         .WithEnvironment("Agent__Gateway", ReferenceExpression.Create($"{symorq.GetEndpoint("http")}/v1"))
         .WithReference(symorq)
-        .WaitFor(symorq);
+        .WaitFor(symorq)
+        .WithEnvironment("Agent__GatewayApiKey", apiKey);
     fabric.Worker(agent, role);
-    if (apiKey is not null) agent.WithEnvironment("Agent__GatewayApiKey", apiKey);
     // Served by the AppHost's own llama-server, a prompt and its reply must fit one slot's share of the context.
     if (infrastructure.Llm is not null)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -71,12 +72,14 @@ public static class Extensions
 
     /// <summary>
     /// Maps <c>/health</c> (every check must pass) and <c>/alive</c> (the process answers). They are mapped in
-    /// every environment because the AppHost and container orchestrators use them to decide readiness.
+    /// every environment because the AppHost and container orchestrators use them to decide readiness, and they are
+    /// the only anonymous routes of a service that requires a secret (<see cref="BearerSecretAuthentication"/>):
+    /// they say healthy or not, nothing more.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gryphgen.Contracts;
 using Microsoft.Extensions.Configuration;
 
 namespace Gryphgen.AppHost.Configuration;
@@ -24,21 +25,17 @@ public sealed partial class GryphgenSettings
     public LocalToolSettings Local { get; set; } = new();
 
     /// <summary>
-    /// An Aspire secret parameter holding SYMORQ's public API key (gateway and task API); the agents and the CLI
-    /// (<c>GRYPHGEN_API_KEY</c>) send it. Empty: the API is open, as suits a single developer's machine.
+    /// An Aspire secret parameter holding SYMORQ's public API key, which every public gRPC service and HTTP route
+    /// requires; the agents and the CLI send it. Empty: the AppHost generates one (<see cref="GeneratedApiKeyParameter"/>).
+    /// There is no open mode.
     /// </summary>
     public string ApiKeyParameter { get; set; } = "";
 
-    /// <summary>
-    /// The state folder: as configured, else <c>/var/lib/gryphgen</c> for root (PostgreSQL runs as the
-    /// <c>postgres</c> user and must reach its data, which a folder under /root does not allow), else
-    /// <c>~/.local/state/gryphgen</c>.
-    /// </summary>
-    public string StateDirectory => !string.IsNullOrWhiteSpace(StateDir)
-        ? Paths.Expand(StateDir)
-        : Environment.UserName == "root"
-            ? "/var/lib/gryphgen"
-            : Path.Combine(Paths.Home, ".local", "state", "gryphgen");
+    /// <summary>The secret parameter the AppHost generates the API key into when <see cref="ApiKeyParameter"/> is empty.</summary>
+    public const string GeneratedApiKeyParameter = "gryphgen-api-key";
+
+    /// <summary>The state folder: as configured, else <see cref="StateFolder.Default"/>.</summary>
+    public string StateDirectory => !string.IsNullOrWhiteSpace(StateDir) ? Paths.Expand(StateDir) : StateFolder.Default;
 
     public static GryphgenSettings Load(IConfiguration configuration)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
+using Gryphgen.Contracts;
 
 namespace Gryphgen.AppHost.Local;
 
@@ -10,17 +11,32 @@ namespace Gryphgen.AppHost.Local;
 [UnsupportedOSPlatform("windows")]
 public static class LocalSecrets
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     public static string GetOrCreate(string stateDirectory, string name)
     {
-        var folder = Directory.CreateDirectory(Path.Combine(stateDirectory, "secrets"));
-        File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var file = Path.Combine(folder.FullName, name);
+        var file = Path.Combine(Folder(stateDirectory), name);
         if (File.Exists(file)) return File.ReadAllText(file).Trim();
 
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        File.WriteAllText(file, secret);
-        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Write(stateDirectory, name, secret);
         return secret;
+    }
+
+    /// <summary>Writes a secret into the secrets folder, readable by its owner only from the first byte.</summary>
+    public static void Write(string stateDirectory, string name, string secret)
+    {
+        var file = Path.Combine(Folder(stateDirectory), name);
+        if (File.Exists(file)) File.SetUnixFileMode(file, OwnerOnly);
+        using var stream = new FileStream(file, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+        stream.Write(System.Text.Encoding.UTF8.GetBytes(secret));
+    }
+
+    private static string Folder(string stateDirectory)
+    {
+        var folder = Directory.CreateDirectory(StateFolder.Secrets(stateDirectory));
+        File.SetUnixFileMode(folder.FullName, OwnerOnly | UnixFileMode.UserExecute);
+        return folder.FullName;
     }
 
     /// <summary>A secret Aspire parameter (masked in the dashboard) holding <paramref name="value"/>.</summary>

@@ -60,6 +60,8 @@ public static class GatewayOverheadBenchmark
         await using var symorq = await GridProcesses.StartSymorqAsync(settings);
 
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
+        // SYMORQ requires its key; llama-server ignores it, so every path sends the same headers.
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GridProcesses.ApiKey);
         // The model id llama-server reports, so both paths send byte-identical bodies (no alias to rewrite).
         var model = (await http.GetFromJsonAsync<JsonObject>(new Uri(llama.Url, "v1/models"), cancellationToken))!["data"]![0]!["id"]!.GetValue<string>();
         await Eventually.Get(() => http.GetStringAsync(new Uri(symorq.HttpUrl, "v1/models"), cancellationToken),

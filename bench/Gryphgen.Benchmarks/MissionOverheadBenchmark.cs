@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
@@ -121,7 +120,7 @@ public static class MissionOverheadBenchmark
     /// </summary>
     private static async Task<double> TestRunMillisAsync(MissionSystem system, CancellationToken ct)
     {
-        using var channel = GrpcChannel.ForAddress(system.Symaug.GrpcUrl);
+        using var channel = ApiKeyChannel.Open(system.Symaug.GrpcUrl, GridProcesses.InternalCredential);
         var workspaces = new Workspaces.WorkspacesClient(channel);
         var workspace = await workspaces.CreateAsync(new CreateWorkspaceRequest
         {

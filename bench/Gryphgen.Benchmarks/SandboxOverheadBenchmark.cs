@@ -24,13 +24,16 @@ public static class SandboxOverheadBenchmark
     private static async Task RunAsync(int iterations, CancellationToken cancellationToken)
     {
         var options = Options.Create(new SandboxOptions());
+        var root = Directory.CreateTempSubdirectory("gryphgen-bench-").FullName;
+        var workspaceOptions = Options.Create(new WorkspaceOptions { Root = root });
         var sandbox = new BubblewrapSandbox(options);
-        var runner = new SandboxedRunner(sandbox, options);
-        var layout = new WorkspaceLayout(Directory.CreateTempSubdirectory("gryphgen-bench-").FullName);
+        var users = new SandboxUsers(options, workspaceOptions);
+        var runner = new SandboxedRunner(sandbox, options, new SandboxOwner(workspaceOptions), users);
+        var layout = new WorkspaceLayout(Path.Combine(root, "bench"));
         try
         {
             Directory.CreateDirectory(layout.Files);
-            var files = new WorkspaceFiles(layout.Files, new WorkspaceOptions(), sandbox.SandboxUid);
+            var files = new WorkspaceFiles(layout.Files, new WorkspaceOptions(), users.Assign(layout.Files)?.Uid);
             files.Write([.. Enumerable.Range(0, 20).Select(i => File($"src/module{i}.py", $"VALUE = {i}\n" + new string('#', 2000)))], new HashSet<string>());
             var git = new GitRepository(layout);
             await git.InitAsync(cancellationToken);
@@ -66,7 +69,7 @@ public static class SandboxOverheadBenchmark
         }
         finally
         {
-            Directory.Delete(layout.Folder, recursive: true);
+            Directory.Delete(root, recursive: true);
         }
     }
 

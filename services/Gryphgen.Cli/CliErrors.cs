@@ -21,6 +21,10 @@ public static class CliErrors
         {
             return Fail($"cannot reach GRYPHGEN: {ex.Status.Detail} (is the AppHost running? set --url or ${GryphgenConnection.UrlVariable})");
         }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated)
+        {
+            return Fail($"{ex.Status.Detail} The CLI sends ${GryphgenConnection.ApiKeyVariable}, else the key in {GryphgenConnection.KeyFile}.");
+        }
         catch (RpcException ex)
         {
             return Fail(ex.Status.Detail);

@@ -11,6 +11,7 @@ public static class GryphgenConnection
     public const string DefaultUrl = "http://localhost:5081";
     public const string UrlVariable = "GRYPHGEN_URL";
     public const string ApiKeyVariable = "GRYPHGEN_API_KEY";
+    public const string ApiKeyFileVariable = "GRYPHGEN_API_KEY_FILE";
 
     public static Uri ResolveUrl(string? option)
     {
@@ -20,6 +21,43 @@ public static class GryphgenConnection
         return url;
     }
 
-    /// <summary>A channel to SYMORQ that sends <c>$GRYPHGEN_API_KEY</c> as the bearer token when it is set.</summary>
-    public static GrpcChannel OpenChannel(Uri url) => ApiKeyChannel.Open(url, Environment.GetEnvironmentVariable(ApiKeyVariable));
+    /// <summary>Set from <c>--insecure</c>: the key may go over plain HTTP to a host that is not this machine.</summary>
+    public static bool AllowPlainHttpKey { get; set; }
+
+    /// <summary>
+    /// A channel to SYMORQ that sends the API key (<see cref="ResolveApiKey"/>) as the bearer token: over https, or
+    /// over plain http to this machine only, unless <c>--insecure</c> says otherwise; a bearer key read on the way is
+    /// as good as the key.
+    /// </summary>
+    public static GrpcChannel OpenChannel(Uri url)
+    {
+        var key = ResolveApiKey();
+        if (key is not null && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback && !AllowPlainHttpKey)
+            throw new CliException($"refusing to send the API key over plain http to {url.Host}: use an https URL (see docs/security.md) or pass --insecure");
+        return ApiKeyChannel.Open(url, key);
+    }
+
+    /// <summary>
+    /// <c>$GRYPHGEN_API_KEY</c>, else the key file: <c>$GRYPHGEN_API_KEY_FILE</c>, else the one the AppHost writes
+    /// in run mode under its default state folder, so that on the developer's machine the CLI needs no set-up.
+    /// No key found: none is sent, and SYMORQ refuses with a message that says where the key is looked for.
+    /// </summary>
+    public static string? ResolveApiKey()
+    {
+        if (Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } key) return key;
+        var file = KeyFile;
+        try
+        {
+            return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read the API key file '{file}' ({ex.Message}); set ${ApiKeyVariable} or ${ApiKeyFileVariable}");
+        }
+    }
+
+    /// <summary>Where <see cref="ResolveApiKey"/> looks when <c>$GRYPHGEN_API_KEY</c> is not set.</summary>
+    public static string KeyFile => Environment.GetEnvironmentVariable(ApiKeyFileVariable) is { Length: > 0 } file
+        ? file
+        : StateFolder.ApiKeyFile(StateFolder.Default);
 }

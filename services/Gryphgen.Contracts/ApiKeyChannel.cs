@@ -3,23 +3,25 @@ using Grpc.Net.Client;
 
 namespace Gryphgen.Contracts;
 
-/// <summary>A gRPC channel to SYMORQ's public API that sends its API key as <c>authorization: Bearer KEY</c> on every call.</summary>
+/// <summary>
+/// A gRPC channel that sends a bearer secret as <c>authorization: Bearer KEY</c> on every call: SYMORQ's API key to
+/// its public API, or (in tests) the internal credential to SYMORG and SYMAUG.
+/// </summary>
 public static class ApiKeyChannel
 {
-    /// <summary>With no key, a plain channel: SYMORQ then asks for none, or refuses with UNAUTHENTICATED.</summary>
-    public static GrpcChannel Open(Uri url, string? apiKey)
+    /// <summary>With no key, a plain channel, which the services refuse with UNAUTHENTICATED.</summary>
+    public static GrpcChannel Open(Uri url, string? apiKey, GrpcChannelOptions? options = null)
     {
-        if (string.IsNullOrEmpty(apiKey)) return GrpcChannel.ForAddress(url);
+        options ??= new GrpcChannelOptions();
+        if (string.IsNullOrEmpty(apiKey)) return GrpcChannel.ForAddress(url, options);
         var bearer = CallCredentials.FromInterceptor((_, metadata) =>
         {
             metadata.Add("authorization", $"Bearer {apiKey}");
             return Task.CompletedTask;
         });
         // A local SYMORQ speaks plain HTTP/2; the key is still the caller's to send there.
-        return GrpcChannel.ForAddress(url, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(url.Scheme == "https" ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
+        options.Credentials = ChannelCredentials.Create(url.Scheme == "https" ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer);
+        options.UnsafeUseInsecureChannelCallCredentials = true;
+        return GrpcChannel.ForAddress(url, options);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddInternalAuthentication(); // only SYMORQ, with the internal credential; /health and /alive stay anonymous
 builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 8 << 20);
 builder.Services.AddKnowledge(builder.Configuration.GetConnectionString("gryphgen"), builder.Configuration.GetConnectionString("redis"));
 builder.EnrichNpgsqlDbContext<KnowledgeDbContext>();

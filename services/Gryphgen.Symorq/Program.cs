@@ -16,11 +16,8 @@ builder.AddRedisClient("redis");
 builder.Services.AddDbContext<OrchestratorDbContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("gryphgen"),
     npgsql => npgsql.MigrationsHistoryTable(OrchestratorDbContext.MigrationsHistoryTable)));
 builder.EnrichNpgsqlDbContext<OrchestratorDbContext>();
-builder.Services.AddGrpc().AddServiceOptions<TasksService>(o =>
-{
-    o.Interceptors.Add<ApiKeyInterceptor>();
-    o.Interceptors.Add<TaskApiInterceptor>();
-});
+builder.AddApiKeyAuthentication();
+builder.Services.AddGrpc().AddServiceOptions<TasksService>(o => o.Interceptors.Add<TaskApiInterceptor>());
 
 builder.Services.AddOptions<FabricOptions>().BindConfiguration(FabricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<WorkerRegistry>();
@@ -42,7 +39,18 @@ builder.Services.AddSingleton<ResponseCache>();
 builder.Services.AddSingleton<GatewayForwarder>();
 // A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
-builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan.FromSeconds(3)).RemoveAllResilienceHandlers();
+// Probes and upstream requests connect only where UpstreamAddresses allows, checked on the address connected to.
+builder.Services.AddSingleton<UpstreamAddresses>();
+builder.Services.AddHttpClient<LlmEndpointProbe>((services, http) =>
+    {
+        http.Timeout = TimeSpan.FromSeconds(3);
+        http.MaxResponseContentBufferSize = services.GetRequiredService<IOptions<GridOptions>>().Value.MaxProbeResponseBytes;
+    })
+    .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false, ConnectCallback = services.GetRequiredService<UpstreamAddresses>().ConnectAsync,
+    })
+    .RemoveAllResilienceHandlers();
 // Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and no timeout
 // (a long generation is legitimate; the caller's disconnect cancels it). Endpoint URLs are real addresses, not
 // service names, and the gateway's own span and metrics record each call: no service discovery and no
@@ -50,11 +58,12 @@ builder.Services.AddHttpClient<LlmEndpointProbe>(http => http.Timeout = TimeSpan
 // follow or keep them (a cookie kept here would go upstream with every other caller's requests); one long-lived
 // connection pool, renewed every few minutes for DNS changes, rather than the factory's handler rotation.
 builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
-    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+    .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = services.GetRequiredService<UpstreamAddresses>().ConnectAsync,
     })
     .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers()
@@ -64,14 +73,16 @@ builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Tim
 foreach (var service in DownstreamServiceProbe.Services)
 {
     builder.Services.AddGrpcClient<ComponentInfo.ComponentInfoClient>(service,
-        o => o.Address = new Uri($"http://_grpc.{service}"));
+        o => o.Address = new Uri($"http://_grpc.{service}")).AddInternalCredential();
 }
 // Ingestion runs as long as the upload and the embedding take: no attempt timeout, no retries of a half-sent stream.
 builder.Services.AddGrpcClient<Knowledge.KnowledgeClient>(o => o.Address = new Uri("http://_grpc.symorg"))
+    .AddInternalCredential()
     .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers();
 // Workspace calls run as long as the acceptance tests do; the workflow bounds them with its own limits.
 builder.Services.AddGrpcClient<Workspaces.WorkspacesClient>(o => o.Address = new Uri("http://_grpc.symaug"))
+    .AddInternalCredential()
     .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001

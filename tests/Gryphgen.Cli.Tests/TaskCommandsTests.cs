@@ -129,6 +129,22 @@ public sealed class TaskCommandsTests(MissionSystem system) : IClassFixture<Miss
         }
     }
 
+    [Fact]
+    public async Task Without_GRYPHGEN_API_KEY_the_key_comes_from_the_key_file()
+    {
+        var keyFile = Path.Combine(_folder, "api-key");
+        await File.WriteAllTextAsync(keyFile, MissionSystem.ApiKey + "\n"); // as an editor leaves it, with a line end
+        var environment = new Dictionary<string, string?> { ["GRYPHGEN_URL"] = system.Symorq.GrpcUrl.ToString(), ["GRYPHGEN_API_KEY_FILE"] = keyFile };
+
+        var run = await GryphgenCli.RunAsync(["list", "--json"], environment);
+        Assert.True(run.ExitCode == 0, run.StandardError);
+
+        await File.WriteAllTextAsync(keyFile, "not-the-key");
+        var refused = await GryphgenCli.RunAsync(["list"], environment);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains(keyFile, refused.StandardError); // the refusal says where the key was looked for
+    }
+
     private string WriteSpec(string spec)
     {
         var path = Path.Combine(_folder, $"{Guid.NewGuid():N}.yaml");

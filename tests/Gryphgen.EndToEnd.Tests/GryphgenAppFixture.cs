@@ -24,6 +24,18 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
 
     public Uri GrpcUrl { get; private set; } = null!;
 
+    /// <summary>The public API key the AppHost generated, read from the file it writes for the CLI.</summary>
+    public string ApiKey { get; private set; } = "";
+
+    /// <summary>The key file in the run's state folder (secrets/api-key).</summary>
+    public string ApiKeyFile => StateFolder.ApiKeyFile(_stateDirectory);
+
+    /// <summary>Environment for the <c>gryphgen</c> command as on a developer's machine: it finds the key in the file.</summary>
+    public IReadOnlyDictionary<string, string?> CliEnvironment => new Dictionary<string, string?>
+    {
+        ["GRYPHGEN_URL"] = GrpcUrl.ToString(), ["GRYPHGEN_API_KEY_FILE"] = ApiKeyFile,
+    };
+
     public Status.StatusClient Status { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -53,7 +65,8 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
         }
 
         GrpcUrl = App.GetEndpoint("symorq", "grpc");
-        _channel = GrpcChannel.ForAddress(GrpcUrl);
+        ApiKey = (await File.ReadAllTextAsync(ApiKeyFile)).Trim();
+        _channel = ApiKeyChannel.Open(GrpcUrl, ApiKey);
         Status = new Status.StatusClient(_channel);
         await WaitForAgentsAsync(Roles);
     }

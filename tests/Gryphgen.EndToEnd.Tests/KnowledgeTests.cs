@@ -51,5 +51,5 @@ public sealed class KnowledgeTests(GryphgenAppFixture system)
     }
 
     private Task<CliRun> Cli(params string[] arguments) =>
-        GryphgenCli.RunAsync([.. arguments, "--url", system.GrpcUrl.ToString()]);
+        GryphgenCli.RunAsync([.. arguments, "--url", system.GrpcUrl.ToString()], system.CliEnvironment);
 }

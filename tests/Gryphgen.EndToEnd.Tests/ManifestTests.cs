@@ -23,7 +23,28 @@ public sealed class ManifestTests
         Assert.StartsWith("container.", TypeOf("llama"));
         Assert.Contains("llama.cpp:server", resources.GetProperty("llama").GetProperty("image").GetString());
         Assert.Equal("value.v0", TypeOf("gryphgen")); // the database's connection string
-        Assert.False(resources.GetProperty("symorq").GetProperty("env").TryGetProperty("Gryphgen__Gateway__ApiKey", out _));
+    }
+
+    [Fact]
+    public async Task Without_an_API_key_parameter_the_deployment_generates_the_key_and_the_internal_credential()
+    {
+        using var manifest = await WriteManifestAsync();
+        var resources = manifest.RootElement.GetProperty("resources");
+        string Env(string resource, string name) => resources.GetProperty(resource).GetProperty("env").GetProperty(name).GetString()!;
+
+        foreach (var name in new[] { "gryphgen-api-key", "gryphgen-internal-credential" })
+        {
+            var value = resources.GetProperty(name).GetProperty("inputs").GetProperty("value");
+            Assert.True(value.GetProperty("secret").GetBoolean());
+            Assert.True(value.GetProperty("default").TryGetProperty("generate", out _), value.ToString());
+        }
+        Assert.Equal("{gryphgen-api-key.value}", Env("symorq", "Gryphgen__Gateway__ApiKey"));
+        foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("{gryphgen-api-key.value}", Env(role, "Agent__GatewayApiKey"));
+        // The internal credential goes to SYMORQ, SYMORG and SYMAUG only: no agent holds it.
+        foreach (var service in new[] { "symorq", "symorg", "symaug" })
+            Assert.Equal("{gryphgen-internal-credential.value}", Env(service, "Gryphgen__Internal__Credential"));
+        foreach (var role in GryphgenAppFixture.Roles)
+            Assert.False(resources.GetProperty(role).GetProperty("env").TryGetProperty("Gryphgen__Internal__Credential", out _));
     }
 
     [Fact]

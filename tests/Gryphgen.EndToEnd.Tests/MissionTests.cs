@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
@@ -23,7 +22,7 @@ public sealed class MissionTests(GryphgenAppFixture app)
     [Fact]
     public async Task A_task_runs_on_the_real_model_through_every_service_to_an_end_with_its_reason()
     {
-        using var channel = GrpcChannel.ForAddress(app.GrpcUrl);
+        using var channel = ApiKeyChannel.Open(app.GrpcUrl, app.ApiKey);
         var tasks = new Tasks.TasksClient(channel);
 
         var task = await tasks.SubmitAsync(new SubmitTaskRequest { Spec = Spec });

@@ -65,7 +65,7 @@ public sealed class StatusTests(GryphgenAppFixture system)
     [Fact]
     public async Task The_cli_prints_the_status_as_json_and_exits_0()
     {
-        var run = await GryphgenCli.RunAsync(["status", "--json", "--url", system.GrpcUrl.ToString()]);
+        var run = await GryphgenCli.RunAsync(["status", "--json"], system.CliEnvironment);
 
         Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
         using var json = JsonDocument.Parse(run.StandardOutput);
@@ -82,7 +82,7 @@ public sealed class StatusTests(GryphgenAppFixture system)
     [Fact]
     public async Task The_cli_renders_a_table_for_people()
     {
-        var run = await GryphgenCli.RunAsync(["status", "--url", system.GrpcUrl.ToString()]);
+        var run = await GryphgenCli.RunAsync(["status"], system.CliEnvironment);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("symorg", run.StandardOutput);

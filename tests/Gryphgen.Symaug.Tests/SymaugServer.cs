@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
+using Gryphgen.ServiceDefaults.Security;
 using Gryphgen.Symaug.Workspaces;
 using Gryphgen.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -75,11 +76,16 @@ public sealed class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:UidPoolStart", UidPoolStart.ToString());
             host.UseSetting("Sandbox:UidPoolSize", UidPoolSize.ToString());
             host.UseSetting("Sandbox:TmpBytes", TmpBytes.ToString());
+            host.UseSetting(InternalCredential.ConfigurationKey, GridProcesses.InternalCredential);
         });
-        var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress,
-            new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler(), MaxReceiveMessageSize = 64 << 20 });
-        Client = new Contracts.Workspaces.WorkspacesClient(channel);
+        Client = new Contracts.Workspaces.WorkspacesClient(OpenChannel(GridProcesses.InternalCredential));
     }
+
+    /// <summary>A channel to SYMAUG that presents <paramref name="credential"/> as SYMORQ does (none: a stranger).</summary>
+    public GrpcChannel OpenChannel(string? credential) => ApiKeyChannel.Open(_factory!.Server.BaseAddress, credential,
+        new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler(), MaxReceiveMessageSize = 64 << 20 });
+
+    public HttpClient CreateHttpClient() => _factory!.CreateClient();
 
     public async Task DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
+using Gryphgen.ServiceDefaults.Security;
 using Gryphgen.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -42,11 +43,17 @@ public sealed class SymorgHost : IAsyncLifetime
             .UseSetting("Symorg:AllowedRoots:0", AllowedRoot)
             .UseSetting("Symorg:MaxFileBytes", MaxFileBytes.ToString())
             .UseSetting("Symorg:MaxArchiveBytes", (1 << 20).ToString())
-            .UseSetting("Symorg:MaxUnpackedBytes", (1 << 20).ToString()));
-        _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress,
-            new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+            .UseSetting("Symorg:MaxUnpackedBytes", (1 << 20).ToString())
+            .UseSetting(InternalCredential.ConfigurationKey, GridProcesses.InternalCredential));
+        _channel = OpenChannel(GridProcesses.InternalCredential);
         Knowledge = new Knowledge.KnowledgeClient(_channel);
     }
+
+    /// <summary>A channel to SYMORG that presents <paramref name="credential"/> as SYMORQ does (none: a stranger).</summary>
+    public GrpcChannel OpenChannel(string? credential) =>
+        ApiKeyChannel.Open(_factory.Server.BaseAddress, credential, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+
+    public HttpClient CreateHttpClient() => _factory.CreateClient();
 
     /// <summary>A fresh copy of the sample repository under the allowed root.</summary>
     public string NewSampleRepository() =>

@@ -1,11 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gryphgen.Testing;
 
 namespace Gryphgen.Symorq.Tests;
 
 /// <summary>Raw HTTP against the gateway, for what an OpenAI client library would not let a test send.</summary>
-internal sealed class GatewayClient(Uri gateway, string? apiKey = null) : IDisposable
+internal sealed class GatewayClient(Uri gateway, string? apiKey = GridProcesses.ApiKey) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = gateway, Timeout = TimeSpan.FromMinutes(2) };
 

@@ -40,7 +40,7 @@ public sealed class GatewayPassThroughTests(SingleEndpointGrid grid) : IClassFix
     [Fact]
     public async Task The_official_OpenAI_client_works_unchanged_against_the_gateway()
     {
-        var client = new ChatClient(SingleEndpointGrid.Alias, new ApiKeyCredential("unused"),
+        var client = new ChatClient(SingleEndpointGrid.Alias, new ApiKeyCredential(GridProcesses.ApiKey),
             new OpenAIClientOptions { Endpoint = new Uri(grid.Symorq.HttpUrl, "v1") });
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Write a function.")],

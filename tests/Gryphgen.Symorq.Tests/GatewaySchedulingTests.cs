@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
-using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
@@ -88,7 +87,7 @@ public sealed class GatewaySchedulingTests(OneSlotGrid grid) : IClassFixture<One
         grid.Held.Hold(); // the scripted endpoint's one slot stays busy until released
         var requests = Enumerable.Range(0, OneSlotGrid.QueueLimit + 1)
             .Select(_ => _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("held", 4))).ToList();
-        using var channel = GrpcChannel.ForAddress(grid.Symorq.GrpcUrl);
+        using var channel = ApiKeyChannel.Open(grid.Symorq.GrpcUrl, OneSlotGrid.ApiKey);
         var admin = new Contracts.Grid.GridClient(channel);
         await Eventually.Get(async () => (await admin.ListEndpointsAsync(new ListEndpointsRequest())).Queued,
             n => n == OneSlotGrid.QueueLimit, TimeSpan.FromSeconds(20), "one request running and the rest queued");

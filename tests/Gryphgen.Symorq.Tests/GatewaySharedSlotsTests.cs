@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
 using StackExchange.Redis;
@@ -35,7 +34,7 @@ public sealed class SharedSlotsGrid : IAsyncLifetime
     /// <summary>Requests waiting for a slot in <paramref name="replica"/>'s scheduler.</summary>
     public static async Task<int> QueuedAsync(ServiceProcess replica)
     {
-        using var channel = GrpcChannel.ForAddress(replica.GrpcUrl);
+        using var channel = GridProcesses.OpenChannel(replica);
         return (await new Contracts.Grid.GridClient(channel).ListEndpointsAsync(new ListEndpointsRequest())).Queued;
     }
 
@@ -155,7 +154,7 @@ public sealed class GatewaySharedSlotsTests(SharedSlotsGrid grid) : IClassFixtur
             s => s == (Slots, 1), Within, "the slots taken by this replica alone, one request waiting");
         grid.Upstream.Release();
         Assert.All(await Task.WhenAll(requests), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        using var channel = GrpcChannel.ForAddress(alone.GrpcUrl);
+        using var channel = GridProcesses.OpenChannel(alone);
         var status = await new Contracts.Status.StatusClient(channel).GetStatusAsync(new GetStatusRequest());
         var shared = status.Components.Single(c => c.Name == "llm-grid").Facts["shared_slots"];
         Assert.StartsWith("local only", shared);

@@ -32,7 +32,7 @@ public sealed class GridEndpointsTests : IAsyncLifetime
 
     private Task<CliRun> Gryphgen(params string[] args) => GryphgenCli.RunAsync(args, new Dictionary<string, string?>
     {
-        ["GRYPHGEN_URL"] = _symorq.GrpcUrl.ToString(), ["GRID_TEST_KEY"] = "sekret-upstream-key",
+        ["GRYPHGEN_URL"] = _symorq.GrpcUrl.ToString(), ["GRYPHGEN_API_KEY"] = GridProcesses.ApiKey, ["GRID_TEST_KEY"] = "sekret-upstream-key",
     });
 
     private async Task<JsonArray> ListAsync()

@@ -1,8 +1,19 @@
+using Grpc.Net.Client;
+using Gryphgen.Contracts;
+
 namespace Gryphgen.Testing;
 
 /// <summary>SYMORQ as its own process in front of real llama-servers, configured as the AppHost would configure it.</summary>
 public static class GridProcesses
 {
+    /// <summary>The public API key SYMORQ is given here (it does not start without one); every client here sends it.</summary>
+    public const string ApiKey = "grid-test-key";
+
+    /// <summary>The internal credential SYMORQ presents to SYMORG and SYMAUG, which refuse any caller without it.</summary>
+    public const string InternalCredential = "internal-test-credential";
+
+    public const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
+
     /// <summary>
     /// The environment that gives SYMORQ a fresh database and puts <paramref name="endpoints"/> in its grid, each
     /// serving the given aliases.
@@ -16,6 +27,8 @@ public static class GridProcesses
             ["ConnectionStrings__redis"] = redis.ConnectionString,
             ["Fabric__Port"] = "0",
             ["Gryphgen__Grid__ProbeInterval"] = "00:00:00.500",
+            ["Gryphgen__Gateway__ApiKey"] = ApiKey,
+            [InternalCredentialVariable] = InternalCredential,
         };
         for (var i = 0; i < endpoints.Length; i++)
         {
@@ -30,4 +43,7 @@ public static class GridProcesses
 
     public static Task<ServiceProcess> StartSymorqAsync(Dictionary<string, string> settings) =>
         ServiceProcess.StartAsync("Gryphgen.Symorq", settings);
+
+    /// <summary>A gRPC channel to SYMORQ's public port that sends <see cref="ApiKey"/>.</summary>
+    public static GrpcChannel OpenChannel(ServiceProcess symorq) => ApiKeyChannel.Open(symorq.GrpcUrl, ApiKey);
 }

@@ -19,6 +19,8 @@ public static class GryphgenCli
         };
         start.Environment.Remove("GRYPHGEN_URL");
         start.Environment.Remove("GRYPHGEN_API_KEY");
+        // Never the machine's own key file (a real run's): a test that wants a key gives it.
+        start.Environment["GRYPHGEN_API_KEY_FILE"] = Path.Combine(AppContext.BaseDirectory, "no-such-api-key-file");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) start.Environment[key] = value;
 
         using var process = Process.Start(start)!;

@@ -64,10 +64,12 @@ public sealed class MissionSystem : IAsyncLifetime
         Symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
+            [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         });
         Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["Workspaces__Root"] = _workspaces,
+            [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         });
 
         var fabricPort = FreePort.Next();

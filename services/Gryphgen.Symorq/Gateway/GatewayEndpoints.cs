@@ -12,7 +12,7 @@ public static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireApiKey);
+        var v1 = app.MapGroup("/v1");
         v1.MapPost("/chat/completions", (HttpContext context) => ForwardAsync(context, GatewayOperation.Chat));
         v1.MapPost("/embeddings", (HttpContext context) => ForwardAsync(context, GatewayOperation.Embeddings));
         v1.MapGet("/models", (EndpointRegistry registry) => Results.Json(ModelList(registry)));
@@ -52,18 +52,6 @@ public static class GatewayEndpoints
         GridUnavailableException => new(StatusCodes.Status503ServiceUnavailable, exception.Message, "server_error", Code: "no_endpoint_available"),
         _ => null,
     };
-
-    /// <summary>Answers 401 with an OpenAI-style error unless the request carries the API key (when one is set).</summary>
-    public static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
-    {
-        var context = invocation.HttpContext;
-        var key = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.ApiKey;
-        if (ApiKeyCheck.Accepts(key, context.Request.Headers.Authorization)) return await next(invocation);
-
-        await new OpenAiError(StatusCodes.Status401Unauthorized, ApiKeyCheck.Missing, "invalid_request_error", Code: "invalid_api_key")
-            .WriteAsync(context.Response);
-        return Results.Empty;
-    }
 
     /// <summary>Every model id and alias the grid serves, each with the endpoints that serve it.</summary>
     private static object ModelList(EndpointRegistry registry)

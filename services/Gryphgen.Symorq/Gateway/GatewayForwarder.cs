@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Gateway;
 
@@ -13,7 +15,7 @@ namespace Gryphgen.Symorq.Gateway;
 /// gone out, a failure ends the response. The caller going away cancels the upstream request.
 /// </summary>
 public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry registry, IHttpClientFactory clients,
-    ResponseCache cache, ILogger<GatewayForwarder> logger)
+    ResponseCache cache, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
 {
     public const string UpstreamClient = "grid-upstream";
     private static readonly string[] ForwardedHeaders = [GridPriority.Header, GatewayRequest.TaskHeader, GatewayRequest.RoleHeader];
@@ -102,6 +104,8 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
     /// <summary>
     /// Copies status, content type and body to the caller: a stream piece by piece, flushed as it arrives; a whole
     /// answer at once (and into the cache). Returns what the endpoint reported and its time to first token, where known.
+    /// An endpoint is not trusted to stop: past <see cref="GatewayOptions.MaxResponseBytes"/> a whole answer is refused
+    /// (502, nothing of it relayed) and a stream is cut off (the caller's connection aborted).
     /// </summary>
     private async Task<(UsageReport Usage, TimeSpan? FirstToken)> RelayAsync(HttpContext context, GatewayRequest request,
         HttpResponseMessage response, long started)
@@ -114,7 +118,10 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
 
         if (!request.Stream || !response.IsSuccessStatusCode)
         {
-            var answer = await response.Content.ReadAsByteArrayAsync(ct);
+            var answer = await BoundedBody.ReadAsync(await response.Content.ReadAsStreamAsync(ct), response.Content.Headers.ContentLength,
+                options.Value.MaxResponseBytes, () => new GatewayRejection(new OpenAiError(StatusCodes.Status502BadGateway,
+                    $"The endpoint's answer is larger than {options.Value.MaxResponseBytes} bytes (Gryphgen:Gateway:MaxResponseBytes).",
+                    "server_error", Code: "upstream_response_too_large")), ct);
             usage.ReadJson(answer);
             // With its length known the answer goes out in one write, not as a chunk and then a closing chunk.
             outgoing.ContentLength = answer.Length;
@@ -132,8 +139,15 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         {
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             int read;
+            long relayed = 0;
             while ((read = await body.ReadAsync(buffer, ct)) > 0)
             {
+                if ((relayed += read) > options.Value.MaxResponseBytes)
+                {
+                    logger.LogWarning("A streamed answer passed {MaxResponseBytes} bytes; cut off", options.Value.MaxResponseBytes);
+                    context.Abort();
+                    break;
+                }
                 firstToken ??= Stopwatch.GetElapsedTime(started);
                 events.Feed(buffer.AsSpan(0, read));
                 await outgoing.Body.WriteAsync(buffer.AsMemory(0, read), ct);

@@ -74,7 +74,7 @@ public sealed class GatewayRequest
                 $"{GridPriority.Header} must be high, normal, low or a digit 0-9 (got '{request.Headers[GridPriority.Header]}')",
                 GridPriority.Header, "invalid_priority"));
         }
-        var bytes = await RequestBody.ReadAsync(request, maxBytes, () => TooLarge(maxBytes));
+        var bytes = await BoundedBody.ReadAsync(request, maxBytes, () => TooLarge(maxBytes));
         BodyFields fields;
         try
         {

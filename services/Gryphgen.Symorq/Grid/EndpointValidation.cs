@@ -13,13 +13,15 @@ public static partial class EndpointValidation
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$")]
     private static partial Regex ModelAlias();
 
-    public static IEnumerable<string> Problems(LlmEndpointOptions endpoint)
+    public static IEnumerable<string> Problems(LlmEndpointOptions endpoint, UpstreamAddresses addresses)
     {
         if (!EndpointName().IsMatch(endpoint.Name))
             yield return $"name '{endpoint.Name}' must be 1-40 lower-case letters, digits or '-', starting with a letter or digit";
         if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
             yield return $"url '{endpoint.Url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1";
+        else if (addresses.Refusal(url) is { } refusal)
+            yield return $"url '{endpoint.Url}': {refusal}";
         if (!LlmEndpointKinds.All.Contains(endpoint.Kind))
             yield return $"kind '{endpoint.Kind}' must be one of {string.Join(", ", LlmEndpointKinds.All)}";
         foreach (var alias in endpoint.Models.Where(a => !ModelAlias().IsMatch(a)))

@@ -19,6 +19,16 @@ public sealed class GridOptions
 
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Whether endpoints may be at private and loopback addresses (a self-hosted grid: LM Studio at localhost:1234,
+    /// llama-server on the LAN). Link-local and cloud metadata addresses are refused either way (<see cref="UpstreamAddresses"/>).
+    /// </summary>
+    public bool AllowPrivateAddresses { get; set; } = true;
+
+    /// <summary>Largest answer read from an endpoint's probe (<c>/v1/models</c>, <c>/slots</c>, <c>/metrics</c>); a larger one fails the probe.</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxProbeResponseBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Consecutive failures (connection errors, 5xx) after which an endpoint is taken out for <see cref="Cooldown"/>.</summary>
     [Range(1, 100)]
     public int FailuresBeforeDown { get; set; } = 2;

@@ -6,7 +6,8 @@ using Gryphgen.Symorq.Llm;
 namespace Gryphgen.Symorq.Grid;
 
 /// <summary>The <c>Grid</c> gRPC service: list, add and remove the grid's endpoints.</summary>
-public sealed class GridService(EndpointRegistry registry, EndpointStore store, GridScheduler scheduler) : Contracts.Grid.GridBase
+public sealed class GridService(EndpointRegistry registry, EndpointStore store, GridScheduler scheduler, UpstreamAddresses addresses)
+    : Contracts.Grid.GridBase
 {
     public override Task<ListEndpointsReply> ListEndpoints(ListEndpointsRequest request, ServerCallContext context)
     {
@@ -23,7 +24,7 @@ public sealed class GridService(EndpointRegistry registry, EndpointStore store, 
             Models = [.. request.Models], ApiKey = request.ApiKey is "" ? null : request.ApiKey,
             Weight = request.HasWeight ? request.Weight : 1, Slots = request.HasSlots ? request.Slots : null,
         };
-        var problems = EndpointValidation.Problems(endpoint).ToList();
+        var problems = EndpointValidation.Problems(endpoint, addresses).ToList();
         if (problems.Count > 0) throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, string.Join("; ", problems)));
         if (!await store.AddAsync(endpoint, context.CancellationToken))
             throw new RpcException(new Grpc.Core.Status(StatusCode.AlreadyExists, $"an endpoint named '{endpoint.Name}' exists already; remove it first"));

@@ -5,7 +5,9 @@ namespace Gryphgen.Symorq.Knowledge;
 
 /// <summary>
 /// SYMORG's knowledge API on SYMORQ's public endpoint, so the CLI needs one address: every call is passed on as it
-/// is, and SYMORG's answer, error status included, comes back as it is.
+/// is, and SYMORG's answer, error status included, comes back as it is. <c>BuildContext</c> and <c>RecordLesson</c>
+/// are not offered (UNIMPLEMENTED here): they are SYMORQ's own calls, made straight to SYMORG by the mission loop,
+/// and a lesson recorded from outside would be fed into every later task's prompt.
 /// </summary>
 public sealed class KnowledgeForwarder(Contracts.Knowledge.KnowledgeClient symorg) : Contracts.Knowledge.KnowledgeBase
 {
@@ -33,12 +35,6 @@ public sealed class KnowledgeForwarder(Contracts.Knowledge.KnowledgeClient symor
 
     public override Task<SearchReply> Search(SearchRequest request, ServerCallContext context) =>
         symorg.SearchAsync(request, Options(context)).ResponseAsync;
-
-    public override Task<ContextReply> BuildContext(BuildContextRequest request, ServerCallContext context) =>
-        symorg.BuildContextAsync(request, Options(context)).ResponseAsync;
-
-    public override Task<RecordLessonReply> RecordLesson(RecordLessonRequest request, ServerCallContext context) =>
-        symorg.RecordLessonAsync(request, Options(context)).ResponseAsync;
 
     private static CallOptions Options(ServerCallContext context) =>
         new(deadline: context.Deadline == DateTime.MaxValue ? null : context.Deadline, cancellationToken: context.CancellationToken);

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Missions;
-using Gryphgen.Symorq.Gateway;
 using Gryphgen.Symorq.Http;
 
 namespace Gryphgen.Symorq.Missions;
@@ -18,7 +17,7 @@ public static class TaskEndpoints
 {
     public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/api/tasks").AddEndpointFilter(GatewayEndpoints.RequireApiKey).AddEndpointFilter(MapErrors);
+        var tasks = app.MapGroup("/api/tasks").AddEndpointFilter(MapErrors);
         tasks.MapPost("", SubmitAsync);
         tasks.MapGet("", async (MissionControl control, string? state, int? limit, CancellationToken ct) =>
         {
@@ -48,7 +47,7 @@ public static class TaskEndpoints
     /// <summary>The body as text, refused once it passes the largest spec accepted (before reading it all).</summary>
     private static async Task<string> ReadSpecAsync(HttpRequest request)
     {
-        var bytes = await RequestBody.ReadAsync(request, Encoding.UTF8.GetMaxByteCount(TaskSpecParser.MaxSpecChars),
+        var bytes = await BoundedBody.ReadAsync(request, Encoding.UTF8.GetMaxByteCount(TaskSpecParser.MaxSpecChars),
             () => new TaskSpecException([$"the specification is larger than {TaskSpecParser.MaxSpecChars / (1024 * 1024)} MiB"]));
         return Encoding.UTF8.GetString(bytes);
     }

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
@@ -13,7 +12,7 @@ public sealed class NoModelTests
     {
         await using var redis = await RedisServerProcess.StartAsync();
         await using var symorq = await GridProcesses.StartSymorqAsync(await GridProcesses.Settings(redis));
-        using var channel = GrpcChannel.ForAddress(symorq.GrpcUrl);
+        using var channel = GridProcesses.OpenChannel(symorq);
 
         var refused = await Assert.ThrowsAsync<RpcException>(() =>
             new Tasks.TasksClient(channel).SubmitAsync(new SubmitTaskRequest { Spec = WordCount.Spec("no-model") }).ResponseAsync);

@@ -1,0 +1,41 @@
+using System.Runtime.Versioning;
+using Gryphgen.AppHost.Configuration;
+using Gryphgen.AppHost.Local;
+using Gryphgen.Contracts;
+
+namespace Gryphgen.AppHost;
+
+/// <summary>
+/// The two secrets that close GRYPHGEN's doors, always present: the public API key SYMORQ requires of every caller
+/// and the internal credential SYMORG and SYMAUG require of SYMORQ. Neither has an empty or open default.
+/// </summary>
+public static class DeploymentSecrets
+{
+    public const string InternalCredentialParameter = "gryphgen-internal-credential";
+
+    /// <summary>Generated values: 32 letters and digits (about 190 bits), safe in a header and on a command line.</summary>
+    private static GenerateParameterDefault Generated => new() { MinLength = 32, Special = false };
+
+    /// <summary>
+    /// The configured parameter (<c>Gryphgen:ApiKeyParameter</c>), else a generated one, kept across runs in user
+    /// secrets. In run mode the AppHost also writes it to <see cref="StateFolder.ApiKeyFile"/> (mode 600), where
+    /// the CLI on this machine reads it when <c>GRYPHGEN_API_KEY</c> is not set.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddApiKey(this IDistributedApplicationBuilder builder, GryphgenSettings settings)
+    {
+        var apiKey = settings.ApiKeyParameter.Length > 0
+            ? builder.AddParameter(settings.ApiKeyParameter, secret: true)
+            : builder.AddParameter(GryphgenSettings.GeneratedApiKeyParameter, Generated, secret: true, persist: true);
+        if (builder.ExecutionContext.IsRunMode && !OperatingSystem.IsWindows()) WriteForTheCli(builder, apiKey, settings.StateDirectory);
+        return apiKey;
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private static void WriteForTheCli(IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> apiKey, string stateDirectory) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) =>
+            LocalSecrets.Write(stateDirectory, StateFolder.ApiKeyFileName, await apiKey.Resource.GetValueAsync(ct) ?? ""));
+
+    /// <summary>A fresh credential per deployment (per run, in run mode): only the AppHost and the three services know it.</summary>
+    public static IResourceBuilder<ParameterResource> AddInternalCredential(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter(InternalCredentialParameter, Generated, secret: true);
+}
