@@ -15,6 +15,7 @@ builder.Services.AddSingleton<Toolchains>();
 builder.Services.AddSingleton<HostCapabilities>();
 builder.Services.AddSingleton<SandboxOwner>();
 builder.Services.AddSingleton<SandboxUsers>();
+builder.Services.AddSingleton<RunCgroups>();
 builder.Services.AddSingleton<SandboxedRunner>();
 builder.Services.AddHostedService<SandboxSweep>();
 builder.Services.AddSingleton<AcceptanceTestRunner>();

@@ -21,6 +21,10 @@ public sealed class SymaugServer : IAsyncLifetime
     public const long AddressSpaceBytes = 1L << 30;
     public const int UidPoolStart = 100_000, UidPoolSize = 4096;
     public const long TmpBytes = 16 << 20;
+    // Above the address-space limit, so that one process's runaway allocation still fails there (MemoryError).
+    public const long MemoryBytes = 1536L << 20;
+    // Below the process limit, so that a fork bomb meets the cgroup's limit first.
+    public const int Pids = 24;
 
     private PostgresServerProcess? _postgres;
     private WebApplicationFactory<Program>? _factory;
@@ -73,6 +77,8 @@ public sealed class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:UidPoolStart", UidPoolStart.ToString());
             host.UseSetting("Sandbox:UidPoolSize", UidPoolSize.ToString());
             host.UseSetting("Sandbox:TmpBytes", TmpBytes.ToString());
+            host.UseSetting("Sandbox:MemoryBytes", MemoryBytes.ToString());
+            host.UseSetting("Sandbox:Pids", Pids.ToString());
         });
         var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress,
             new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler(), MaxReceiveMessageSize = 64 << 20 });
