@@ -1,5 +1,7 @@
 using Gryphgen.Contracts;
+using Grpc.Core;
 using Gryphgen.Symaug.Sandbox;
+using Gryphgen.Symaug.Workspaces;
 using Gryphgen.Testing;
 using Microsoft.Extensions.Options;
 using static Gryphgen.Symaug.Tests.WorkspaceRequests;
@@ -97,6 +99,59 @@ public sealed class ResourceIsolationTests(SymaugServer server) : IClassFixture<
 
     private static long Counter(string file, string key) => System.IO.File.ReadLines(file).Select(l => l.Split(' '))
         .Where(f => f[0] == key).Select(f => long.Parse(f[1])).FirstOrDefault();
+
+    [Theory]
+    [InlineData("i=0; while true; do i=$((i + 1)); echo x > f$i || exit 9; done", "Workspaces:QuotaFiles")] // many small files
+    [InlineData("i=0; while true; do i=$((i + 1)); head -c 500000 /dev/zero > b$i || exit 9; done", "Workspaces:QuotaBytes")]
+    public async Task Filling_the_disk_stops_at_the_workspace_quota_and_further_writes_are_refused(string script, string key)
+    {
+        var id = await Client.NewWorkspaceAsync("quota");
+        var result = await Client.RunAsync(Shell(id, script, timeLimitMs: 120_000));
+        var write = await Assert.ThrowsAsync<RpcException>(() =>
+            Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("more.txt", "x") } }).ResponseAsync);
+
+        Assert.Equal(StopReason.DiskQuota, result.StopReason);
+        Assert.True(result.Killed);
+        Assert.Equal(StatusCode.ResourceExhausted, write.StatusCode);
+        Assert.Contains(key, write.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_write_that_would_pass_the_quota_is_refused_and_writes_nothing()
+    {
+        var id = await Client.NewWorkspaceAsync("quota-write");
+        Assert.Equal(0, (await Client.RunAsync(Shell(id, $"mkdir d && cd d && for i in $(seq {SymaugServer.QuotaFiles - 5}); do : > f$i; done"))).ExitCode);
+        var write = await Assert.ThrowsAsync<RpcException>(() => Client.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = id, Files = { Enumerable.Range(0, 10).Select(i => File($"new{i}.txt", "x")) },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, write.StatusCode);
+        Assert.Contains("Workspaces:QuotaFiles", write.Status.Detail);
+        Assert.False(System.IO.File.Exists(Path.Combine(server.FilesOf(id), "new0.txt")));
+    }
+
+    [Theory]
+    [InlineData(long.MaxValue, 0, "Workspaces:MinFreeBytes")]
+    [InlineData(0, long.MaxValue, "Workspaces:MinFreeInodes")]
+    public void Below_the_free_space_or_inode_floor_runs_are_refused_naming_the_key(long minFreeBytes, long minFreeInodes, string key)
+    {
+        var floor = new DiskFloor(Options.Create(new WorkspaceOptions { Root = server.Root, MinFreeBytes = minFreeBytes, MinFreeInodes = minFreeInodes }));
+
+        var refused = Assert.Throws<WorkspaceCapacityException>(floor.Check);
+        Assert.Contains(key, refused.Message);
+        Assert.Null(new DiskFloor(Options.Create(new WorkspaceOptions { Root = server.Root })).Breach()); // this disk is above the default floor
+    }
+
+    [Fact]
+    public void A_quota_below_what_one_write_may_hold_is_refused_at_start_naming_the_key()
+    {
+        var validation = new DataAnnotationValidateOptions<WorkspaceOptions>(Options.DefaultName)
+            .Validate(Options.DefaultName, new WorkspaceOptions { MaxFiles = 100, QuotaFiles = 10 });
+
+        Assert.True(validation.Failed);
+        Assert.Contains("Workspaces:QuotaFiles", validation.FailureMessage);
+    }
 
     [Theory]
     [InlineData(65_000, 1_000, "nobody")] // a host account (nobody and nogroup, 65534) inside the pool

@@ -25,6 +25,7 @@ public sealed class SymaugServer : IAsyncLifetime
     public const long MemoryBytes = 1536L << 20;
     // Below the process limit, so that a fork bomb meets the cgroup's limit first.
     public const int Pids = 24;
+    public const long QuotaBytes = 16 << 20, QuotaFiles = 500;
 
     private PostgresServerProcess? _postgres;
     private WebApplicationFactory<Program>? _factory;
@@ -79,6 +80,8 @@ public sealed class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:TmpBytes", TmpBytes.ToString());
             host.UseSetting("Sandbox:MemoryBytes", MemoryBytes.ToString());
             host.UseSetting("Sandbox:Pids", Pids.ToString());
+            host.UseSetting("Workspaces:QuotaBytes", QuotaBytes.ToString());
+            host.UseSetting("Workspaces:QuotaFiles", QuotaFiles.ToString());
         });
         var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress,
             new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler(), MaxReceiveMessageSize = 64 << 20 });

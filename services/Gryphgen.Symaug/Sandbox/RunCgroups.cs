@@ -168,18 +168,8 @@ public sealed class RunCgroup(RunCgroups groups, ICgroupHierarchy hierarchy, str
 
     public bool OomKilled => hierarchy.OomKilled(name);
 
-    /// <summary>Calls <paramref name="onOom"/> once the OOM killer has struck in the group, checked every second.</summary>
-    public IDisposable WatchOom(Action onOom) => new Timer(_ =>
-    {
-        try
-        {
-            if (OomKilled) onOom();
-        }
-        catch (IOException)
-        {
-            // The group is being removed: the run is over.
-        }
-    }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    /// <summary>Calls <paramref name="onOom"/> once the OOM killer has struck in the group.</summary>
+    public IDisposable WatchOom(Action onOom) => RunWatch.Every(() => OomKilled, onOom);
 
     public void Dispose() => groups.KillAndRemove(name);
 }

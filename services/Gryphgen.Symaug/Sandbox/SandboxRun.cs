@@ -15,6 +15,9 @@ public sealed record SandboxRun(string WorkspaceFolder, IReadOnlyList<string> Co
     /// <summary>A host folder, outside the workspace, where a test reporter writes its results.</summary>
     public string? ReportFolder { get; init; }
 
+    /// <summary>The workspace's disk quota, watched during the run and checked after it; none for a run past the API.</summary>
+    public Workspaces.WorkspaceQuota? Quota { get; init; }
+
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     public byte[] StandardInput { get; init; } = [];

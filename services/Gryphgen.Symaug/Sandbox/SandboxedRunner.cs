@@ -68,6 +68,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         using var onTimeout = timeLimit.Token.Register(() => Stop(StopReason.Timeout));
         using var onCancel = cancellationToken.Register(() => Stop(StopReason.None));
         using var onOom = cgroup?.WatchOom(() => Stop(StopReason.Memory));
+        using var onQuota = run.Quota is { } quota ? RunWatch.Every(() => quota.Exceeded(run.WorkspaceFolder) is not null, () => Stop(StopReason.DiskQuota)) : null;
         await process.WaitForExitAsync(CancellationToken.None);
         await reading;
         clock.Stop();
@@ -83,6 +84,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         };
         (result.StopReason, result.Killed) = stoppedBy is { } ours ? (ours, true)
             : cgroup?.OomKilled == true ? (StopReason.Memory, true)
+            : run.Quota?.Exceeded(run.WorkspaceFolder) is not null ? (StopReason.DiskQuota, false)
             : Classify(result);
         return result;
     }

@@ -15,7 +15,8 @@ namespace Gryphgen.Symaug.Workspaces;
 /// <summary>SYMAUG's workspace API: files, sandboxed runs and tests, git checkpoints, export.</summary>
 public sealed class WorkspacesService(
     WorkspaceStore store, WorkspaceLocks locks, HostCapabilities capabilities, SandboxedRunner runner,
-    AcceptanceTestRunner acceptance, BubblewrapSandbox sandbox, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
+    AcceptanceTestRunner acceptance, BubblewrapSandbox sandbox, DiskFloor floor, IOptions<SandboxOptions> sandboxOptions,
+    IOptions<WorkspaceOptions> workspaceOptions)
     : Contracts.Workspaces.WorkspacesBase
 {
     private const int ExportChunkBytes = 64 * 1024;
@@ -202,11 +203,13 @@ public sealed class WorkspacesService(
     {
         var report = await capabilities.GetAsync();
         if (!report.Sandbox.Available) throw new SandboxUnavailableException(report.Sandbox.Detail);
+        floor.Check();
         var files = store.Layout(workspace).Files;
         return new SandboxRun(files, command,
             sandboxOptions.Value.TimeLimit(limits?.TimeLimitMs ?? 0), sandboxOptions.Value.OutputLimit(limits?.OutputLimitBytes ?? 0))
         {
             ProtectedFiles = [.. workspace.ProtectedPaths.Where(p => UnixFiles.KindOf(Path.Combine(files, p)) == FileKind.RegularFile)],
+            Quota = workspaceOptions.Value.Quota,
         };
     }
 
