@@ -28,7 +28,9 @@ public static class SandboxOverheadBenchmark
         var workspaceOptions = Options.Create(new WorkspaceOptions { Root = root });
         var sandbox = new BubblewrapSandbox(options);
         var users = new SandboxUsers(options, workspaceOptions);
-        var runner = new SandboxedRunner(sandbox, options, new SandboxOwner(workspaceOptions), users);
+        var owner = new SandboxOwner(workspaceOptions);
+        using var cgroups = new RunCgroups(options, owner);
+        var runner = new SandboxedRunner(sandbox, options, owner, users, cgroups);
         var layout = new WorkspaceLayout(Path.Combine(root, "bench"));
         try
         {

@@ -22,6 +22,11 @@ public sealed class SymaugServer : IAsyncLifetime
     public const long AddressSpaceBytes = 1L << 30;
     public const int UidPoolStart = 100_000, UidPoolSize = 4096;
     public const long TmpBytes = 16 << 20;
+    // Above the address-space limit, so that one process's runaway allocation still fails there (MemoryError).
+    public const long MemoryBytes = 1536L << 20;
+    // Below the process limit, so that a fork bomb meets the cgroup's limit first.
+    public const int Pids = 24;
+    public const long QuotaBytes = 16 << 20, QuotaFiles = 500;
 
     private PostgresServerProcess? _postgres;
     private WebApplicationFactory<Program>? _factory;
@@ -77,6 +82,10 @@ public sealed class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:UidPoolSize", UidPoolSize.ToString());
             host.UseSetting("Sandbox:TmpBytes", TmpBytes.ToString());
             host.UseSetting(InternalCredential.ConfigurationKey, GridProcesses.InternalCredential);
+            host.UseSetting("Sandbox:MemoryBytes", MemoryBytes.ToString());
+            host.UseSetting("Sandbox:Pids", Pids.ToString());
+            host.UseSetting("Workspaces:QuotaBytes", QuotaBytes.ToString());
+            host.UseSetting("Workspaces:QuotaFiles", QuotaFiles.ToString());
         });
         Client = new Contracts.Workspaces.WorkspacesClient(OpenChannel(GridProcesses.InternalCredential));
     }

@@ -30,6 +30,15 @@ public sealed class SandboxOptions : IValidatableObject
 
     public int UidPoolSize { get; set; } = 4096;
 
+    /// <summary>Memory of a run's cgroup, its /tmp included; at the limit the OOM killer strikes and SYMAUG kills the run.</summary>
+    public long MemoryBytes { get; set; } = 1L << 30;
+
+    /// <summary>Processes and threads in a run's cgroup at once.</summary>
+    public int Pids { get; set; } = 256;
+
+    /// <summary>CPU quota of a run's cgroup, in percent of one core (100 = one core, 200 = two).</summary>
+    public int CpuPercent { get; set; } = 100;
+
     /// <summary>Size of the run's private /tmp, a tmpfs (RAM).</summary>
     public long TmpBytes { get; set; } = 256L << 20;
 
@@ -83,6 +92,9 @@ public sealed class SandboxOptions : IValidatableObject
                                                      $"({string.Join(", ", taken.Take(5))}): choose a range no user, daemon or group has");
         }
         if (TmpBytes < 1 << 20) yield return Error(nameof(TmpBytes), $"must be at least 1 MiB (got {TmpBytes})");
+        if (MemoryBytes < 32L << 20) yield return Error(nameof(MemoryBytes), $"must be at least 32 MiB (got {MemoryBytes})");
+        if (Pids < 16) yield return Error(nameof(Pids), $"must be at least 16 (bubblewrap and the shells count too; got {Pids})");
+        if (CpuPercent is < 1 or > 100_000) yield return Error(nameof(CpuPercent), $"must be between 1 and 100000 (got {CpuPercent})");
     }
 
     private static ValidationResult Error(string key, string problem) => new($"{Section}:{key} {problem}", [key]);

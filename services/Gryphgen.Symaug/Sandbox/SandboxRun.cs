@@ -23,6 +23,8 @@ public sealed record SandboxRun(string WorkspaceFolder, IReadOnlyList<string> Co
 
     /// <summary>The FIFO a test reporter writes its report to, as <see cref="Sandbox.ReportPipe.SandboxPath"/>.</summary>
     public ReportPipe? ReportPipe { get; init; }
+    /// <summary>The workspace's disk quota, watched during the run and checked after it; none for a run past the API.</summary>
+    public Workspaces.WorkspaceQuota? Quota { get; init; }
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -5,9 +5,10 @@ namespace Gryphgen.Symaug.Sandbox;
 /// <summary>
 /// At start, kills what runs of an earlier SYMAUG on the same workspace root left running (it was killed before it
 /// could end them): they would otherwise keep running as the sandbox user and race this SYMAUG's file operations.
-/// Killing a run's tree kills its sandbox's first process, and with it everything in the sandbox's PID namespace.
+/// Killing a run's tree kills its sandbox's first process, and with it everything in the sandbox's PID namespace;
+/// the run cgroups it left are killed and removed too. When SYMAUG stops, it kills its runs' cgroups.
 /// </summary>
-public sealed class SandboxSweep(SandboxOwner owner, ILogger<SandboxSweep> logger) : IHostedService
+public sealed class SandboxSweep(SandboxOwner owner, RunCgroups cgroups, ILogger<SandboxSweep> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,8 +27,14 @@ public sealed class SandboxSweep(SandboxOwner owner, ILogger<SandboxSweep> logge
             }
         }
         if (killed > 0) logger.LogWarning("Killed {Count} process tree(s) of sandboxed runs an earlier SYMAUG left running", killed);
+        var groups = cgroups.RemoveLeftovers();
+        if (groups > 0) logger.LogWarning("Removed {Count} run cgroup(s) an earlier SYMAUG left", groups);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        cgroups.KillAll();
+        return Task.CompletedTask;
+    }
 }

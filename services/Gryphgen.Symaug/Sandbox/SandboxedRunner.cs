@@ -8,9 +8,10 @@ namespace Gryphgen.Symaug.Sandbox;
 
 /// <summary>
 /// Runs a command in the bubblewrap sandbox under resource limits (prlimit: CPU time, address space, processes,
-/// file size), kills the whole process tree at the time or output limit, and reports what happened.
+/// file size; its own cgroup: memory, pids, CPU quota), kills the whole process tree at the time, output or memory
+/// limit, and reports what happened.
 /// </summary>
-public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options, SandboxOwner owner, SandboxUsers users)
+public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options, SandboxOwner owner, SandboxUsers users, RunCgroups cgroups)
 {
     // The host-side shell waits for the sandbox and records the CPU time of every process that ran in it. It opens
     // the report FIFO (or /dev/null) as descriptor 3 for the sandbox, which inherits it.
@@ -27,6 +28,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
     {
         var limits = options.Value;
         var usageFile = Path.Combine(Path.GetTempPath(), $"gryphgen-usage-{Guid.NewGuid():N}");
+        using var cgroup = cgroups.Create();
         var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -35,6 +37,7 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         string[] arguments =
         [
             "-c", AccountingShell, "sh", usageFile, run.ReportPipe?.HostPath ?? "/dev/null",
+            .. cgroup?.JoinCommand() ?? [],
             "prlimit", $"--cpu={(int)Math.Ceiling(run.TimeLimit.TotalSeconds) + 1}", $"--as={limits.AddressSpaceBytes}",
             $"--nproc={limits.Processes}", $"--fsize={limits.FileSizeBytes}", "--core=0", "--",
             .. sandbox.Launcher(), .. sandbox.Arguments(run, users.OfWorkspace(run.WorkspaceFolder)),
@@ -66,6 +69,8 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
         using var timeLimit = new CancellationTokenSource(run.TimeLimit);
         using var onTimeout = timeLimit.Token.Register(() => Stop(StopReason.Timeout));
         using var onCancel = cancellationToken.Register(() => Stop(StopReason.None));
+        using var onOom = cgroup?.WatchOom(() => Stop(StopReason.Memory));
+        using var onQuota = run.Quota is { } quota ? RunWatch.Every(() => quota.Exceeded(run.WorkspaceFolder) is not null, () => Stop(StopReason.DiskQuota)) : null;
         await process.WaitForExitAsync(CancellationToken.None);
         await reading;
         if (run.ReportPipe is { } report) await report.DisconnectAsync();
@@ -80,7 +85,10 @@ public sealed class SandboxedRunner(BubblewrapSandbox sandbox, IOptions<SandboxO
             WallTimeMs = clock.ElapsedMilliseconds,
             CpuTimeMs = ReadCpuTime(usageFile),
         };
-        (result.StopReason, result.Killed) = stoppedBy is { } ours ? (ours, true) : Classify(result);
+        (result.StopReason, result.Killed) = stoppedBy is { } ours ? (ours, true)
+            : cgroup?.OomKilled == true ? (StopReason.Memory, true)
+            : run.Quota?.Exceeded(run.WorkspaceFolder) is not null ? (StopReason.DiskQuota, false)
+            : Classify(result);
         return result;
     }
 

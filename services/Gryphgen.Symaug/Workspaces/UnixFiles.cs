@@ -7,7 +7,7 @@ namespace Gryphgen.Symaug.Workspaces;
 public enum FileKind { Missing, RegularFile, Directory, SymbolicLink, Special }
 
 /// <summary>What a path is, seen without following it, and how many names (hard links) its file has.</summary>
-public readonly record struct FileStatus(FileKind Kind, uint Links)
+public readonly record struct FileStatus(FileKind Kind, uint Links, long Size = 0)
 {
     /// <summary>
     /// A regular file with one name. Any other name of it could be a host file the sandbox linked to (on the same file
@@ -23,15 +23,15 @@ public readonly record struct FileStatus(FileKind Kind, uint Links)
 internal static partial class UnixFiles
 {
     private const int AtCurrentDirectory = -100, AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1, StatxLinks = 0x4, StatxUid = 0x8;
-    private const int StatxSize = 256, StatxLinksOffset = 16, StatxUidOffset = 20, StatxModeOffset = 28;
+    private const uint StatxType = 0x1, StatxLinks = 0x4, StatxUid = 0x8, StatxSize = 0x200;
+    private const int StatxBufferSize = 256, StatxLinksOffset = 16, StatxUidOffset = 20, StatxModeOffset = 28, StatxSizeOffset = 40;
 
     public static FileKind KindOf(string path) => StatusOf(path).Kind;
 
     public static FileStatus StatusOf(string path)
     {
-        Span<byte> buffer = stackalloc byte[StatxSize];
-        if (statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType | StatxLinks, buffer) != 0) return new(FileKind.Missing, 0);
+        Span<byte> buffer = stackalloc byte[StatxBufferSize];
+        if (statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType | StatxLinks | StatxSize, buffer) != 0) return new(FileKind.Missing, 0);
         var kind = (BinaryPrimitives.ReadUInt16LittleEndian(buffer[StatxModeOffset..]) & 0xF000) switch
         {
             0x8000 => FileKind.RegularFile,
@@ -39,13 +39,13 @@ internal static partial class UnixFiles
             0xA000 => FileKind.SymbolicLink,
             _ => FileKind.Special,
         };
-        return new(kind, BinaryPrimitives.ReadUInt32LittleEndian(buffer[StatxLinksOffset..]));
+        return new(kind, BinaryPrimitives.ReadUInt32LittleEndian(buffer[StatxLinksOffset..]), BinaryPrimitives.ReadInt64LittleEndian(buffer[StatxSizeOffset..]));
     }
 
     /// <summary>The uid that owns <paramref name="path"/> itself (never a link's target).</summary>
     public static int OwnerOf(string path)
     {
-        Span<byte> buffer = stackalloc byte[StatxSize];
+        Span<byte> buffer = stackalloc byte[StatxBufferSize];
         if (statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxUid, buffer) != 0)
         {
             throw new IOException($"cannot see who owns {path}: errno {Marshal.GetLastPInvokeError()}");

@@ -15,7 +15,11 @@ public sealed class WorkspaceFiles(string root, WorkspaceOptions limits, int? sa
         var checkedFiles = files.Select(f => (Path: CheckForWrite(f, protectedPaths), f.Content)).ToList();
         var duplicate = checkedFiles.GroupBy(f => f.Path).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new WorkspaceInputException($"path \"{duplicate.Key}\" appears twice in one batch");
-        var newFiles = checkedFiles.Count(f => UnixFiles.KindOf(FullPath(f.Path)) == FileKind.Missing);
+        var existing = checkedFiles.Select(f => UnixFiles.StatusOf(FullPath(f.Path))).ToList();
+        var newFiles = existing.Count(s => s.Kind == FileKind.Missing);
+        // The disk quota first: a workspace a run filled is out of room, whatever the batch.
+        var addedBytes = checkedFiles.Sum(f => (long)f.Content.Length) - existing.Sum(s => s.Size);
+        if (limits.Quota.Exceeded(root, addedBytes, newFiles) is { } over) throw new WorkspaceCapacityException($"write refused: {over}");
         var total = List().Count + newFiles;
         if (total > limits.MaxFiles)
         {

@@ -15,7 +15,8 @@ namespace Gryphgen.Symaug.Workspaces;
 /// <summary>SYMAUG's workspace API: files, sandboxed runs and tests, git checkpoints, export.</summary>
 public sealed class WorkspacesService(
     WorkspaceStore store, WorkspaceLocks locks, HostCapabilities capabilities, SandboxedRunner runner,
-    AcceptanceTestRunner acceptance, BubblewrapSandbox sandbox, IOptions<SandboxOptions> sandboxOptions, IOptions<WorkspaceOptions> workspaceOptions)
+    AcceptanceTestRunner acceptance, BubblewrapSandbox sandbox, DiskFloor floor, IOptions<SandboxOptions> sandboxOptions,
+    IOptions<WorkspaceOptions> workspaceOptions)
     : Contracts.Workspaces.WorkspacesBase
 {
     private const int ExportChunkBytes = 64 * 1024;
@@ -206,6 +207,7 @@ public sealed class WorkspacesService(
     {
         var report = await capabilities.GetAsync();
         if (!report.Sandbox.Available) throw new SandboxUnavailableException(report.Sandbox.Detail);
+        floor.Check();
         var timeLimit = sandboxOptions.Value.TimeLimit(limits?.TimeLimitMs ?? 0);
         var outputLimit = sandboxOptions.Value.OutputLimit(limits?.OutputLimitBytes ?? 0);
         // Every run sees the task's own seeds, bound from the pristine copy at their paths, whatever an earlier run
@@ -214,6 +216,7 @@ public sealed class WorkspacesService(
         return new SandboxRun(store.Layout(workspace).Files, command, timeLimit, outputLimit)
         {
             ProtectedFiles = [.. workspace.ProtectedPaths.Select(p => (seeds.Source(p), p))],
+            Quota = workspaceOptions.Value.Quota,
         };
     }
 
