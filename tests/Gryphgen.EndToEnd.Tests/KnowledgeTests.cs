@@ -45,9 +45,9 @@ public sealed class KnowledgeTests(GryphgenAppFixture system)
         var missing = await Cli("kb", "ingest", "/no/such/folder", "--collection", "e2e");
 
         Assert.Equal((2, 2, 2), (badName.ExitCode, unknown.ExitCode, missing.ExitCode));
-        Assert.StartsWith("gryphgen: 'Not A Name' is not a collection name", badName.StandardError);
-        Assert.StartsWith("gryphgen: collection 'never-created' does not exist", unknown.StandardError);
-        Assert.Contains("'/no/such/folder' is neither a file nor a folder", missing.StandardError);
+        // Each error is one line naming what was wrong, whatever its wording.
+        foreach (var (run, culprit) in new[] { (badName, "'Not A Name'"), (unknown, "'never-created'"), (missing, "'/no/such/folder'") })
+            Assert.Contains(culprit, Assert.Single(run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     private Task<CliRun> Cli(params string[] arguments) =>

@@ -25,6 +25,10 @@ public sealed class MissionTests(GryphgenAppFixture app)
         using var channel = ApiKeyChannel.Open(app.GrpcUrl, app.ApiKey);
         var tasks = new Tasks.TasksClient(channel);
 
+        // Tokens predicted count chat completions only (SYMORG's embeddings predict none): the agents' calls.
+        var llama = app.App.GetEndpoint("llama", "http");
+        var predicted = await LlamaMetrics.ReadAsync(llama, "tokens_predicted_total");
+
         var task = await tasks.SubmitAsync(new SubmitTaskRequest { Spec = Spec });
         var done = await Eventually.Get(async () => await tasks.GetAsync(new TaskRef { TaskId = task.TaskId }),
             d => d.Task.State is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled, TimeSpan.FromMinutes(5), "the task ending");
@@ -35,5 +39,7 @@ public sealed class MissionTests(GryphgenAppFixture app)
         Assert.Contains(done.Steps, s => s.Kind == "context" && s.State == "completed");
         Assert.Contains(done.Steps, s => s.Kind == "generate");
         Assert.NotEmpty(done.Task.WorkspaceId);
+        // Whatever the reason says, an agent reached the real model: a task whose agents never got through ends too.
+        Assert.True(await LlamaMetrics.ReadAsync(llama, "tokens_predicted_total") > predicted, $"no agent reached the model: {done}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
@@ -51,34 +50,32 @@ public sealed class GatewaySchedulingTests(OneSlotGrid grid) : IClassFixture<One
 
     public void Dispose() => _gateway.Dispose();
 
-    /// <summary>Occupies the only slot with a long generation and waits until it runs.</summary>
-    private async Task<Task<HttpResponseMessage>> BlockTheSlot()
-    {
-        var blocker = _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 2000));
-        await Eventually.Get(() => grid.Llama.MetricAsync("requests_processing"), n => n == 1, TimeSpan.FromSeconds(10), "the blocker running");
-        return blocker;
-    }
-
     [Fact]
     public async Task Under_saturation_urgent_requests_run_before_earlier_low_priority_ones()
     {
-        var blocker = await BlockTheSlot();
-        var finished = new ConcurrentQueue<string>();
-        var requests = new List<Task>();
+        grid.Held.Hold(); // the scripted endpoint's one slot stays busy with the blocker until released
+        var blocker = _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("held", 4, "blocker"));
+        await Eventually.Get(() => Task.FromResult(grid.Held.InFlight), n => n == 1, TimeSpan.FromSeconds(30), "the blocker running");
+        using var channel = GrpcChannel.ForAddress(grid.Symorq.GrpcUrl);
+        var admin = new Contracts.Grid.GridClient(channel);
+        var names = new List<string>();
+        var requests = new List<Task<HttpResponseMessage>>();
         foreach (var (name, priority) in new[] { ("low-1", "low"), ("low-2", "low"), ("low-3", "1"), ("high-1", "high"), ("high-2", "9"), ("high-3", "high") })
         {
-            requests.Add(Task.Run(async () =>
-            {
-                using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 8, name), priority);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                finished.Enqueue(name);
-            }));
-            await Task.Delay(30); // arrival order: every low request is queued before any high one
+            names.Add(name);
+            requests.Add(_gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("held", 4, name), priority));
+            // Arrival order from the scheduler's own queue: each request waits there before the next is sent, so
+            // every low one is queued before any high one.
+            await Eventually.Get(async () => (await admin.ListEndpointsAsync(new ListEndpointsRequest())).Queued,
+                n => n == names.Count, TimeSpan.FromSeconds(30), $"{name} queued behind the blocker");
         }
 
+        grid.Held.Release();
         Assert.Equal(HttpStatusCode.OK, (await blocker).StatusCode);
-        await Task.WhenAll(requests);
-        Assert.Equal(["high", "high", "high", "low", "low", "low"], finished.Select(n => n[..n.IndexOf('-')]));
+        Assert.All(await Task.WhenAll(requests), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        // One slot, so the order they reached the endpoint is the order the scheduler chose.
+        var dispatched = grid.Held.Requests.Select(r => r.Text).Where(names.Contains).ToList();
+        Assert.Equal(["high", "high", "high", "low", "low", "low"], dispatched.Select(n => n[..n.IndexOf('-')]));
     }
 
     [Fact]

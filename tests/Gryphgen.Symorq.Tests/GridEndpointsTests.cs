@@ -70,7 +70,7 @@ public sealed class GridEndpointsTests : IAsyncLifetime
         Assert.DoesNotContain(await ListAsync(), e => (string)e!["name"]! == "laptop");
         var again = await Gryphgen("endpoints", "remove", "laptop");
         Assert.Equal(2, again.ExitCode);
-        Assert.Equal("gryphgen: no endpoint named 'laptop'", again.StandardError.Trim());
+        Assert.Contains("'laptop'", Assert.Single(again.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Theory]

@@ -52,9 +52,13 @@ internal sealed class TestWorker : IDisposable
         });
 
     /// <summary>Waits for a job and answers it with <paramref name="reply"/>, after a progress note.</summary>
-    public JobRequest AnswerNextJob(string reply, TimeSpan timeout)
+    public JobRequest AnswerNextJob(string reply, TimeSpan timeout) =>
+        TryAnswerNextJob(reply, timeout) ?? throw new TimeoutException("no job arrived");
+
+    /// <summary>As <see cref="AnswerNextJob"/>, or null when no job arrives within <paramref name="timeout"/>.</summary>
+    public JobRequest? TryAnswerNextJob(string reply, TimeSpan timeout)
     {
-        var job = Receive(FabricMessage.BodyOneofCase.Job, timeout)?.Job ?? throw new TimeoutException("no job arrived");
+        if (Receive(FabricMessage.BodyOneofCase.Job, timeout)?.Job is not { } job) return null;
         Send(new FabricMessage { Progress = new JobProgress { JobId = job.JobId, Message = "working" } });
         Send(new FabricMessage { Result = new JobResult { JobId = job.JobId, Ok = true, ReplyJson = reply, OutputTokens = 3 } });
         return job;

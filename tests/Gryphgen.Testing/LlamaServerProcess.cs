@@ -21,13 +21,7 @@ public sealed class LlamaServerProcess : IAsyncDisposable
     public void Kill() => _process.Kill();
 
     /// <summary>One of llama-server's Prometheus values (<c>llamacpp:NAME</c>), e.g. requests_processing.</summary>
-    public async Task<double> MetricAsync(string name)
-    {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(Url, "metrics"));
-        var line = text.Split('\n').First(l => l.StartsWith($"llamacpp:{name} ", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<double> MetricAsync(string name) => LlamaMetrics.ReadAsync(Url, name);
 
     /// <remarks>With embeddings on, use an even slot count: this llama.cpp build aborts with an odd one.</remarks>
     public static async Task<LlamaServerProcess> StartAsync(int parallel = 2, int contextPerSlot = 512, bool embeddings = true,

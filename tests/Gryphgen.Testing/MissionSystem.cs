@@ -19,8 +19,11 @@ public sealed class MissionSystem : IAsyncLifetime
     public static readonly string[] Aliases = ["default", "coder"];
     public const string StrongAlias = "coder-strong";
 
-    /// <summary>Short enough for a test to see the health loop restart a step, long enough for any step here.</summary>
-    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Short enough for a test to see the health loop restart a step, long enough for any step here on a loaded
+    /// two-core machine (twenty tasks' sandboxed test runs at once).
+    /// </summary>
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
     private readonly List<LoggedProcess> _agents = [];
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;

@@ -19,7 +19,10 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _script = new();
     private TaskCompletionSource _gate = CompletedGate();
+    private bool _holdMidStream;
     private int _inFlight;
+    private int _maxInFlight;
+    private int _abandoned;
 
     private ScriptedLlmServer(WebApplication app, Uri url, string modelId)
     {
@@ -39,6 +42,15 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     public Func<ScriptedRequest, string> Fallback { get; set; } = _ => "ok";
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// The most requests this server ever held open at once, counted at the moment each arrives: a peak that polling
+    /// from outside could miss.
+    /// </summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Chat requests the caller abandoned before this server finished answering them.</summary>
+    public int Abandoned => Volatile.Read(ref _abandoned);
 
     public static async Task<ScriptedLlmServer> StartAsync(string modelId = "scripted-model")
     {
@@ -68,24 +80,39 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         foreach (var content in contents) _script.Enqueue(content);
     }
 
-    /// <summary>From now on requests wait (holding their connection) until <see cref="Release"/>.</summary>
-    public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// From now on requests wait (holding their connection) until <see cref="Release"/>: before answering, or, with
+    /// <paramref name="midStream"/>, a streamed answer after its first chunk, so the caller has bytes in hand.
+    /// </summary>
+    public void Hold(bool midStream = false)
+    {
+        _holdMidStream = midStream;
+        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     public void Release() => _gate.TrySetResult();
 
     private async Task ChatAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _inFlight);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var peak = MaxInFlight; inFlight > peak; peak = MaxInFlight)
+            Interlocked.CompareExchange(ref _maxInFlight, inFlight, peak);
         try
         {
             var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
             var request = new ScriptedRequest(body, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
             Requests.Enqueue(request);
-            await _gate.Task.WaitAsync(context.RequestAborted);
-            var content = _script.TryDequeue(out var next) ? next : Fallback(request);
             var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streaming) && streaming;
-            if (stream) await StreamAsync(context, content);
+            var gate = _gate.Task;
+            var midStream = stream && _holdMidStream;
+            if (!midStream) await gate.WaitAsync(context.RequestAborted);
+            var content = _script.TryDequeue(out var next) ? next : Fallback(request);
+            if (stream) await StreamAsync(context, content, midStream ? gate : Task.CompletedTask);
             else await context.Response.WriteAsJsonAsync(Completion(content));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _abandoned);
         }
         finally
         {
@@ -100,11 +127,14 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         usage = new { prompt_tokens = 10, completion_tokens = Math.Max(1, content.Length / 4), total_tokens = 10 + Math.Max(1, content.Length / 4) },
     };
 
-    private async Task StreamAsync(HttpContext context, string content)
+    private async Task StreamAsync(HttpContext context, string content, Task afterFirstChunk)
     {
         context.Response.ContentType = "text/event-stream";
+        var first = true;
         foreach (var piece in content.Chunk(Math.Max(1, content.Length / 3)).Select(c => new string(c)))
         {
+            if (!first) await afterFirstChunk.WaitAsync(context.RequestAborted);
+            first = false;
             var chunk = new
             {
                 id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 0, model = ModelId,

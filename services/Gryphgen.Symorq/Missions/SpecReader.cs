@@ -13,6 +13,10 @@ internal sealed class SpecReader
 
     public void Problem(YamlNode near, string message) => _problems.Add($"{message} (line {near.Start.Line})");
 
+    /// <summary>A problem with a field's value, reported at the field's own line (the mapping's when it is absent).</summary>
+    public void Problem(YamlMappingNode mapping, string field, string message) =>
+        Problem(mapping.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: { } key } && key == field) ?? mapping, message);
+
     public void ThrowIfAny()
     {
         if (_problems.Count > 0) throw new TaskSpecException(_problems);

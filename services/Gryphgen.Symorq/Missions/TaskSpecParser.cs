@@ -40,7 +40,7 @@ public static partial class TaskSpecParser
         var description = reader.Text(root, "description", maxLength: 64 * 1024, required: true);
         var language = reader.Text(root, "language", maxLength: 20, required: true);
         if (language.Length > 0 && !Languages.Contains(language))
-            reader.Problem(root, $"language: '{language}' is not supported (use one of {string.Join(", ", Languages)})");
+            reader.Problem(root, "language", $"language: '{language}' is not supported (use one of {string.Join(", ", Languages)})");
         var acceptance = ReadAcceptance(reader, root);
         var requirements = reader.TextList(root, "requirements", MaxRequirements, maxLength: 2000);
         var priority = ReadPriority(reader, root);
@@ -48,7 +48,7 @@ public static partial class TaskSpecParser
         var models = ReadModels(reader, root);
         var knowledge = reader.TextList(root, "knowledge", maxItems: 20, maxLength: 63);
         foreach (var collection in knowledge.Where(c => !CollectionName().IsMatch(c)))
-            reader.Problem(root, $"knowledge: '{collection}' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters)");
+            reader.Problem(root, "knowledge", $"knowledge: '{collection}' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters)");
         var sandbox = ReadSandbox(reader, root);
 
         reader.ThrowIfAny();
@@ -84,7 +84,7 @@ public static partial class TaskSpecParser
         foreach (var path in files.Keys)
         {
             if (WorkspacePathRules.Problem(path, MaxPathChars) is { } problem)
-                reader.Problem(acceptance, $"acceptance.files: path \"{WorkspacePathRules.Printable(path)}\" rejected: {problem}");
+                reader.Problem(acceptance, "files", $"acceptance.files: path \"{WorkspacePathRules.Printable(path)}\" rejected: {problem}");
         }
         return new AcceptanceSpec(command, files);
     }
@@ -107,7 +107,7 @@ public static partial class TaskSpecParser
     {
         var text = reader.Text(root, "priority", maxLength: 10, required: false);
         if (GridPriority.TryParse(text, out var priority)) return priority;
-        reader.Problem(root, $"priority: '{text}' is not high, normal, low or a digit 0-9");
+        reader.Problem(root, "priority", $"priority: '{text}' is not high, normal, low or a digit 0-9");
         return GridPriority.Normal;
     }
 
@@ -126,7 +126,7 @@ public static partial class TaskSpecParser
     {
         var models = reader.TextMap(root, "models", maxItems: 10, maxLength: 200, parent: null);
         foreach (var role in models.Keys.Where(r => !AgentRoles.AllNames.Contains(r)))
-            reader.Problem(root, $"models: '{role}' is not a role (use {string.Join(", ", AgentRoles.AllNames)})");
+            reader.Problem(root, "models", $"models: '{role}' is not a role (use {string.Join(", ", AgentRoles.AllNames)})");
         return models;
     }
 }

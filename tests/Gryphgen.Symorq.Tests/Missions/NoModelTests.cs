@@ -18,7 +18,7 @@ public sealed class NoModelTests
             new Tasks.TasksClient(channel).SubmitAsync(new SubmitTaskRequest { Spec = WordCount.Spec("no-model") }).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
-        Assert.StartsWith("no LLM endpoint is configured, so no task can run: add one with 'gryphgen endpoints add", refused.Status.Detail);
+        Assert.Contains("gryphgen endpoints add", refused.Status.Detail); // the way to add one
         Assert.Empty((await new Tasks.TasksClient(channel).ListAsync(new ListTasksRequest())).Tasks);
     }
 }

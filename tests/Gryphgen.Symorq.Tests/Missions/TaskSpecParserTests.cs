@@ -82,13 +82,13 @@ public sealed class TaskSpecParserTests
         [
             "unknown field 'requirments' (known: title, description, language, acceptance, requirements, priority, budget, models, knowledge, sandbox) (line 3)",
             "description: required (line 1)",
-            "language: 'fortran' is not supported (use one of python, javascript, csharp, c, bash) (line 1)",
+            "language: 'fortran' is not supported (use one of python, javascript, csharp, c, bash) (line 2)",
             "acceptance.command: required (line 6)",
-            "acceptance.files: path \"/etc/passwd\" rejected: it is absolute; paths are relative to the workspace (line 6)",
-            "priority: 'urgent' is not high, normal, low or a digit 0-9 (line 1)",
+            "acceptance.files: path \"/etc/passwd\" rejected: it is absolute; paths are relative to the workspace (line 7)",
+            "priority: 'urgent' is not high, normal, low or a digit 0-9 (line 4)",
             "budget.tokens: must be a whole number (line 8)",
-            "models: 'tester' is not a role (use generator, analyzer, monitor, optimizer) (line 1)",
-            "knowledge: 'My Docs' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters) (line 1)",
+            "models: 'tester' is not a role (use generator, analyzer, monitor, optimizer) (line 9)",
+            "knowledge: 'My Docs' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters) (line 10)",
         ], error.Problems);
     }
 
