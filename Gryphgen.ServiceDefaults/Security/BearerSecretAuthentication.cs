@@ -1,6 +1,5 @@
 using Gryphgen.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,10 +15,19 @@ namespace Microsoft.Extensions.Hosting;
 public static class BearerSecretAuthentication
 {
     public static TBuilder AddBearerSecretAuthentication<TBuilder>(this TBuilder builder, string scheme, string configurationKey,
-        string clientName, string refusalMessage, Func<HttpContext, string, Task>? writeHttpRefusal = null)
-        where TBuilder : IHostApplicationBuilder
+        string clientName, string refusalMessage)
+        where TBuilder : IHostApplicationBuilder =>
+        builder.AddBearerSecretAuthentication<TBuilder, BearerSecretHandler>(scheme, configurationKey, clientName, refusalMessage);
+
+    /// <summary>
+    /// As above with a handler of the service's own that knows more secrets than the configured one
+    /// (<see cref="BearerSecretHandler"/>); <paramref name="configure"/> sets the refusals' shape.
+    /// </summary>
+    public static TBuilder AddBearerSecretAuthentication<TBuilder, THandler>(this TBuilder builder, string scheme, string configurationKey,
+        string clientName, string refusalMessage, Action<BearerSecretOptions>? configure = null)
+        where TBuilder : IHostApplicationBuilder where THandler : BearerSecretHandler
     {
-        builder.Services.AddAuthentication(scheme).AddScheme<BearerSecretOptions, BearerSecretHandler>(scheme, _ => { });
+        builder.Services.AddAuthentication(scheme).AddScheme<BearerSecretOptions, THandler>(scheme, _ => { });
         builder.Services.AddOptions<BearerSecretOptions>(scheme)
             .Configure<IConfiguration>((o, configuration) =>
             {
@@ -28,7 +36,7 @@ public static class BearerSecretAuthentication
                 o.Secret = string.IsNullOrEmpty(secret) ? null : new SecretDigest(secret);
                 o.ClientName = clientName;
                 o.RefusalMessage = refusalMessage;
-                o.WriteHttpRefusal = writeHttpRefusal;
+                configure?.Invoke(o);
             })
             .Validate(o => o.Secret is not null, $"{configurationKey} is not set: this service accepts no caller without it and does not start (the AppHost always sets it)")
             .ValidateOnStart();

@@ -18,6 +18,12 @@ public sealed class BearerSecretOptions : AuthenticationSchemeOptions
     /// <summary>The one message a refused caller gets: what to send, never anything about the secret.</summary>
     public string RefusalMessage { get; set; } = "";
 
-    /// <summary>Writes the 401 of a refused HTTP (not gRPC) request in the service's own error shape; null: an empty 401.</summary>
-    public Func<HttpContext, string, Task>? WriteHttpRefusal { get; set; }
+    /// <summary>What an authenticated caller gets when a policy asks for more than it holds (e.g. an admin scope).</summary>
+    public string ForbiddenMessage { get; set; } = "this caller may not make this call";
+
+    /// <summary>
+    /// Writes the 401 or 403 (the status given) of a refused HTTP (not gRPC) request in the service's own error
+    /// shape; null: an empty response.
+    /// </summary>
+    public Func<HttpContext, int, string, Task>? WriteHttpRefusal { get; set; }
 }

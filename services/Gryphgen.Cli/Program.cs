@@ -9,6 +9,7 @@ root.Options.Add(GlobalOptions.Insecure);
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(EndpointsCommand.Create());
 root.Subcommands.Add(KbCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(SubmitCommand.Create());
 foreach (var command in TaskCommands.Create()) root.Subcommands.Add(command);
 

@@ -3,6 +3,7 @@ using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Symorq.Gateway;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Keys;
 using Gryphgen.Symorq.Knowledge;
 using Gryphgen.Symorq.Llm;
 using Gryphgen.Symorq.Missions;
@@ -113,6 +114,8 @@ await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>().Database.MigrateAsync();
 }
+// The stored keys are in force before the first request is served (and refreshed from then on).
+await app.Services.GetRequiredService<KeyRing>().RefreshAsync(CancellationToken.None);
 
 app.MapGrpcService<StatusService>();
 app.MapGrpcService<GridService>();
@@ -120,5 +123,6 @@ app.MapGateway();
 app.MapGrpcService<TasksService>();
 app.MapTaskApi();
 app.MapGrpcService<KnowledgeForwarder>();
+app.MapGrpcService<KeysService>();
 app.MapDefaultEndpoints();
 app.Run();

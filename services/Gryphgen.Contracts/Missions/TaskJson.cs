@@ -13,6 +13,7 @@ public static class TaskJson
         ["id"] = task.TaskId,
         ["title"] = task.Title,
         ["language"] = task.Language,
+        ["owner"] = task.Owner,
         ["state"] = TaskStateNames.Name(task.State),
         ["priority"] = task.Priority,
         ["iterations"] = task.Iterations,
@@ -58,5 +59,6 @@ public static class TaskJson
         ["task"] = e.Task is null ? null : Task(e.Task),
     };
 
-    private static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("O");
+    /// <summary>A Unix time in milliseconds as ISO 8601, as every JSON shape here prints times.</summary>
+    public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("O");
 }

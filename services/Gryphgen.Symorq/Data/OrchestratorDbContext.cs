@@ -19,6 +19,8 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
 
     public DbSet<EventRecord> Events => Set<EventRecord>();
 
+    public DbSet<ApiKeyRecord> Keys => Set<ApiKeyRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<EndpointRecord>(e =>
@@ -37,6 +39,7 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.Property(x => x.Id).HasMaxLength(40);
             e.Property(x => x.Title).HasMaxLength(200);
             e.Property(x => x.Language).HasMaxLength(20);
+            e.Property(x => x.Owner).HasMaxLength(40);
             e.Property(x => x.Spec).HasColumnType("jsonb");
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.CurrentStep).HasMaxLength(20);
@@ -44,6 +47,8 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.Ignore(x => x.IsFinished);
             // What the claim loop asks: unfinished tasks by priority and age.
             e.HasIndex(x => new { x.State, x.Priority, x.CreatedAt });
+            // What a user key's list asks: its own tasks, newest first.
+            e.HasIndex(x => new { x.Owner, x.CreatedAt });
         });
         modelBuilder.Entity<StepRecord>(e =>
         {
@@ -65,6 +70,16 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.Property(x => x.Snapshot).HasColumnType("jsonb");
             e.HasIndex(x => new { x.TaskId, x.Sequence });
             e.HasOne<TaskRecord>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<ApiKeyRecord>(e =>
+        {
+            e.ToTable("keys");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(40);
+            e.Property(x => x.Scope).HasMaxLength(20);
+            e.Property(x => x.Digest).HasMaxLength(32);
+            // A presented secret is found by its digest.
+            e.HasIndex(x => x.Digest).IsUnique();
         });
 
         // Columns in snake_case, as PostgreSQL's own catalogue and anyone at a psql prompt expect.

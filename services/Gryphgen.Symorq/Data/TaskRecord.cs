@@ -12,6 +12,9 @@ public sealed class TaskRecord
 
     public required string Language { get; set; }
 
+    /// <summary>The name of the API key that submitted it: a <c>user</c> key sees only its own tasks.</summary>
+    public required string Owner { get; set; }
+
     /// <summary>The validated specification as JSON (<see cref="Missions.TaskSpec"/>).</summary>
     public required string Spec { get; set; }
 

@@ -1,11 +1,14 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
+using Gryphgen.Symorq.Keys;
 using Gryphgen.Symorq.Llm;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Gryphgen.Symorq.Grid;
 
-/// <summary>The <c>Grid</c> gRPC service: list, add and remove the grid's endpoints.</summary>
+/// <summary>The <c>Grid</c> gRPC service: list, add and remove the grid's endpoints (admin keys only).</summary>
+[Authorize(Policy = KeyScopes.Admin)]
 public sealed class GridService(EndpointRegistry registry, EndpointStore store, GridScheduler scheduler, UpstreamAddresses addresses)
     : Contracts.Grid.GridBase
 {

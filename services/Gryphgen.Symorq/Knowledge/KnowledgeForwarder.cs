@@ -1,5 +1,7 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Symorq.Keys;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Gryphgen.Symorq.Knowledge;
 
@@ -7,16 +9,20 @@ namespace Gryphgen.Symorq.Knowledge;
 /// SYMORG's knowledge API on SYMORQ's public endpoint, so the CLI needs one address: every call is passed on as it
 /// is, and SYMORG's answer, error status included, comes back as it is. <c>BuildContext</c> and <c>RecordLesson</c>
 /// are not offered (UNIMPLEMENTED here): they are SYMORQ's own calls, made straight to SYMORG by the mission loop,
-/// and a lesson recorded from outside would be fed into every later task's prompt.
+/// and a lesson recorded from outside would be fed into every later task's prompt. Any key may search; making and
+/// filling collections takes an admin key.
 /// </summary>
 public sealed class KnowledgeForwarder(Contracts.Knowledge.KnowledgeClient symorg) : Contracts.Knowledge.KnowledgeBase
 {
+    [Authorize(Policy = KeyScopes.Admin)]
     public override Task<CollectionInfo> CreateCollection(CreateCollectionRequest request, ServerCallContext context) =>
         symorg.CreateCollectionAsync(request, Options(context)).ResponseAsync;
 
+    [Authorize(Policy = KeyScopes.Admin)]
     public override Task<IngestReply> IngestPath(IngestPathRequest request, ServerCallContext context) =>
         symorg.IngestPathAsync(request, Options(context)).ResponseAsync;
 
+    [Authorize(Policy = KeyScopes.Admin)]
     public override async Task<IngestReply> IngestArchive(IAsyncStreamReader<ArchivePart> requestStream, ServerCallContext context)
     {
         using var call = symorg.IngestArchive(Options(context));

@@ -7,17 +7,21 @@ using Gryphgen.Contracts.Fabric;
 using Gryphgen.Contracts.Missions;
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Keys;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Missions;
 
 /// <summary>
 /// The task API's behaviour, whatever the transport: submit, get, list, cancel, watch and artifacts. The gRPC
-/// service (<see cref="TasksService"/>) and the HTTP routes (<see cref="TaskEndpoints"/>) both call it.
+/// service (<see cref="TasksService"/>) and the HTTP routes (<see cref="TaskEndpoints"/>) both call it, on behalf
+/// of the request's key (<paramref name="caller"/>): a task is its submitter's, and a user key asking for another
+/// key's task is told there is no such task (<see cref="FindVisibleAsync"/>), as if it did not exist; an admin key
+/// sees every task.
 /// </summary>
 public sealed class MissionControl(
     TaskJournal journal, MissionEngine engine, EndpointRegistry grid, TaskEventSignal signal,
-    Workspaces.WorkspacesClient workspaces, IOptions<WorkflowOptions> options)
+    Workspaces.WorkspacesClient workspaces, IOptions<WorkflowOptions> options, ApiCaller caller)
 {
     public const int DefaultListLimit = 50;
     public const int MaxListLimit = 500;
@@ -31,6 +35,7 @@ public sealed class MissionControl(
         var task = new TaskRecord
         {
             Id = $"t-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}", Title = spec.Title, Language = spec.Language,
+            Owner = caller.Name,
             Spec = JsonSerializer.Serialize(spec, JournalJson.Options), Priority = spec.Priority,
             MaxIterations = spec.Budget.Iterations, MaxTokens = spec.Budget.Tokens,
         };
@@ -41,7 +46,7 @@ public sealed class MissionControl(
 
     public async Task<TaskDetail> GetAsync(string taskId, CancellationToken ct)
     {
-        var task = await journal.FindAsync(taskId, ct) ?? throw TaskApiException.NotFound(taskId);
+        var task = await FindVisibleAsync(taskId, ct);
         var detail = new TaskDetail { Task = TaskViews.Info(task) };
         detail.Steps.AddRange((await journal.StepsAsync(taskId, ct)).Select(TaskViews.Step));
         return detail;
@@ -50,12 +55,13 @@ public sealed class MissionControl(
     public async Task<IReadOnlyList<TaskInfo>> ListAsync(TaskState state, int limit, CancellationToken ct)
     {
         if (limit is < 0 or > MaxListLimit) throw new TaskApiException(TaskApiError.Invalid, $"limit must be between 1 and {MaxListLimit} (got {limit})");
-        var tasks = await journal.ListAsync(state == TaskState.Unspecified ? null : state, limit == 0 ? DefaultListLimit : limit, ct);
+        var tasks = await journal.ListAsync(caller.OwnerFilter, state == TaskState.Unspecified ? null : state, limit == 0 ? DefaultListLimit : limit, ct);
         return tasks.Select(TaskViews.Info).ToList();
     }
 
     public async Task<TaskInfo> CancelAsync(string taskId, CancellationToken ct)
     {
+        await FindVisibleAsync(taskId, ct);
         var task = await journal.CancelAsync(taskId, ct) ?? throw TaskApiException.NotFound(taskId);
         engine.Cancel(taskId);
         return TaskViews.Info(task);
@@ -64,7 +70,7 @@ public sealed class MissionControl(
     /// <summary>The task's events after <paramref name="afterSequence"/>, then live ones, until the task has ended.</summary>
     public async IAsyncEnumerable<TaskEvent> WatchAsync(string taskId, long afterSequence, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (await journal.FindAsync(taskId, ct) is null) throw TaskApiException.NotFound(taskId);
+        await FindVisibleAsync(taskId, ct);
         var ended = false;
         while (true)
         {
@@ -87,12 +93,19 @@ public sealed class MissionControl(
     /// <summary>The task's workspace as a tar.gz stream, in chunks.</summary>
     public async IAsyncEnumerable<ByteString> ArtifactsAsync(string taskId, [EnumeratorCancellation] CancellationToken ct)
     {
-        var task = await journal.FindAsync(taskId, ct) ?? throw TaskApiException.NotFound(taskId);
+        var task = await FindVisibleAsync(taskId, ct);
         if (task.WorkspaceId.Length == 0)
             throw new TaskApiException(TaskApiError.NotReady, $"task '{taskId}' has no workspace yet (it is {TaskStateNames.Name(task.State)})");
         using var export = workspaces.Export(new WorkspaceRef { WorkspaceId = task.WorkspaceId }, cancellationToken: ct);
         while (await export.ResponseStream.MoveNext(ct)) yield return export.ResponseStream.Current.Data;
     }
+
+    /// <summary>NOT_FOUND unless the task exists and is the caller's to see.</summary>
+    public Task EnsureVisibleAsync(string taskId, CancellationToken ct) => FindVisibleAsync(taskId, ct);
+
+    /// <summary>The one way the task API reads a task by id: the caller's own, or any for an admin key.</summary>
+    private async Task<TaskRecord> FindVisibleAsync(string taskId, CancellationToken ct) =>
+        await journal.FindAsync(taskId, caller.OwnerFilter, ct) ?? throw TaskApiException.NotFound(taskId);
 
     /// <summary>
     /// A task needs a model: refuse it while the grid has no endpoint at all, or when it names a model alias no

@@ -31,8 +31,12 @@ public static class TaskEndpoints
             Results.Json(TaskJson.Detail(await control.GetAsync(id, ct))));
         tasks.MapPost("/{id}/cancel", async (MissionControl control, string id, CancellationToken ct) =>
             Results.Json(TaskJson.Task(await control.CancelAsync(id, ct))));
-        tasks.MapGet("/{id}/events", (MissionControl control, string id, long? after, CancellationToken ct) =>
-            TypedResults.ServerSentEvents(Events(control, id, after ?? 0, ct)));
+        tasks.MapGet("/{id}/events", async (MissionControl control, string id, long? after, CancellationToken ct) =>
+        {
+            // Found (and the caller's to see) before the stream starts, so that a refusal is still an error response.
+            await control.EnsureVisibleAsync(id, ct);
+            return TypedResults.ServerSentEvents(Events(control, id, after ?? 0, ct));
+        });
         tasks.MapGet("/{id}/artifacts", ArtifactsAsync);
         return app;
     }

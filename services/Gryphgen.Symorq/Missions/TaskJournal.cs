@@ -20,10 +20,15 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         return task;
     }
 
-    public Task<TaskRecord?> FindAsync(string id, CancellationToken ct) => db.Tasks.SingleOrDefaultAsync(t => t.Id == id, ct);
+    public Task<TaskRecord?> FindAsync(string id, CancellationToken ct) => FindAsync(id, null, ct);
 
-    public Task<List<TaskRecord>> ListAsync(TaskState? state, int limit, CancellationToken ct) =>
-        db.Tasks.AsNoTracking().Where(t => state == null || t.State == state)
+    /// <summary>The task, if <paramref name="owner"/> (when given) submitted it.</summary>
+    public Task<TaskRecord?> FindAsync(string id, string? owner, CancellationToken ct) =>
+        db.Tasks.SingleOrDefaultAsync(t => t.Id == id && (owner == null || t.Owner == owner), ct);
+
+    /// <summary>The newest tasks, only <paramref name="owner"/>'s when given, only in <paramref name="state"/> when given.</summary>
+    public Task<List<TaskRecord>> ListAsync(string? owner, TaskState? state, int limit, CancellationToken ct) =>
+        db.Tasks.AsNoTracking().Where(t => (owner == null || t.Owner == owner) && (state == null || t.State == state))
             .OrderByDescending(t => t.CreatedAt).Take(limit).ToListAsync(ct);
 
     public Task<List<StepRecord>> StepsAsync(string taskId, CancellationToken ct) =>

@@ -9,7 +9,7 @@ public static class TaskViews
 {
     public static TaskInfo Info(TaskRecord task) => new()
     {
-        TaskId = task.Id, Title = task.Title, Language = task.Language, State = task.State, Priority = task.Priority,
+        TaskId = task.Id, Title = task.Title, Language = task.Language, Owner = task.Owner, State = task.State, Priority = task.Priority,
         Iterations = task.Iterations, MaxIterations = task.MaxIterations, Tokens = task.Tokens, MaxTokens = task.MaxTokens,
         Reason = task.Reason, CurrentStep = task.IsFinished ? "" : task.CurrentStep, WorkspaceId = task.WorkspaceId,
         Tests = new TestSummary { Passed = task.TestsPassed, Failed = task.TestsFailed, Errored = task.TestsErrored },

@@ -23,6 +23,41 @@ namespace Gryphgen.Symorq.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Gryphgen.Symorq.Data.ApiKeyRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("digest");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("scope");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("Digest")
+                        .IsUnique();
+
+                    b.ToTable("keys", (string)null);
+                });
+
             modelBuilder.Entity("Gryphgen.Symorq.Data.EndpointRecord", b =>
                 {
                     b.Property<string>("Name")
@@ -246,6 +281,12 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("max_tokens");
 
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("owner");
+
                     b.Property<int>("Priority")
                         .HasColumnType("integer")
                         .HasColumnName("priority");
@@ -298,6 +339,8 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasColumnName("workspace_id");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Owner", "CreatedAt");
 
                     b.HasIndex("State", "Priority", "CreatedAt");
 
