@@ -163,7 +163,7 @@ public sealed class GatewayPassThroughTests(SingleEndpointGrid grid) : IClassFix
 
     private async Task<int> Queued()
     {
-        using var channel = GrpcChannel.ForAddress(grid.Symorq.GrpcUrl);
+        using var channel = GridProcesses.OpenChannel(grid.Symorq);
         return (await new Contracts.Grid.GridClient(channel).ListEndpointsAsync(new ListEndpointsRequest())).Queued;
     }
 
