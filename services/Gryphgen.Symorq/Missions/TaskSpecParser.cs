@@ -63,6 +63,7 @@ public static partial class TaskSpecParser
         var stream = new YamlStream();
         try
         {
+            SpecShape.Check(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
