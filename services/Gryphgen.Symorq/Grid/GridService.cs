@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
+using Gryphgen.Contracts.Network;
 using Gryphgen.Symorq.Llm;
 
 namespace Gryphgen.Symorq.Grid;
