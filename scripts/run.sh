@@ -6,5 +6,5 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
 
 scripts/setup.sh
-echo "[run] dashboard: http://localhost:18888   SYMORQ gRPC: http://localhost:5081   then: gryphgen status"
+echo "[run] dashboard: the 'Login to the dashboard at' link below   SYMORQ gRPC: http://localhost:5081   then: gryphgen status"
 exec dotnet run --project Gryphgen.AppHost -- "$@"

@@ -66,17 +66,20 @@ public static class LocalInfrastructure
 
     private static IResourceBuilder<IResourceWithConnectionString> AddRedis(IDistributedApplicationBuilder builder, string program, string state)
     {
-        var password = LocalSecrets.AsParameter(builder, "redis-password", LocalSecrets.GetOrCreate(state, "redis-password"));
-        var redis = new LocalRedisResource("redis", program, state, password);
+        var secret = LocalSecrets.GetOrCreate(state, "redis-password");
+        // The password goes in a config file of mode 600, not on the command line, where every local user reads it
+        // in /proc/PID/cmdline and ps. The config file must be redis-server's first argument.
+        var config = LocalSecrets.Write(state, LocalRedisResource.ConfigFileName, $"requirepass {secret}\n");
+        var redis = new LocalRedisResource("redis", program, state, LocalSecrets.AsParameter(builder, "redis-password", secret));
         return builder.AddResource(redis)
             .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
             .WithArgs(context =>
             {
+                context.Args.Add(config);
                 context.Args.Add("--port"); context.Args.Add(redis.Endpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--bind"); context.Args.Add("127.0.0.1");
                 context.Args.Add("--save"); context.Args.Add("");
                 context.Args.Add("--appendonly"); context.Args.Add("no");
-                context.Args.Add("--requirepass"); context.Args.Add(password);
             })
             .WithReadinessCheck(builder, "redis-ready", () => new LocalRedisReadyCheck(redis));
     }

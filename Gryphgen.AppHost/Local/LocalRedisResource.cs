@@ -6,6 +6,9 @@ public sealed class LocalRedisResource(string name, string command, string worki
 {
     public const string EndpointName = "tcp";
 
+    /// <summary>The config file in the state folder's secrets (mode 600) that holds <c>requirepass</c>.</summary>
+    public const string ConfigFileName = "redis.conf";
+
     public EndpointReference Endpoint => new(this, EndpointName);
 
     public ParameterResource Password { get; } = password;

@@ -23,13 +23,14 @@ public static class LocalSecrets
         return secret;
     }
 
-    /// <summary>Writes a secret into the secrets folder, readable by its owner only from the first byte.</summary>
-    public static void Write(string stateDirectory, string name, string secret)
+    /// <summary>Writes a secret into the secrets folder, readable by its owner only from the first byte; returns its path.</summary>
+    public static string Write(string stateDirectory, string name, string secret)
     {
         var file = Path.Combine(Folder(stateDirectory), name);
         if (File.Exists(file)) File.SetUnixFileMode(file, OwnerOnly);
         using var stream = new FileStream(file, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
         stream.Write(System.Text.Encoding.UTF8.GetBytes(secret));
+        return file;
     }
 
     private static string Folder(string stateDirectory)

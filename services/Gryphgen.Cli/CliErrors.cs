@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Gryphgen.Cli.Commands;
 
 namespace Gryphgen.Cli;
 
@@ -33,7 +34,8 @@ public static class CliErrors
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"gryphgen: {message}");
+        // A service's error may quote what a model or a caller wrote.
+        Console.Error.WriteLine($"gryphgen: {Shown.Plain(message)}");
         return ExitCode;
     }
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Network;
 using Gryphgen.Symorg.Data;
 using Gryphgen.Symorg.Ingestion;
 using Gryphgen.Symorg.Retrieval;
@@ -9,7 +10,7 @@ namespace Gryphgen.Symorg;
 
 /// <summary>SYMORG's knowledge API over gRPC: checks every request, then hands it to the ingestor, search or context builder.</summary>
 public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeIngestor ingestor, HybridSearch search,
-    ContextBuilder contexts, LessonRecorder lessons, IOptions<SymorgOptions> options) : Knowledge.KnowledgeBase
+    ContextBuilder contexts, LessonRecorder lessons, UpstreamAddresses addresses, IOptions<SymorgOptions> options) : Knowledge.KnowledgeBase
 {
     public const int MaxSearchLimit = 100, DefaultSearchLimit = 10, DefaultTokenBudget = 2000, MaxTokenBudget = 100_000;
 
@@ -18,6 +19,8 @@ public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeInges
         var endpoint = NullIfEmpty(request.EmbeddingEndpoint);
         if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
             throw new KnowledgeException(StatusCode.InvalidArgument, $"'{endpoint}' is not an http(s) URL");
+        if (endpoint is not null && addresses.Refusal(new Uri(endpoint)) is { } refusal)
+            throw new KnowledgeException(StatusCode.InvalidArgument, $"embedding endpoint '{endpoint}': {refusal}");
         if (endpoint is not null && string.IsNullOrWhiteSpace(request.EmbeddingModel))
             throw new KnowledgeException(StatusCode.InvalidArgument, "an embedding endpoint needs an embedding model name");
         var collection = await registry.CreateAsync(request.Name, endpoint, NullIfEmpty(request.EmbeddingModel), context.CancellationToken);

@@ -1,9 +1,11 @@
+using Gryphgen.Contracts.Network;
 using Gryphgen.Symorg.Data;
 using Gryphgen.Symorg.Embeddings;
 using Gryphgen.Symorg.Ingestion;
 using Gryphgen.Symorg.Retrieval;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 
 namespace Gryphgen.Symorg;
@@ -22,8 +24,18 @@ public static class KnowledgeServices
             services.AddStackExchangeRedisCache(o => (o.Configuration, o.InstanceName) = (redisConnectionString, "symorg:"));
         }
         services.AddSingleton<MiniLmEmbeddingGenerator>();
-        services.AddSingleton(sp => new EmbeddingGenerators(
-            sp.GetRequiredService<MiniLmEmbeddingGenerator>(), sp.GetService<IDistributedCache>()));
+        // A collection's embedding endpoint is a URL a caller named: connected to only where UpstreamAddresses
+        // allows (checked on the address connected to), redirects not followed, answers bounded.
+        services.AddSingleton(sp => new UpstreamAddresses(
+            sp.GetRequiredService<IOptions<SymorgOptions>>().Value.AllowPrivateEmbeddingAddresses, "Symorg:AllowPrivateEmbeddingAddresses"));
+        services.AddHttpClient(EmbeddingGenerators.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseCookies = false, ConnectCallback = sp.GetRequiredService<UpstreamAddresses>().ConnectAsync,
+            })
+            .AddHttpMessageHandler(sp => new BoundedAnswers(sp.GetRequiredService<IOptions<SymorgOptions>>().Value.MaxEmbeddingResponseBytes));
+        services.AddSingleton(sp => new EmbeddingGenerators(sp.GetRequiredService<MiniLmEmbeddingGenerator>(),
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<IDistributedCache>()));
         services.AddSingleton<Tokenizer>(_ => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
         services.AddScoped<CollectionRegistry>();
         services.AddScoped<DocumentWriter>();

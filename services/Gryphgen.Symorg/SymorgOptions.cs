@@ -21,4 +21,13 @@ public sealed class SymorgOptions
 
     /// <summary>Texts per call to the embedding model.</summary>
     public int EmbeddingBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// Whether a collection's embedding endpoint may be at a private or loopback address (a llama-server on this
+    /// machine or the LAN). Link-local and cloud metadata addresses are refused either way.
+    /// </summary>
+    public bool AllowPrivateEmbeddingAddresses { get; set; } = true;
+
+    /// <summary>The largest answer read from an embedding endpoint; a larger one fails the call.</summary>
+    public long MaxEmbeddingResponseBytes { get; set; } = 16L << 20;
 }

@@ -1,4 +1,5 @@
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Network;
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Symorq.Gateway;
@@ -41,7 +42,8 @@ builder.Services.AddSingleton<GatewayForwarder>();
 // A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
 // Probes and upstream requests connect only where UpstreamAddresses allows, checked on the address connected to.
-builder.Services.AddSingleton<UpstreamAddresses>();
+builder.Services.AddSingleton(services => new UpstreamAddresses(
+    services.GetRequiredService<IOptions<GridOptions>>().Value.AllowPrivateAddresses, "Gryphgen:Grid:AllowPrivateAddresses"));
 builder.Services.AddHttpClient<LlmEndpointProbe>((services, http) =>
     {
         http.Timeout = TimeSpan.FromSeconds(3);

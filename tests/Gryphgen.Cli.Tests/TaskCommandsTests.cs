@@ -46,6 +46,28 @@ public sealed class TaskCommandsTests(MissionSystem system) : IClassFixture<Miss
     }
 
     [Fact]
+    public async Task Show_prints_a_reason_a_model_wrote_with_its_control_characters_escaped()
+    {
+        var marker = RoleScripts.NewMarker("cliescape");
+        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("never right", WordCount.Broken));
+        system.Scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "returns 0"));
+        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0));
+        system.Scripts.Script(marker, "optimizer", RoleAnswers.Optimize("abort", "\u001b[2J\rall tests passed"));
+        var submit = await GryphgenCli.RunAsync(["submit", WriteSpec(WordCount.Spec(marker)), "--wait", "--json"], system.CliEnvironment);
+        var task = JsonNode.Parse(submit.StandardOutput)!;
+        Assert.Equal("failed", (string?)task["state"]);
+        var id = (string)task["id"]!;
+
+        var show = await GryphgenCli.RunAsync(["show", id], system.CliEnvironment);
+
+        Assert.True(show.ExitCode == 0, show.StandardError);
+        Assert.DoesNotContain('\r', show.StandardOutput);
+        var outcome = Assert.Single(show.StandardOutput.Split('\n'), l => l.StartsWith($"{id} failed"));
+        Assert.DoesNotContain('\u001b', outcome);
+        Assert.EndsWith(@"\x1b[2J\x0dall tests passed", outcome);
+    }
+
+    [Fact]
     public async Task Artifacts_of_a_project_whose_code_planted_links_are_written_without_the_links_that_leave_it()
     {
         // The generated module plants links when the acceptance tests import it: they are in the exported project.

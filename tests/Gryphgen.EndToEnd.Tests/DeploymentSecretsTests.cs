@@ -20,6 +20,25 @@ public sealed class DeploymentSecretsTests(GryphgenAppFixture system)
         Assert.True(system.ApiKey.Length >= 32);
     }
 
+    [Fact]
+    public void The_Redis_password_is_in_a_config_file_only_its_owner_can_read_not_on_the_command_line()
+    {
+        var secrets = Path.GetDirectoryName(system.ApiKeyFile)!;
+        var config = Path.Combine(secrets, "redis.conf");
+        var password = File.ReadAllText(Path.Combine(secrets, "redis-password")).Trim();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
+        Assert.Contains($"requirepass {password}", File.ReadAllLines(config));
+
+        // The arguments as the orchestrator was given them (and shows them), and as the process has them.
+        Assert.True(system.App.ResourceNotifications.TryGetCurrentState("redis", out var redis));
+        var properties = redis.Snapshot.Properties.ToDictionary(p => p.Name, p => p.Value);
+        var args = Assert.IsAssignableFrom<IEnumerable<string>>(properties["executable.args"]).ToList();
+        Assert.Equal(config, args[0]);
+        Assert.DoesNotContain(args, a => a.Contains(password));
+        var pid = Convert.ToInt32(properties["executable.pid"]);
+        Assert.DoesNotContain(password, File.ReadAllText($"/proc/{pid}/cmdline"));
+    }
+
     [Theory]
     [InlineData("symorg")]
     [InlineData("symaug")]

@@ -49,7 +49,7 @@ public sealed class RoleAgent(
         var (first, usage) = await AskAsync(messages, chatOptions, default, cancellationToken);
         if (first.Json is { } json) return new RoleReply(json, usage.Input, usage.Output);
 
-        logger.LogWarning("{Role} reply for task {TaskId} invalid, retrying: {Error}", Role.ToName(), job.TaskId, first.Error);
+        logger.LogWarning("{Role} reply for task {TaskId} invalid, retrying: {Error}", Role.ToName(), job.TaskId, Gryphgen.Contracts.PrintableText.Line(first.Error!));
         progress.Report($"reply invalid ({first.Error}), retrying");
         var correction = prompts.Retry.Render(new Dictionary<string, string> { ["error"] = first.Error! });
         var badReply = new ChatMessage(ChatRole.Assistant, first.Text);

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using Gryphgen.Contracts.Paths;
+using Gryphgen.Contracts;
 
 namespace Gryphgen.Cli.Commands;
 
@@ -108,5 +108,5 @@ public static class ArtifactArchive
     private static bool IsInside(string root, string path) => path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static void Report(TextWriter leftOut, string entry, string why) =>
-        leftOut.WriteLine($"gryphgen: left out '{WorkspacePathRules.Printable(entry)}': {why}");
+        leftOut.WriteLine($"gryphgen: left out '{PrintableText.Line(entry)}': {why}");
 }

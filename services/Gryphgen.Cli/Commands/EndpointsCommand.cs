@@ -98,9 +98,9 @@ public static class EndpointsCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumns("Name", "Kind", "URL", "Models", "State", "Slots", "tok/s", "Served");
         foreach (var e in endpoints)
         {
-            var state = e.Available ? "[green]up[/]" : $"[red]down[/] {Markup.Escape(e.Problem)}";
-            table.AddRow(Markup.Escape(e.Name) + (e.Configured ? " [grey](config)[/]" : ""), e.Kind, Markup.Escape(e.Url),
-                Markup.Escape(string.Join(",", e.Models.Concat(e.ModelIds))), state, $"{e.InFlight}/{e.Slots}",
+            var state = e.Available ? "[green]up[/]" : $"[red]down[/] {Shown.Markup(e.Problem)}";
+            table.AddRow(Shown.Markup(e.Name) + (e.Configured ? " [grey](config)[/]" : ""), e.Kind, Shown.Markup(e.Url),
+                Shown.Markup(string.Join(",", e.Models.Concat(e.ModelIds))), state, $"{e.InFlight}/{e.Slots}",
                 e.TokensPerSecond.ToString("0.0", CultureInfo.InvariantCulture), e.Served.ToString());
         }
         AnsiConsole.Write(table);

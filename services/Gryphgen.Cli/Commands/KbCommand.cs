@@ -79,7 +79,7 @@ public static class KbCommand
 
             Console.WriteLine($"{reply.Source} → {reply.Collection}: {reply.Added} added, {reply.Updated} updated, " +
                 $"{reply.Unchanged} unchanged, {reply.Deleted} deleted, {reply.ChunksWritten} chunks written, {reply.Skipped.Count} skipped");
-            foreach (var skipped in reply.Skipped) Console.WriteLine($"  skipped {skipped.Path}: {skipped.Reason}");
+            foreach (var skipped in reply.Skipped) Console.WriteLine($"  skipped {Shown.Plain(skipped.Path)}: {Shown.Plain(skipped.Reason)}");
             return 0;
         }
         finally
@@ -112,7 +112,7 @@ public static class KbCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "Source", "Lines", "Score", "Where");
         var rank = 1;
         foreach (var h in reply.Hits)
-            table.AddRow($"{rank++}", Markup.Escape(h.SourceUri), $"{h.StartLine}-{h.EndLine}", h.Score.ToString("0.0000"), Markup.Escape(h.Header));
+            table.AddRow($"{rank++}", Shown.Markup(h.SourceUri), $"{h.StartLine}-{h.EndLine}", h.Score.ToString("0.0000"), Shown.Markup(h.Header));
         AnsiConsole.Write(table);
         return 0;
     }

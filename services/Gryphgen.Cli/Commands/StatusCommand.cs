@@ -39,11 +39,11 @@ public static class StatusCommand
         foreach (var c in status.Components)
         {
             var health = c.Healthy ? "[green]healthy[/]" : c.Required ? "[red]unhealthy[/]" : "[yellow]unavailable[/]";
-            table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Kind), health, Markup.Escape(c.Detail));
+            table.AddRow(Shown.Markup(c.Name), Shown.Markup(c.Kind), health, Shown.Markup(c.Detail));
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(status.Healthy
-            ? $"[green]GRYPHGEN at {Markup.Escape(url.ToString())} is healthy[/] (trace {status.TraceId})"
-            : $"[red]GRYPHGEN at {Markup.Escape(url.ToString())} is not healthy[/] (trace {status.TraceId})");
+            ? $"[green]GRYPHGEN at {Shown.Markup(url.ToString())} is healthy[/] (trace {status.TraceId})"
+            : $"[red]GRYPHGEN at {Shown.Markup(url.ToString())} is not healthy[/] (trace {status.TraceId})");
     }
 }

@@ -51,7 +51,7 @@ public static class TaskCommands
             var table = new Table().Border(TableBorder.Rounded).AddColumns("Id", "State", "Title", "Iterations", "Tests", "Tokens", "Submitted");
             foreach (var t in reply.Tasks)
             {
-                table.AddRow(t.TaskId, TaskStateNames.Name(t.State), Markup.Escape(t.Title), $"{t.Iterations}/{t.MaxIterations}",
+                table.AddRow(t.TaskId, TaskStateNames.Name(t.State), Shown.Markup(t.Title), $"{t.Iterations}/{t.MaxIterations}",
                     $"{t.Tests.Passed} passed, {t.Tests.Failed + t.Tests.Errored} failing", $"{t.Tokens:N0}",
                     DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedUnixMs).ToLocalTime().ToString("yyyy-MM-dd HH:mm"));
             }
@@ -75,11 +75,11 @@ public static class TaskCommands
                 Console.WriteLine(TaskJson.Detail(detail).ToJsonString(CliJson.Indented));
                 return 0;
             }
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(detail.Task.Title)}[/] ({detail.Task.Language}, priority {detail.Task.Priority})");
+            AnsiConsole.MarkupLine($"[bold]{Shown.Markup(detail.Task.Title)}[/] ({detail.Task.Language}, priority {detail.Task.Priority})");
             Console.WriteLine(TaskProgress.Outcome(detail.Task));
             var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "Step", "State", "Attempts", "Tokens", "Summary");
             foreach (var s in detail.Steps)
-                table.AddRow(s.Iteration.ToString(), s.Kind, s.State, s.Attempts.ToString(), $"{s.Tokens:N0}", Markup.Escape(s.Summary));
+                table.AddRow(s.Iteration.ToString(), s.Kind, s.State, s.Attempts.ToString(), $"{s.Tokens:N0}", Shown.Markup(s.Summary));
             AnsiConsole.Write(table);
             return 0;
         }));

@@ -29,7 +29,7 @@ public static class TaskProgress
                 {
                     var e = call.ResponseStream.Current;
                     AnsiConsole.MarkupLine(Line(e));
-                    if (e.Task is { } task) status.Status(Markup.Escape(StatusLine(task)));
+                    if (e.Task is { } task) status.Status(Shown.Markup(StatusLine(task)));
                 }
             });
         }
@@ -41,7 +41,7 @@ public static class TaskProgress
     /// <summary>The one line that says how a task ended (or stands).</summary>
     public static string Outcome(TaskInfo task) =>
         $"{task.TaskId} {TaskStateNames.Name(task.State)} after {task.Iterations} iteration(s), {task.Tokens:N0} tokens" +
-        (task.Reason.Length > 0 ? $": {task.Reason}" : "");
+        (task.Reason.Length > 0 ? $": {Shown.Plain(task.Reason)}" : "");
 
     private static string StatusLine(TaskInfo task) =>
         $"iteration {task.Iterations}/{task.MaxIterations} · {(task.CurrentStep.Length > 0 ? task.CurrentStep : TaskStateNames.Name(task.State))} · " +
@@ -58,6 +58,6 @@ public static class TaskProgress
             "decision" or "tests" => "blue",
             _ => "grey",
         };
-        return $"[grey]{time}[/] {where}[{color}]{Markup.Escape(e.Kind)}[/] {Markup.Escape(e.Message)}";
+        return $"[grey]{time}[/] {where}[{color}]{Shown.Markup(e.Kind)}[/] {Shown.Markup(e.Message)}";
     }
 }

@@ -23,8 +23,4 @@ public static class WorkspacePathRules
         if (segments.Contains(".git")) return "'.git' is reserved for checkpoints";
         return null;
     }
-
-    /// <summary>The path with control characters shown as escapes, safe to put in an error message.</summary>
-    public static string Printable(string path) =>
-        string.Concat(path.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
 }

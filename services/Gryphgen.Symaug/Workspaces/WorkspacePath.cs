@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Paths;
 
 namespace Gryphgen.Symaug.Workspaces;
@@ -11,6 +12,6 @@ public static class WorkspacePath
     /// <summary>The path if it is acceptable, else a <see cref="WorkspaceInputException"/> that says why not.</summary>
     public static string Normalize(string path, int maxLength) =>
         WorkspacePathRules.Problem(path, maxLength) is { } problem
-            ? throw new WorkspaceInputException($"path \"{WorkspacePathRules.Printable(path)}\" rejected: {problem}")
+            ? throw new WorkspaceInputException($"path \"{PrintableText.Line(path)}\" rejected: {problem}")
             : path;
 }

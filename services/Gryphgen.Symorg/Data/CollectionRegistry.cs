@@ -1,3 +1,4 @@
+using System.ClientModel;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Gryphgen.Symorg.Embeddings;
@@ -84,8 +85,16 @@ public sealed partial class CollectionRegistry(KnowledgeDbContext db, EmbeddingG
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // What the endpoint answered is not repeated: it is any server's text, and an error answer is where a
+            // probed internal service would show what it holds.
+            var why = ex switch
+            {
+                ClientResultException { Status: > 0 } answered => $"it answered HTTP {answered.Status}",
+                ClientResultException or HttpRequestException => ex.GetBaseException().Message, // not reached, refused, too large
+                _ => "its answer is not an embeddings response",
+            };
             throw new KnowledgeException(StatusCode.FailedPrecondition,
-                $"the embedding endpoint {endpoint} did not embed with model '{model}': {ex.GetBaseException().Message}");
+                $"the embedding endpoint {endpoint} did not embed with model '{model}': {why}");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using Gryphgen.Symorg.Data;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
@@ -11,8 +12,11 @@ namespace Gryphgen.Symorg.Embeddings;
 /// <c>/v1/embeddings</c> endpoint. Either way embeddings are cached (Redis, where configured) by model and text hash,
 /// so re-embedding an unchanged chunk or a repeated query costs a cache read.
 /// </summary>
-public sealed class EmbeddingGenerators(MiniLmEmbeddingGenerator embedded, IDistributedCache? cache = null)
+public sealed class EmbeddingGenerators(MiniLmEmbeddingGenerator embedded, IHttpClientFactory http, IDistributedCache? cache = null)
 {
+    /// <summary>The HTTP client for embedding endpoints: screened addresses, bounded answers (<see cref="KnowledgeServices"/>).</summary>
+    public const string HttpClientName = "embedding-endpoints";
+
     public IEmbeddingGenerator<string, Embedding<float>> For(Collection collection) =>
         For(collection.EmbeddingEndpoint, collection.EmbeddingModel);
 
@@ -25,9 +29,12 @@ public sealed class EmbeddingGenerators(MiniLmEmbeddingGenerator embedded, IDist
             .Build();
     }
 
-    private static IEmbeddingGenerator<string, Embedding<float>> Remote(string endpoint, string model) =>
+    private IEmbeddingGenerator<string, Embedding<float>> Remote(string endpoint, string model) =>
         // Local servers (llama.cpp, LM Studio, Jan) take any key; the client insists on one.
-        new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(endpoint) })
+        new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions
+            {
+                Endpoint = new Uri(endpoint), Transport = new HttpClientPipelineTransport(http.CreateClient(HttpClientName)),
+            })
             .GetEmbeddingClient(model)
             .AsIEmbeddingGenerator();
 }

@@ -21,6 +21,9 @@ namespace Gryphgen.Symorq.Fabric;
 public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, TimeProvider time, ILogger<AgentBroker> logger)
     : BackgroundService
 {
+    /// <summary>How much of a text a peer wrote (worker id, host, version, job id) is kept for logs and status.</summary>
+    private const int MaxPeerTextLength = 128;
+
     private readonly FabricOptions _options = options.Value;
     private readonly JobBoard _jobs = new(options.Value.MaxJobAttempts, options.Value.MaxQueuedJobsPerRole);
     private readonly WorkerEnrollment _enrollment = new(options.Value.Credentials);
@@ -241,7 +244,7 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
     /// <summary>Admits a peer whose credential is enrolled for the role it claims, while the role has room.</summary>
     private void Admit(NetMQSocket router, byte[] identity, WorkerHello hello)
     {
-        var claimed = PeerText.Printable(hello.WorkerId);
+        var claimed = PeerText(hello.WorkerId);
         if (!hello.Role.IsKnown() || !_enrollment.Admits(hello.Role, hello.Credential))
         {
             logger.LogWarning("Refused a hello from {Peer} (worker id '{WorkerId}', role {Role}): no valid credential for that role",
@@ -251,7 +254,7 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         // What the registry keeps is shown in logs and status: peer text made printable, and the secret not kept at all.
         var admitted = new WorkerHello(hello)
         {
-            Credential = "", WorkerId = claimed, Host = PeerText.Printable(hello.Host), Version = PeerText.Printable(hello.Version),
+            Credential = "", WorkerId = claimed, Host = PeerText(hello.Host), Version = PeerText(hello.Version),
         };
         if (registry.Register(identity, admitted, _options.MaxWorkersPerRole) is not { } worker)
         {
@@ -270,14 +273,16 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
     {
         if (_jobs.Find(jobId) is not { } job)
         {
-            logger.LogDebug("A message about job '{Job}', which is no longer held (cancelled or finished)", PeerText.Printable(jobId));
+            logger.LogDebug("A message about job '{Job}', which is no longer held (cancelled or finished)", PeerText(jobId));
             return null;
         }
         if (job.Worker?.Key == worker.Key) return job;
         logger.LogWarning("Ignored a message about job '{Job}' from worker {WorkerId}, which does not run it",
-            PeerText.Printable(jobId), worker.Hello.WorkerId);
+            PeerText(jobId), worker.Hello.WorkerId);
         return null;
     }
+
+    private static string PeerText(string text) => Gryphgen.Contracts.PrintableText.Line(text, MaxPeerTextLength);
 
     private void SendHeartbeatsAndExpire(NetMQSocket router)
     {

@@ -25,7 +25,7 @@ public sealed class EndpointProber(EndpointRegistry registry, LlmEndpointProbe p
         if (wasHealthy != state.Healthy)
         {
             logger.LogInformation("LLM endpoint {Endpoint} is now {State}: {Detail}",
-                endpoint.Name, state.Healthy ? "up" : "down", state.Detail);
+                endpoint.Name, state.Healthy ? "up" : "down", Gryphgen.Contracts.PrintableText.Line(state.Detail));
         }
     }
 }

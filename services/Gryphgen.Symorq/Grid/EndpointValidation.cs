@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gryphgen.Contracts.Llm;
+using Gryphgen.Contracts.Network;
 using Gryphgen.Symorq.Llm;
 
 namespace Gryphgen.Symorq.Grid;

@@ -21,7 +21,7 @@ public sealed class GridOptions
 
     /// <summary>
     /// Whether endpoints may be at private and loopback addresses (a self-hosted grid: LM Studio at localhost:1234,
-    /// llama-server on the LAN). Link-local and cloud metadata addresses are refused either way (<see cref="UpstreamAddresses"/>).
+    /// llama-server on the LAN). Link-local and cloud metadata addresses are refused either way (<see cref="Gryphgen.Contracts.Network.UpstreamAddresses"/>).
     /// </summary>
     public bool AllowPrivateAddresses { get; set; } = true;
 

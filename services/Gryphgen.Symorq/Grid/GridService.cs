@@ -2,6 +2,7 @@ using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Keys;
+using Gryphgen.Contracts.Network;
 using Gryphgen.Symorq.Llm;
 using Microsoft.AspNetCore.Authorization;
 

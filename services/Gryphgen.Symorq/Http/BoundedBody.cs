@@ -8,15 +8,18 @@ namespace Gryphgen.Symorq.Http;
 /// </summary>
 public static class BoundedBody
 {
+    private const int ChunkBytes = 16 * 1024;
+
     public static Task<byte[]> ReadAsync(HttpRequest request, long maxBytes, Func<Exception> tooLarge) =>
         ReadAsync(request.Body, request.ContentLength, maxBytes, tooLarge, request.HttpContext.RequestAborted);
 
     public static async Task<byte[]> ReadAsync(Stream body, long? contentLength, long maxBytes, Func<Exception> tooLarge, CancellationToken ct)
     {
         if (contentLength > maxBytes) throw tooLarge();
-        // Sized by Content-Length where sent, read through a pooled chunk: no large allocation per request.
-        using var buffer = new MemoryStream((int)(contentLength ?? 0));
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        // Content-Length is the sender's word: it may refuse early, but the buffer grows only with the bytes that
+        // arrive (a caller claiming the cap and sending ten bytes must not cost the cap). Sized by it up to one chunk.
+        using var buffer = new MemoryStream((int)Math.Min(contentLength ?? 0, ChunkBytes));
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
             int read;

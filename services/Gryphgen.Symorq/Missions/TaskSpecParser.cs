@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Contracts.Paths;
 using Gryphgen.Symorq.Grid;
@@ -63,6 +64,7 @@ public static partial class TaskSpecParser
         var stream = new YamlStream();
         try
         {
+            SpecShape.Check(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -84,7 +86,7 @@ public static partial class TaskSpecParser
         foreach (var path in files.Keys)
         {
             if (WorkspacePathRules.Problem(path, MaxPathChars) is { } problem)
-                reader.Problem(acceptance, "files", $"acceptance.files: path \"{WorkspacePathRules.Printable(path)}\" rejected: {problem}");
+                reader.Problem(acceptance, "files", $"acceptance.files: path \"{PrintableText.Line(path)}\" rejected: {problem}");
         }
         return new AcceptanceSpec(command, files);
     }
@@ -98,7 +100,7 @@ public static partial class TaskSpecParser
         foreach (var path in allowed)
         {
             if (WorkspacePathRules.Problem(path, MaxPathChars) is { } problem)
-                reader.Problem(sandbox, $"sandbox.allow_harness_files: path \"{WorkspacePathRules.Printable(path)}\" rejected: {problem}");
+                reader.Problem(sandbox, $"sandbox.allow_harness_files: path \"{PrintableText.Line(path)}\" rejected: {problem}");
         }
         return new SandboxSpec(allowed);
     }

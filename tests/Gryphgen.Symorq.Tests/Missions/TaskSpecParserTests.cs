@@ -104,6 +104,48 @@ public sealed class TaskSpecParserTests
     }
 
     [Theory]
+    [InlineData(32, null)]
+    [InlineData(33, 33)]
+    [InlineData(40, 33)]
+    public void Nesting_is_refused_past_32_levels_at_the_line_where_it_passes(int levels, int? refusedAt)
+    {
+        // The root mapping is level 1 and each line opens one more: level n starts at line n.
+        var spec = string.Concat(Enumerable.Range(0, levels - 1).Select(i => $"{new string(' ', 2 * i)}k{i}:\n")) + new string(' ', 2 * (levels - 1)) + "leaf: x\n";
+
+        var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse(spec));
+
+        var nesting = error.Problems.Where(p => p.Contains("nested deeper than 32 levels")).ToList();
+        if (refusedAt is null) Assert.Empty(nesting);
+        else Assert.StartsWith($"line {refusedAt}:", Assert.Single(error.Problems));
+    }
+
+    [Fact]
+    public void A_JSON_spec_nested_a_hundred_thousand_deep_is_refused_before_it_is_built()
+    {
+        var spec = "{\"title\": " + new string('[', 100_000) + new string(']', 100_000) + "}";
+
+        var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse(spec));
+
+        Assert.StartsWith("line 1:", Assert.Single(error.Problems));
+        Assert.Contains("nested deeper than 32 levels", error.Message);
+    }
+
+    [Fact]
+    public void Aliases_that_expand_to_billions_of_values_are_refused_and_small_ones_read()
+    {
+        var laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 9).Select(i =>
+            $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n"));
+
+        var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse(Minimal + "\n" + laughs));
+
+        // 10^5 values are passed at a4, the spec's line 9.
+        Assert.StartsWith("line 9:", Assert.Single(error.Problems));
+        Assert.Contains("aliases are expanded", error.Message);
+        var reused = TaskSpecParser.Parse(Minimal + "\nrequirements: [&r \"reads stdin\", *r]\n");
+        Assert.Equal(["reads stdin", "reads stdin"], reused.Requirements);
+    }
+
+    [Theory]
     [InlineData("a/../../b", "'..' would leave the workspace")]
     [InlineData(".git/hooks/pre-commit", "'.git' is reserved")]
     [InlineData("a//b", "empty or '.' segment")]

@@ -1,18 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 
-namespace Gryphgen.Symorq.Grid;
+namespace Gryphgen.Contracts.Network;
 
 /// <summary>
-/// Which addresses SYMORQ may connect to for an LLM endpoint (requests and probes alike). Link-local addresses
-/// (169.254.0.0/16, fe80::/10, where cloud metadata services answer) and the known metadata addresses are refused
-/// always; private and loopback ranges only when <see cref="GridOptions.AllowPrivateAddresses"/> is off (a
-/// self-hosted grid needs <c>localhost:1234</c>). The check is made on the address actually connected to, at
-/// connect time (<see cref="ConnectAsync"/>), so a name that resolves, or later re-resolves, to a refused address
-/// (DNS rebinding) is refused too.
+/// Which addresses a service may connect to for an endpoint a user named (SYMORQ's LLM endpoints, requests and
+/// probes alike; SYMORG's per-collection embedding endpoints). Link-local addresses (169.254.0.0/16, fe80::/10,
+/// where cloud metadata services answer) and the known metadata addresses are refused always; private and loopback
+/// ranges only when <paramref name="allowPrivateAddresses"/> is off (a self-hosted grid needs <c>localhost:1234</c>),
+/// the refusal naming <paramref name="allowPrivateSetting"/>, the key that turns them off. The check is made on the
+/// address actually connected to, at connect time (<see cref="ConnectAsync"/>), so a name that resolves, or later
+/// re-resolves, to a refused address (DNS rebinding) is refused too.
 /// </summary>
-public sealed class UpstreamAddresses(IOptions<GridOptions> options)
+public sealed class UpstreamAddresses(bool allowPrivateAddresses, string allowPrivateSetting)
 {
     private static readonly IPNetwork[] LinkLocal = [IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("fe80::/10")];
 
@@ -34,8 +34,8 @@ public sealed class UpstreamAddresses(IOptions<GridOptions> options)
         if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast) || address.IsIPv6Multicast
             || (address.AddressFamily == AddressFamily.InterNetwork && address.GetAddressBytes()[0] is 0 or >= 224))
             return $"{address} is not a unicast address";
-        if (!options.Value.AllowPrivateAddresses && Private.Any(n => n.Contains(address)))
-            return $"{address} is a private or loopback address, which Gryphgen:Grid:AllowPrivateAddresses=false refuses";
+        if (!allowPrivateAddresses && Private.Any(n => n.Contains(address)))
+            return $"{address} is a private or loopback address, which {allowPrivateSetting}=false refuses";
         return null;
     }
 
@@ -43,7 +43,7 @@ public sealed class UpstreamAddresses(IOptions<GridOptions> options)
     public string? Refusal(Uri url) => IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var address) ? Refusal(address) : null;
 
     /// <summary>
-    /// <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the host, skips every refused address and connects
+    /// <c>SocketsHttpHandler.ConnectCallback</c>: resolves the host, skips every refused address and connects
     /// to the first allowed one that answers; with none allowed the request fails as a connection failure would.
     /// </summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

@@ -1,0 +1,15 @@
+using Gryphgen.Contracts;
+
+namespace Gryphgen.Cli.Commands;
+
+/// <summary>
+/// Text from the services as the terminal shows it. Much of it was written by a model, a worker, an endpoint or
+/// generated code (titles, reasons, step summaries, findings, file paths), so control characters are escaped before
+/// it reaches the terminal, and Spectre's markup brackets too where it goes through markup.
+/// </summary>
+internal static class Shown
+{
+    public static string Plain(string text) => PrintableText.Line(text);
+
+    public static string Markup(string text) => Spectre.Console.Markup.Escape(PrintableText.Line(text));
+}
