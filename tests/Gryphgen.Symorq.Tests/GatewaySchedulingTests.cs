@@ -56,7 +56,7 @@ public sealed class GatewaySchedulingTests(OneSlotGrid grid) : IClassFixture<One
         grid.Held.Hold(); // the scripted endpoint's one slot stays busy with the blocker until released
         var blocker = _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("held", 4, "blocker"));
         await Eventually.Get(() => Task.FromResult(grid.Held.InFlight), n => n == 1, TimeSpan.FromSeconds(30), "the blocker running");
-        using var channel = GridProcesses.OpenChannel(grid.Symorq);
+        using var channel = ApiKeyChannel.Open(grid.Symorq.GrpcUrl, OneSlotGrid.ApiKey);
         var admin = new Contracts.Grid.GridClient(channel);
         var names = new List<string>();
         var requests = new List<Task<HttpResponseMessage>>();
