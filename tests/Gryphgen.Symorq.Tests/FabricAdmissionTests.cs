@@ -61,8 +61,15 @@ public sealed class FabricAdmissionTests : IAsyncLifetime
 
         _harness.Enrollment.Enrolled([]);
         var second = _harness.Broker.RunJobAsync(AgentRole.Analyzer, BrokerHarness.Work(), null, CancellationToken.None);
-        _harness.Broker.DropRevoked();
-        await _harness.WorkersAsync(w => w.Count == 0, "the revoked worker dropped");
+        using (var stop = new CancellationTokenSource())
+        {
+            // Kept alive, the worker could only leave the registry by the revocation.
+            var alive = remote.KeepAliveAsync(stop.Token);
+            _harness.Broker.DropRevoked();
+            await _harness.WorkersAsync(w => w.Count == 0, "the revoked worker dropped");
+            await stop.CancelAsync();
+            await alive;
+        }
         remote.Hello(AgentRole.Analyzer, "remote", credential: credential);
         using var configured = new TestWorker(_harness);
         configured.Hello(AgentRole.Analyzer, "configured");

@@ -94,6 +94,19 @@ internal sealed class TestWorker : IDisposable
         return count;
     }
 
+    /// <summary>
+    /// Heartbeats every 300 ms until <paramref name="stop"/> is cancelled, so only the broker's own decision can drop
+    /// this worker; nothing else may use the socket until the returned task completes.
+    /// </summary>
+    public Task KeepAliveAsync(CancellationToken stop) => Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            Send(new FabricMessage { Heartbeat = new() });
+            await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        }
+    }, CancellationToken.None);
+
     /// <summary>Completes when this socket's connection to the broker drops (NetMQ's monitor sees it).</summary>
     public Task WatchForDisconnection()
     {

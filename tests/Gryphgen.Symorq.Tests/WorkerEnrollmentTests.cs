@@ -26,9 +26,13 @@ public sealed class WorkerEnrollmentTests(SymorqSystem system) : IClassFixture<S
         otherRole.Hello(AgentRole.Analyzer, "remote-posing-analyzer", credential: enrolled.Credential);
 
         Assert.NotNull(worker.Receive(FabricMessage.BodyOneofCase.Heartbeat, Patience));
+        using var stop = new CancellationTokenSource();
+        var alive = worker.KeepAliveAsync(stop.Token);
         await AgentsListedAsync(names => names.Contains("agent/generator/remote-generator"), "the enrolled generator in status");
         Assert.Equal(0, otherRole.CountArrivals(TimeSpan.FromSeconds(2)));
         Assert.DoesNotContain("agent/analyzer/remote-posing-analyzer", await AgentsListedAsync(_ => true, "status"));
+        await stop.CancelAsync();
+        await alive;
     }
 
     [Fact]
@@ -39,13 +43,17 @@ public sealed class WorkerEnrollmentTests(SymorqSystem system) : IClassFixture<S
         {
             worker.Hello(AgentRole.Monitor, "remote-monitor", credential: enrolled.Credential);
             Assert.NotNull(worker.Receive(FabricMessage.BodyOneofCase.Heartbeat, Patience));
+            // Kept alive (status calls take seconds), the worker can only leave the broker's registry by the revocation.
+            using var stop = new CancellationTokenSource();
+            var alive = worker.KeepAliveAsync(stop.Token);
             await AgentsListedAsync(names => names.Contains("agent/monitor/remote-monitor"), "the enrolled monitor in status");
-
             using var admin = GridProcesses.OpenChannel(system.Symorq);
             var revoked = await new Contracts.Agents.AgentsClient(admin).RevokeAsync(new RevokeAgentRequest { Name = enrolled.Agent.Name });
 
             Assert.NotEqual(0, revoked.RevokedUnixMs);
-            Assert.DoesNotContain("agent/monitor/remote-monitor", await AgentsListedAsync(_ => true, "status"));
+            await AgentsListedAsync(names => !names.Contains("agent/monitor/remote-monitor"), "the revoked monitor dropped from status");
+            await stop.CancelAsync();
+            await alive;
         }
         using var reconnect = Dial(enrolled);
         reconnect.Hello(AgentRole.Monitor, "remote-monitor-again", credential: enrolled.Credential);

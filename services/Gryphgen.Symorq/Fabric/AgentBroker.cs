@@ -280,8 +280,8 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
                 hello.Role.ToName(), claimed, _options.MaxWorkersPerRole);
             return;
         }
-        logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected",
-            worker.Role, admitted.WorkerId, admitted.Host, admitted.Pid);
+        logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected with {Credential}",
+            worker.Role, admitted.WorkerId, admitted.Host, admitted.Pid, enrolledAs is null ? "the configured credential" : $"enrolled credential {enrolledAs}");
         router.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Heartbeat = new() }, identity));
         Dispatch(router);
     }
