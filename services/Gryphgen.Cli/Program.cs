@@ -10,6 +10,7 @@ root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(EndpointsCommand.Create());
 root.Subcommands.Add(KbCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(AgentsCommand.Create());
 root.Subcommands.Add(SubmitCommand.Create());
 foreach (var command in TaskCommands.Create()) root.Subcommands.Add(command);
 

@@ -23,6 +23,9 @@ builder.Services.AddGrpc().AddServiceOptions<TasksService>(o => o.Interceptors.A
 
 builder.Services.AddOptions<FabricOptions>().BindConfiguration(FabricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<WorkerRegistry>();
+builder.Services.AddSingleton(sp => new WorkerEnrollment(sp.GetRequiredService<IOptions<FabricOptions>>().Value.Credentials));
+builder.Services.AddSingleton<WorkerCredentials>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerCredentials>());
 builder.Services.AddSingleton<AgentBroker>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentBroker>());
 
@@ -118,6 +121,8 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 // The stored keys are in force before the first request is served (and refreshed from then on).
 await app.Services.GetRequiredService<KeyRing>().RefreshAsync(CancellationToken.None);
+// Likewise the enrolled worker credentials before the broker admits its first worker.
+await app.Services.GetRequiredService<WorkerCredentials>().RefreshAsync(CancellationToken.None);
 
 app.MapGrpcService<StatusService>();
 app.MapGrpcService<GridService>();
@@ -126,5 +131,6 @@ app.MapGrpcService<TasksService>();
 app.MapTaskApi();
 app.MapGrpcService<KnowledgeForwarder>();
 app.MapGrpcService<KeysService>();
+app.MapGrpcService<AgentsService>();
 app.MapDefaultEndpoints();
 app.Run();

@@ -15,7 +15,7 @@ public sealed class ApiKeyScopeTests(SymorqSystem system) : IClassFixture<Symorq
 {
     /// <summary>The services an admin key is needed for, whole; and Knowledge, where only some methods are admin's.</summary>
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] AdminServices =
-        [Contracts.Grid.Descriptor, Contracts.Status.Descriptor, Contracts.Keys.Descriptor];
+        [Contracts.Grid.Descriptor, Contracts.Status.Descriptor, Contracts.Keys.Descriptor, Contracts.Agents.Descriptor];
 
     /// <summary>Knowledge methods any key may call (BuildContext and RecordLesson are not offered at all).</summary>
     private static readonly string[] KnowledgeForAnyKey = ["Search", "BuildContext", "RecordLesson"];

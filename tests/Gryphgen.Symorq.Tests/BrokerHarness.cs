@@ -20,6 +20,9 @@ internal sealed class BrokerHarness : IAsyncDisposable
 
     public AgentBroker Broker { get; private set; } = null!;
 
+    /// <summary>The running broker's credentials: the harness's configured ones, and any a test enrolls.</summary>
+    public WorkerEnrollment Enrollment { get; private set; } = null!;
+
     public int Port { get; private set; }
 
     /// <summary>The credential enrolled for <paramref name="role"/>: unique per harness, so no test guesses it.</summary>
@@ -40,7 +43,8 @@ internal sealed class BrokerHarness : IAsyncDisposable
         options.HeartbeatInterval = Interval;
         options.CurveSecretKey = Certificate.SecretKeyZ85!;
         options.Credentials = AgentRoles.All.ToDictionary(r => r.ToName(), r => new List<string> { Credential(r) });
-        Broker = new AgentBroker(Options.Create(options), Registry, TimeProvider.System, NullLogger<AgentBroker>.Instance);
+        Enrollment = new WorkerEnrollment(options.Credentials);
+        Broker = new AgentBroker(Options.Create(options), Registry, Enrollment, TimeProvider.System, NullLogger<AgentBroker>.Instance);
         await Broker.StartAsync(CancellationToken.None);
         Port = await Broker.BoundPort.WaitAsync(TimeSpan.FromSeconds(10));
     }

@@ -48,6 +48,39 @@ public sealed class FabricAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_enrolled_worker_gets_jobs_until_its_credential_is_revoked_and_then_none_and_no_readmission()
+    {
+        const string credential = "enrolled-remote-credential-0123456789";
+        _harness.Enrollment.Enrolled([new EnrolledCredential("remote-analyzer", AgentRole.Analyzer, WorkerEnrollment.Digest(credential))]);
+        using var remote = new TestWorker(_harness);
+        remote.Hello(AgentRole.Analyzer, "remote", credential: credential);
+        await _harness.WorkersAsync(w => w.Any(x => x is { Enrollment: "remote-analyzer", Hello.WorkerId: "remote" }), "the enrolled worker registering");
+        var first = _harness.Broker.RunJobAsync(AgentRole.Analyzer, BrokerHarness.Work(), null, CancellationToken.None);
+        remote.AnswerNextJob("{}", Patience);
+        Assert.Equal("remote", (await first.WaitAsync(Patience)).WorkerId);
+
+        _harness.Enrollment.Enrolled([]);
+        var second = _harness.Broker.RunJobAsync(AgentRole.Analyzer, BrokerHarness.Work(), null, CancellationToken.None);
+        using (var stop = new CancellationTokenSource())
+        {
+            // Kept alive, the worker could only leave the registry by the revocation.
+            var alive = remote.KeepAliveAsync(stop.Token);
+            _harness.Broker.DropRevoked();
+            await _harness.WorkersAsync(w => w.Count == 0, "the revoked worker dropped");
+            await stop.CancelAsync();
+            await alive;
+        }
+        remote.Hello(AgentRole.Analyzer, "remote", credential: credential);
+        using var configured = new TestWorker(_harness);
+        configured.Hello(AgentRole.Analyzer, "configured");
+        configured.AnswerNextJob("{}", Patience);
+
+        Assert.Equal("configured", (await second.WaitAsync(Patience)).WorkerId);
+        Assert.Null(remote.Receive(FabricMessage.BodyOneofCase.Job, TimeSpan.FromSeconds(1)));
+        Assert.Equal(["configured"], _harness.Registry.Snapshot().Select(w => w.Hello.WorkerId));
+    }
+
+    [Fact]
     public async Task A_thousand_bad_hellos_from_a_hundred_peers_leave_the_registry_empty()
     {
         var peers = Enumerable.Range(0, 100).Select(_ => new TestWorker(_harness)).ToList();

@@ -13,7 +13,7 @@ namespace Gryphgen.Symorq.Tests;
 internal sealed class TestWorker : IDisposable
 {
     private readonly DealerSocket _socket = new();
-    private readonly BrokerHarness _harness;
+    private readonly BrokerHarness? _harness;
     private NetMQMonitor? _monitor;
 
     /// <summary>
@@ -21,15 +21,18 @@ internal sealed class TestWorker : IDisposable
     /// with <paramref name="encrypted"/> false, one that speaks plain ZeroMQ.
     /// </summary>
     public TestWorker(BrokerHarness harness, string? brokerPublicKey = null, bool encrypted = true)
+        : this($"tcp://127.0.0.1:{harness.Port}", encrypted ? brokerPublicKey ?? harness.PublicKey : null) => _harness = harness;
+
+    /// <summary>A DEALER to a broker elsewhere (SYMORQ's own), as a worker on another machine is configured; its hellos need a credential.</summary>
+    public TestWorker(string endpoint, string? brokerPublicKey)
     {
-        _harness = harness;
         _socket.Options.Linger = TimeSpan.Zero;
-        if (encrypted)
+        if (brokerPublicKey is not null)
         {
-            _socket.Options.CurveServerKey = NetMQCertificate.FromPublicKey(brokerPublicKey ?? harness.PublicKey).PublicKey;
+            _socket.Options.CurveServerKey = NetMQCertificate.FromPublicKey(brokerPublicKey).PublicKey;
             _socket.Options.CurveCertificate = new NetMQCertificate();
         }
-        _socket.Connect($"tcp://127.0.0.1:{harness.Port}");
+        _socket.Connect(endpoint);
     }
 
     public void Send(FabricMessage message) => _socket.SendMultipartMessage(FabricCodec.Encode(message));
@@ -47,7 +50,7 @@ internal sealed class TestWorker : IDisposable
             Hello = new WorkerHello
             {
                 Role = role, WorkerId = workerId, Capacity = capacity, Host = "test", Pid = 1,
-                Credential = credential ?? _harness.Credential(role),
+                Credential = credential ?? _harness?.Credential(role) ?? throw new ArgumentNullException(nameof(credential)),
             },
         });
 
@@ -90,6 +93,19 @@ internal sealed class TestWorker : IDisposable
         }
         return count;
     }
+
+    /// <summary>
+    /// Heartbeats every 300 ms until <paramref name="stop"/> is cancelled, so only the broker's own decision can drop
+    /// this worker; nothing else may use the socket until the returned task completes.
+    /// </summary>
+    public Task KeepAliveAsync(CancellationToken stop) => Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            Send(new FabricMessage { Heartbeat = new() });
+            await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        }
+    }, CancellationToken.None);
 
     /// <summary>Completes when this socket's connection to the broker drops (NetMQ's monitor sees it).</summary>
     public Task WatchForDisconnection()

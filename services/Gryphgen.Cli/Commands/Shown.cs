@@ -12,4 +12,7 @@ internal static class Shown
     public static string Plain(string text) => PrintableText.Line(text);
 
     public static string Markup(string text) => Spectre.Console.Markup.Escape(PrintableText.Line(text));
+
+    /// <summary>A time to the minute, in this machine's time zone, as tables show it.</summary>
+    public static string Minute(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToLocalTime().ToString("yyyy-MM-dd HH:mm");
 }

@@ -21,6 +21,8 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
 
     public DbSet<ApiKeyRecord> Keys => Set<ApiKeyRecord>();
 
+    public DbSet<WorkerCredentialRecord> WorkerCredentials => Set<WorkerCredentialRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<EndpointRecord>(e =>
@@ -79,6 +81,15 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.Property(x => x.Scope).HasMaxLength(20);
             e.Property(x => x.Digest).HasMaxLength(32);
             // A presented secret is found by its digest.
+            e.HasIndex(x => x.Digest).IsUnique();
+        });
+        modelBuilder.Entity<WorkerCredentialRecord>(e =>
+        {
+            e.ToTable("worker_credentials");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(40);
+            e.Property(x => x.Role).HasMaxLength(20);
+            e.Property(x => x.Digest).HasMaxLength(32);
             e.HasIndex(x => x.Digest).IsUnique();
         });
 

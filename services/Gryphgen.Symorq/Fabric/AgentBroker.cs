@@ -18,15 +18,14 @@ namespace Gryphgen.Symorq.Fabric;
 /// is cancelled on its worker too. The socket lives on one poller thread; other threads talk to it through
 /// <see cref="_commands"/>.
 /// </summary>
-public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, TimeProvider time, ILogger<AgentBroker> logger)
-    : BackgroundService
+public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, WorkerEnrollment enrollment, TimeProvider time,
+    ILogger<AgentBroker> logger) : BackgroundService
 {
     /// <summary>How much of a text a peer wrote (worker id, host, version, job id) is kept for logs and status.</summary>
     private const int MaxPeerTextLength = 128;
 
     private readonly FabricOptions _options = options.Value;
     private readonly JobBoard _jobs = new(options.Value.MaxJobAttempts, options.Value.MaxQueuedJobsPerRole);
-    private readonly WorkerEnrollment _enrollment = new(options.Value.Credentials);
     private readonly NetMQCertificate _certificate = options.Value.CurveSecretKey.Length > 0
         ? NetMQCertificate.CreateFromSecretKey(options.Value.CurveSecretKey) : new NetMQCertificate();
     private readonly NetMQQueue<Action<RouterSocket>> _commands = new();
@@ -35,6 +34,9 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
 
     /// <summary>The TCP port the ROUTER socket is bound to, once it is.</summary>
     public Task<int> BoundPort => _bound.Task;
+
+    /// <summary>The broker's CURVE public key (Z85), which a worker must be given to reach it.</summary>
+    public string PublicKey => _certificate.PublicKeyZ85;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -63,7 +65,7 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         }
         logger.LogInformation("Agent fabric listening on {Address}:{Port} (CURVE public key {PublicKey}), admitting workers of: {Roles}",
             address, port, _certificate.PublicKeyZ85,
-            string.Join(", ", _enrollment.Roles.Select(r => r.ToName()).DefaultIfEmpty("no role (no credentials configured)")));
+            string.Join(", ", enrollment.Roles.Select(r => r.ToName()).DefaultIfEmpty("no role (no credentials configured)")));
         _bound.TrySetResult(port);
 
         var heartbeat = new NetMQTimer(_options.HeartbeatInterval);
@@ -147,9 +149,25 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         return await job.Outcome.Task;
     }
 
+    /// <summary>
+    /// Drops the workers whose enrolled credential has been revoked, their jobs going back to their queue. Until this
+    /// runs they get no job anyway (see <see cref="Dispatch"/>).
+    /// </summary>
+    public void DropRevoked() => _commands.Enqueue(router =>
+    {
+        foreach (var worker in registry.Snapshot().Where(w => !enrollment.InForce(w)))
+        {
+            if (!registry.Remove(worker.Identity)) continue;
+            logger.LogWarning("Agent {Role} worker {WorkerId} dropped: its credential {Credential} was revoked",
+                worker.Role, worker.Hello.WorkerId, worker.Enrollment);
+            WorkerLost(router, worker, "was revoked");
+        }
+    });
+
     private void Dispatch(NetMQSocket router)
     {
-        foreach (var job in _jobs.Assign(registry.Snapshot()))
+        // A worker whose credential was revoked a moment ago gets no job, even before DropRevoked has run.
+        foreach (var job in _jobs.Assign([.. registry.Snapshot().Where(enrollment.InForce)]))
         {
             var request = new FabricMessage { Job = new JobRequest { JobId = job.Id, Attempt = (uint)job.Attempts, Work = job.Work } };
             router.TrySendMultipartMessage(FabricCodec.Encode(request.WithTraceContext(job.Trace), job.Worker!.Identity));
@@ -245,7 +263,7 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
     private void Admit(NetMQSocket router, byte[] identity, WorkerHello hello)
     {
         var claimed = PeerText(hello.WorkerId);
-        if (!hello.Role.IsKnown() || !_enrollment.Admits(hello.Role, hello.Credential))
+        if (!hello.Role.IsKnown() || !enrollment.Admits(hello.Role, hello.Credential, out var enrolledAs))
         {
             logger.LogWarning("Refused a hello from {Peer} (worker id '{WorkerId}', role {Role}): no valid credential for that role",
                 WorkerRegistry.KeyOf(identity), claimed, hello.Role);
@@ -256,14 +274,14 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         {
             Credential = "", WorkerId = claimed, Host = PeerText(hello.Host), Version = PeerText(hello.Version),
         };
-        if (registry.Register(identity, admitted, _options.MaxWorkersPerRole) is not { } worker)
+        if (registry.Register(identity, admitted, _options.MaxWorkersPerRole, enrolledAs) is not { } worker)
         {
             logger.LogWarning("Refused {Role} worker {WorkerId}: the role has {Max} workers already (Fabric:MaxWorkersPerRole)",
                 hello.Role.ToName(), claimed, _options.MaxWorkersPerRole);
             return;
         }
-        logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected",
-            worker.Role, admitted.WorkerId, admitted.Host, admitted.Pid);
+        logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected with {Credential}",
+            worker.Role, admitted.WorkerId, admitted.Host, admitted.Pid, enrolledAs is null ? "the configured credential" : $"enrolled credential {enrolledAs}");
         router.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Heartbeat = new() }, identity));
         Dispatch(router);
     }

@@ -20,6 +20,12 @@ public sealed class FabricOptions : IValidatableObject
     public string ListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>
+    /// What a worker on another machine dials (<c>tcp://HOST:PORT</c>), told by <c>gryphgen agents enroll</c>; empty:
+    /// the address the broker binds (this machine's host name when it binds every address).
+    /// </summary>
+    public string AdvertisedEndpoint { get; set; } = "";
+
+    /// <summary>
     /// The enrollment credentials each role's workers may present in their hello (role name → credentials). A role
     /// without any admits no worker.
     /// </summary>
@@ -63,6 +69,9 @@ public sealed class FabricOptions : IValidatableObject
     {
         if (ListenAddress != "*" && !IPAddress.TryParse(ListenAddress, out _))
             yield return new ValidationResult($"{Section}:{nameof(ListenAddress)} must be an IP address or * (got '{ListenAddress}')", [nameof(ListenAddress)]);
+        if (AdvertisedEndpoint.Length > 0 && !(Uri.TryCreate(AdvertisedEndpoint, UriKind.Absolute, out var advertised)
+                && advertised is { Scheme: "tcp", Port: > 0, AbsolutePath: "/", Query: "", UserInfo: "" }))
+            yield return new ValidationResult($"{Section}:{nameof(AdvertisedEndpoint)} must be tcp://HOST:PORT (got '{AdvertisedEndpoint}')", [nameof(AdvertisedEndpoint)]);
         if (CurveSecretKey.Length > 0 && !CurveKeys.IsValid(CurveSecretKey))
             yield return new ValidationResult($"{Section}:{nameof(CurveSecretKey)} must be {CurveKeys.Shape}", [nameof(CurveSecretKey)]);
         foreach (var (role, credentials) in Credentials)

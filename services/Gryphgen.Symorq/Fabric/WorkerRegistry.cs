@@ -3,8 +3,11 @@ using Gryphgen.Contracts.Fabric;
 
 namespace Gryphgen.Symorq.Fabric;
 
-/// <summary>A worker the broker has admitted, keyed by its ZeroMQ identity.</summary>
-public sealed record ConnectedWorker(string Key, byte[] Identity, WorkerHello Hello, DateTimeOffset ConnectedAt)
+/// <summary>
+/// A worker the broker has admitted, keyed by its ZeroMQ identity; <paramref name="Enrollment"/> is the name of the
+/// enrolled credential that admitted it (null for a configured one), whose revocation drops it.
+/// </summary>
+public sealed record ConnectedWorker(string Key, byte[] Identity, WorkerHello Hello, DateTimeOffset ConnectedAt, string? Enrollment = null)
 {
     public DateTimeOffset LastSeen { get; set; } = ConnectedAt;
 
@@ -27,11 +30,11 @@ public sealed class WorkerRegistry(TimeProvider time)
     /// Adds or replaces the worker behind <paramref name="identity"/>; null when its role already has
     /// <paramref name="maxPerRole"/> other workers.
     /// </summary>
-    public ConnectedWorker? Register(byte[] identity, WorkerHello hello, int maxPerRole)
+    public ConnectedWorker? Register(byte[] identity, WorkerHello hello, int maxPerRole, string? enrollment = null)
     {
         var key = KeyOf(identity);
         if (_workers.Values.Count(w => w.Key != key && w.Hello.Role == hello.Role) >= maxPerRole) return null;
-        var worker = new ConnectedWorker(key, identity, hello, time.GetUtcNow());
+        var worker = new ConnectedWorker(key, identity, hello, time.GetUtcNow(), enrollment);
         _workers[key] = worker;
         return worker;
     }

@@ -6,11 +6,9 @@ namespace Gryphgen.Symorq.Keys;
 
 /// <summary>
 /// The active API keys of the <c>keys</c> table in memory, by digest, so that authenticating a request (the
-/// gateway's hot path) makes no database call. (The configured bootstrap key is the authentication options' own.) A change made on
-/// this replica (<see cref="RefreshAsync"/> after the write) is in force before the change's call returns; a change
-/// made on another replica is picked up within <see cref="RefreshInterval"/>.
+/// gateway's hot path) makes no database call. (The configured bootstrap key is the authentication options' own.)
 /// </summary>
-public sealed class KeyRing(IServiceScopeFactory scopes, ILogger<KeyRing> logger) : BackgroundService
+public sealed class KeyRing(IServiceScopeFactory scopes, ILogger<KeyRing> logger) : TableMirror(scopes, logger)
 {
     /// <summary>The configured key's name: the owner of tasks submitted with it (and of tasks older than keys).</summary>
     public const string BootstrapName = "bootstrap";
@@ -18,11 +16,9 @@ public sealed class KeyRing(IServiceScopeFactory scopes, ILogger<KeyRing> logger
     /// <summary>The configured key (Gryphgen:Gateway:ApiKey), always an admin; its digest is not kept here.</summary>
     public static readonly ApiKey Bootstrap = new(BootstrapName, KeyScopes.Admin, []);
 
-    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
-
-    // One refresh at a time, so the snapshot published last was read after the last change committed here.
-    private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile IReadOnlyDictionary<string, ApiKey> _byDigest = new Dictionary<string, ApiKey>();
+
+    protected override string What => "the API keys";
 
     /// <summary>The active key whose secret is <paramref name="presented"/>; null when there is none.</summary>
     public ApiKey? Find(string presented)
@@ -33,38 +29,10 @@ public sealed class KeyRing(IServiceScopeFactory scopes, ILogger<KeyRing> logger
             ? key : null;
     }
 
-    /// <summary>Reads the active keys again and puts them in force.</summary>
-    public async Task RefreshAsync(CancellationToken ct)
+    protected override async Task LoadAsync(OrchestratorDbContext db, CancellationToken ct)
     {
-        await _refreshing.WaitAsync(ct);
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
-            var stored = await db.Keys.AsNoTracking().Where(k => k.RevokedAt == null)
-                .Select(k => new ApiKey(k.Name, k.Scope, k.Digest)).ToListAsync(ct);
-            _byDigest = stored.ToDictionary(k => Convert.ToHexString(k.Digest));
-        }
-        finally
-        {
-            _refreshing.Release();
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(RefreshInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RefreshAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The keys in force stay in force; the next tick tries again.
-                logger.LogWarning(ex, "Could not refresh the API keys from the database");
-            }
-        }
+        var stored = await db.Keys.AsNoTracking().Where(k => k.RevokedAt == null)
+            .Select(k => new ApiKey(k.Name, k.Scope, k.Digest)).ToListAsync(ct);
+        _byDigest = stored.ToDictionary(k => Convert.ToHexString(k.Digest));
     }
 }

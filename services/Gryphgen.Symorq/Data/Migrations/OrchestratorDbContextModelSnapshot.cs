@@ -347,6 +347,41 @@ namespace Gryphgen.Symorq.Data.Migrations
                     b.ToTable("tasks", (string)null);
                 });
 
+            modelBuilder.Entity("Gryphgen.Symorq.Data.WorkerCredentialRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("digest");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("Digest")
+                        .IsUnique();
+
+                    b.ToTable("worker_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Gryphgen.Symorq.Data.EventRecord", b =>
                 {
                     b.HasOne("Gryphgen.Symorq.Data.TaskRecord", null)

@@ -1,0 +1,17 @@
+using Gryphgen.Contracts;
+using Gryphgen.Contracts.Fabric;
+using Gryphgen.Symorq.Data;
+
+namespace Gryphgen.Symorq.Fabric;
+
+/// <summary>The rules a new enrollment must meet; each broken rule is one readable line.</summary>
+public static class EnrollmentValidation
+{
+    public static IEnumerable<string> Problems(EnrollAgentRequest request)
+    {
+        if (request.Name.Length > 0 && !RecordName.IsValid(request.Name))
+            yield return $"name '{request.Name}' {RecordName.Rule}";
+        if (!request.Role.IsKnown())
+            yield return $"role must be one of {string.Join(", ", AgentRoles.AllNames)} (got {request.Role})";
+    }
+}
