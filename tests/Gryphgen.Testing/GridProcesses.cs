@@ -9,6 +9,9 @@ public static class GridProcesses
     /// <summary>The public API key SYMORQ is given here (it does not start without one); every client here sends it.</summary>
     public const string ApiKey = "grid-test-key";
 
+    /// <summary>The configured agent key (Gryphgen:Gateway:AgentKey, scope agent), as the AppHost gives the agents one.</summary>
+    public const string AgentKey = "grid-agent-key";
+
     /// <summary>The internal credential SYMORQ presents to SYMORG and SYMAUG, which refuse any caller without it.</summary>
     public const string InternalCredential = "internal-test-credential";
 
@@ -28,6 +31,7 @@ public static class GridProcesses
             ["Fabric__Port"] = "0",
             ["Gryphgen__Grid__ProbeInterval"] = "00:00:00.500",
             ["Gryphgen__Gateway__ApiKey"] = ApiKey,
+            ["Gryphgen__Gateway__AgentKey"] = AgentKey,
             [InternalCredentialVariable] = InternalCredential,
         };
         for (var i = 0; i < endpoints.Length; i++)

@@ -87,6 +87,7 @@ public sealed class MissionSystem : IAsyncLifetime
         _symorqSettings["services__symorg__grpc__0"] = Symorg.GrpcUrl.ToString();
         _symorqSettings["services__symaug__grpc__0"] = Symaug.GrpcUrl.ToString();
         _symorqSettings["Gryphgen__Gateway__ApiKey"] = ApiKey;
+        _symorqSettings["Gryphgen__Gateway__AgentKey"] = GridProcesses.AgentKey;
         _symorqSettings["Gryphgen__Workflow__MaxConcurrentTasks"] = "8";
         _symorqSettings["Gryphgen__Workflow__PollInterval"] = "00:00:00.200";
         _symorqSettings["Gryphgen__Workflow__LeaseDuration"] = "00:00:03";
@@ -98,7 +99,7 @@ public sealed class MissionSystem : IAsyncLifetime
         {
             _agents.Add(ServiceProcess.StartWorker("Gryphgen.Agents", new Dictionary<string, string>
             {
-                ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = ApiKey,
+                ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = GridProcesses.AgentKey,
                 ["Agent__Gateway"] = new Uri(Symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
                 ["Fabric__Credential"] = credentials[role], ["Fabric__BrokerPublicKey"] = brokerKeys.PublicKeyZ85,
             }));
