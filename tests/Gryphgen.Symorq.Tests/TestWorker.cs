@@ -13,7 +13,7 @@ namespace Gryphgen.Symorq.Tests;
 internal sealed class TestWorker : IDisposable
 {
     private readonly DealerSocket _socket = new();
-    private readonly BrokerHarness _harness;
+    private readonly Func<AgentRole, string> _credential;
     private NetMQMonitor? _monitor;
 
     /// <summary>
@@ -21,15 +21,21 @@ internal sealed class TestWorker : IDisposable
     /// with <paramref name="encrypted"/> false, one that speaks plain ZeroMQ.
     /// </summary>
     public TestWorker(BrokerHarness harness, string? brokerPublicKey = null, bool encrypted = true)
+        : this(harness.Port, encrypted ? brokerPublicKey ?? harness.PublicKey : null, harness.Credential)
     {
-        _harness = harness;
+    }
+
+    /// <summary>A DEALER to the broker on <paramref name="port"/> (plain ZeroMQ when <paramref name="brokerPublicKey"/> is null).</summary>
+    public TestWorker(int port, string? brokerPublicKey, Func<AgentRole, string> credential)
+    {
+        _credential = credential;
         _socket.Options.Linger = TimeSpan.Zero;
-        if (encrypted)
+        if (brokerPublicKey is not null)
         {
-            _socket.Options.CurveServerKey = NetMQCertificate.FromPublicKey(brokerPublicKey ?? harness.PublicKey).PublicKey;
+            _socket.Options.CurveServerKey = NetMQCertificate.FromPublicKey(brokerPublicKey).PublicKey;
             _socket.Options.CurveCertificate = new NetMQCertificate();
         }
-        _socket.Connect($"tcp://127.0.0.1:{harness.Port}");
+        _socket.Connect($"tcp://127.0.0.1:{port}");
     }
 
     public void Send(FabricMessage message) => _socket.SendMultipartMessage(FabricCodec.Encode(message));
@@ -47,7 +53,7 @@ internal sealed class TestWorker : IDisposable
             Hello = new WorkerHello
             {
                 Role = role, WorkerId = workerId, Capacity = capacity, Host = "test", Pid = 1,
-                Credential = credential ?? _harness.Credential(role),
+                Credential = credential ?? _credential(role),
             },
         });
 
@@ -68,14 +74,18 @@ internal sealed class TestWorker : IDisposable
     public FabricMessage? Receive(FabricMessage.BodyOneofCase kind, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var frames = new NetMQMessage();
         while (DateTime.UtcNow < deadline)
         {
-            if (!_socket.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(50), ref frames)) continue;
-            var decoded = FabricCodec.Decode(frames);
-            if (decoded.Message?.BodyCase == kind) return decoded.Message;
+            if (ReceiveAny(TimeSpan.FromMilliseconds(50)) is { } message && message.BodyCase == kind) return message;
         }
         return null;
+    }
+
+    /// <summary>The next well-formed message of any kind, or null after <paramref name="timeout"/>.</summary>
+    public FabricMessage? ReceiveAny(TimeSpan timeout)
+    {
+        var frames = new NetMQMessage();
+        return _socket.TryReceiveMultipartMessage(timeout, ref frames) ? FabricCodec.Decode(frames).Message : null;
     }
 
     /// <summary>How many messages of any kind, well-formed or not, arrive within <paramref name="window"/>.</summary>

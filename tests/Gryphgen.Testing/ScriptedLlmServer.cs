@@ -38,6 +38,9 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     /// <summary>Every chat request received, with the headers GRYPHGEN adds, in arrival order.</summary>
     public ConcurrentQueue<ScriptedRequest> Requests { get; } = new();
 
+    /// <summary>Each chat request answered, with the tokens its <c>usage</c> reported (<see cref="TokensOf"/>).</summary>
+    public ConcurrentQueue<(ScriptedRequest Request, int Tokens)> Reported { get; } = new();
+
     /// <summary>The answer when the script is empty; by default the fixed text "ok".</summary>
     public Func<ScriptedRequest, string> Fallback { get; set; } = _ => "ok";
 
@@ -107,6 +110,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
             var midStream = stream && _holdMidStream;
             if (!midStream) await gate.WaitAsync(context.RequestAborted);
             var content = _script.TryDequeue(out var next) ? next : Fallback(request);
+            Reported.Enqueue((request, TokensOf(content)));
             var includeUsage = (body["stream_options"] as JsonObject)?["include_usage"] is JsonValue u && u.TryGetValue<bool>(out var usage) && usage;
             if (stream) await StreamAsync(context, content, midStream ? gate : Task.CompletedTask, includeUsage);
             else await context.Response.WriteAsJsonAsync(Completion(content));
