@@ -19,12 +19,7 @@ public sealed class ScriptedGatewayGrid : IAsyncLifetime
     }
 
     /// <summary>A new key of <paramref name="scope"/>, made with the bootstrap admin key; its secret.</summary>
-    public async Task<string> CreateKeyAsync(KeyScope scope)
-    {
-        using var admin = GridProcesses.OpenChannel(Symorq);
-        return (await new Contracts.Keys.KeysClient(admin).CreateAsync(
-            new CreateKeyRequest { Name = $"{KeyScopeNames.Name(scope)}-{Guid.NewGuid():N}"[..20], Scope = scope })).Secret;
-    }
+    public async Task<string> CreateKeyAsync(KeyScope scope) => (await GridProcesses.CreateKeyAsync(Symorq, KeyScopeNames.Name(scope), scope)).Secret;
 
     public async Task DisposeAsync()
     {

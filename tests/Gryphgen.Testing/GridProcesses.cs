@@ -48,6 +48,15 @@ public static class GridProcesses
     public static Task<ServiceProcess> StartSymorqAsync(Dictionary<string, string> settings) =>
         ServiceProcess.StartAsync("Gryphgen.Symorq", settings);
 
+    /// <summary>A new key of <paramref name="scope"/>, made with the bootstrap admin key: its (unique) name and its secret.</summary>
+    public static async Task<(string Name, string Secret)> CreateKeyAsync(ServiceProcess symorq, string prefix, KeyScope scope)
+    {
+        using var admin = OpenChannel(symorq);
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        var created = await new Keys.KeysClient(admin).CreateAsync(new CreateKeyRequest { Name = name, Scope = scope });
+        return (name, created.Secret);
+    }
+
     /// <summary>A gRPC channel to SYMORQ's public port that sends <see cref="ApiKey"/>.</summary>
     public static GrpcChannel OpenChannel(ServiceProcess symorq) => ApiKeyChannel.Open(symorq.GrpcUrl, ApiKey);
 }
