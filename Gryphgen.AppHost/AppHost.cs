@@ -21,6 +21,8 @@ var apiKey = builder.AddApiKey(settings);
 // SYMORG and SYMAUG answer only SYMORQ: the three share this credential, nobody else is given it.
 var internalCredential = builder.AddInternalCredential();
 const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
+// The agents reach SYMORQ's gateway with a key of scope agent (the gateway only), not the admin key.
+var agentKey = builder.AddAgentKey();
 
 var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
     .WithEndpoint("http", e => e.Port = null)
@@ -52,6 +54,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithReference(symaug).WaitForStart(symaug)
     .WithLlmGrid(builder, infrastructure.Llm, settings.Llm)
     .WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey)
+    .WithEnvironment("Gryphgen__Gateway__AgentKey", agentKey)
     .WithEnvironment(InternalCredentialVariable, internalCredential)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
@@ -66,7 +69,7 @@ foreach (var role in roles)
         .WithEnvironment("Agent__Gateway", ReferenceExpression.Create($"{symorq.GetEndpoint("http")}/v1"))
         .WithReference(symorq)
         .WaitFor(symorq)
-        .WithEnvironment("Agent__GatewayApiKey", apiKey);
+        .WithEnvironment("Agent__GatewayApiKey", agentKey);
     fabric.Worker(agent, role);
     // Served by the AppHost's own llama-server, a prompt and its reply must fit one slot's share of the context.
     if (infrastructure.Llm is not null)

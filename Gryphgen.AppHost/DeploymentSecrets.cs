@@ -6,12 +6,14 @@ using Gryphgen.Contracts;
 namespace Gryphgen.AppHost;
 
 /// <summary>
-/// The two secrets that close GRYPHGEN's doors, always present: the public API key SYMORQ requires of every caller
-/// and the internal credential SYMORG and SYMAUG require of SYMORQ. Neither has an empty or open default.
+/// The secrets that close GRYPHGEN's doors, always present: the public API key SYMORQ requires of every caller, the
+/// local agents' gateway key and the internal credential SYMORG and SYMAUG require of SYMORQ. None has an empty or
+/// open default.
 /// </summary>
 public static class DeploymentSecrets
 {
     public const string InternalCredentialParameter = "gryphgen-internal-credential";
+    public const string AgentKeyParameter = "gryphgen-agent-key";
 
     /// <summary>Generated values: 32 letters and digits (about 190 bits), safe in a header and on a command line.</summary>
     private static GenerateParameterDefault Generated => new() { MinLength = 32, Special = false };
@@ -38,4 +40,11 @@ public static class DeploymentSecrets
     /// <summary>A fresh credential per deployment (per run, in run mode): only the AppHost and the three services know it.</summary>
     public static IResourceBuilder<ParameterResource> AddInternalCredential(this IDistributedApplicationBuilder builder) =>
         builder.AddParameter(InternalCredentialParameter, Generated, secret: true);
+
+    /// <summary>
+    /// The agent processes' key to SYMORQ's gateway, fresh per deployment like the internal credential: of scope
+    /// agent, it reaches the gateway (/v1) and nothing else, so an agent holds no admin key.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddAgentKey(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter(AgentKeyParameter, Generated, secret: true);
 }

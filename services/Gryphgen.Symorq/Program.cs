@@ -42,6 +42,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointStore>());
 builder.Services.AddHostedService<EndpointProber>();
 builder.Services.AddSingleton<ResponseCache>();
 builder.Services.AddSingleton<GatewayForwarder>();
+builder.Services.AddSingleton<TaskTokenMeter>();
 // A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
 // Probes and upstream requests connect only where UpstreamAddresses allows, checked on the address connected to.
@@ -106,7 +107,7 @@ builder.Services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions
 builder.Services.AddSingleton<TaskEventSignal>();
 builder.Services.AddSingleton(sp => new MissionServices(sp.GetRequiredService<AgentBroker>(),
     sp.GetRequiredService<Workspaces.WorkspacesClient>(), sp.GetRequiredService<Knowledge.KnowledgeClient>(),
-    sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+    sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TaskTokenMeter>()));
 builder.Services.AddSingleton<MissionEngine>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MissionEngine>());
 builder.Services.AddScoped<TaskJournal>();

@@ -45,6 +45,23 @@ public sealed class KeysCommandTests(SymorqSystem system) : IClassFixture<Symorq
         Assert.StartsWith("gryphgen: Incorrect or missing API key", refused.StandardError);
     }
 
+    [Fact]
+    public async Task Create_with_scope_agent_makes_a_key_that_is_listed_as_agent_and_refused_by_the_task_API()
+    {
+        var name = $"agent-{Guid.NewGuid():N}"[..16];
+
+        var create = await GryphgenCli.RunAsync(["keys", "create", "--name", name, "--scope", "agent"], system.CliEnvironment());
+
+        Assert.True(create.ExitCode == 0, create.StandardError);
+        var secret = create.StandardOutput.Trim();
+        var keys = JsonNode.Parse((await GryphgenCli.RunAsync(["keys", "list", "--json"], system.CliEnvironment())).StandardOutput)!.AsArray();
+        Assert.Equal("agent", (string?)keys.Single(k => (string?)k!["name"] == name)!["scope"]);
+        // An agent key reaches the gateway only: not even its own task list.
+        var denied = await GryphgenCli.RunAsync(["list", "--json"], system.CliEnvironment(secret));
+        Assert.Equal(2, denied.ExitCode);
+        Assert.Contains("agent key", Assert.Single(denied.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Theory]
     [InlineData("Not A Name", "user")]
     [InlineData("bootstrap", "admin")]

@@ -26,20 +26,22 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public async Task Without_an_API_key_parameter_the_deployment_generates_the_key_and_the_internal_credential()
+    public async Task Without_an_API_key_parameter_the_deployment_generates_the_key_the_agent_key_and_the_internal_credential()
     {
         using var manifest = await WriteManifestAsync();
         var resources = manifest.RootElement.GetProperty("resources");
         string Env(string resource, string name) => resources.GetProperty(resource).GetProperty("env").GetProperty(name).GetString()!;
 
-        foreach (var name in new[] { "gryphgen-api-key", "gryphgen-internal-credential" })
+        foreach (var name in new[] { "gryphgen-api-key", "gryphgen-agent-key", "gryphgen-internal-credential" })
         {
             var value = resources.GetProperty(name).GetProperty("inputs").GetProperty("value");
             Assert.True(value.GetProperty("secret").GetBoolean());
             Assert.True(value.GetProperty("default").TryGetProperty("generate", out _), value.ToString());
         }
         Assert.Equal("{gryphgen-api-key.value}", Env("symorq", "Gryphgen__Gateway__ApiKey"));
-        foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("{gryphgen-api-key.value}", Env(role, "Agent__GatewayApiKey"));
+        // The agents hold the agent key (the gateway only), which SYMORQ knows as such; never the admin key.
+        Assert.Equal("{gryphgen-agent-key.value}", Env("symorq", "Gryphgen__Gateway__AgentKey"));
+        foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("{gryphgen-agent-key.value}", Env(role, "Agent__GatewayApiKey"));
         // The internal credential goes to SYMORQ, SYMORG and SYMAUG only: no agent holds it.
         foreach (var service in new[] { "symorq", "symorg", "symaug" })
             Assert.Equal("{gryphgen-internal-credential.value}", Env(service, "Gryphgen__Internal__Credential"));
@@ -48,7 +50,7 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public async Task An_API_key_parameter_is_a_secret_SYMORQ_requires_and_every_agent_sends()
+    public async Task An_API_key_parameter_is_a_secret_SYMORQ_requires_and_no_agent_holds()
     {
         using var manifest = await WriteManifestAsync("--Gryphgen:ApiKeyParameter=gryphgen-api-key");
         var resources = manifest.RootElement.GetProperty("resources");
@@ -58,7 +60,7 @@ public sealed class ManifestTests
         Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
         string Env(string resource, string name) => resources.GetProperty(resource).GetProperty("env").GetProperty(name).GetString()!;
         Assert.Equal("{gryphgen-api-key.value}", Env("symorq", "Gryphgen__Gateway__ApiKey"));
-        foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("{gryphgen-api-key.value}", Env(role, "Agent__GatewayApiKey"));
+        foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("{gryphgen-agent-key.value}", Env(role, "Agent__GatewayApiKey"));
     }
 
     [Fact]

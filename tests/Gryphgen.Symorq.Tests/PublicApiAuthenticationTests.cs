@@ -18,7 +18,7 @@ namespace Gryphgen.Symorq.Tests;
 public sealed class PublicApiAuthenticationTests : IAsyncLifetime
 {
     /// <summary>The services on SYMORQ's public gRPC port, each with every method its descriptor lists.</summary>
-    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] PublicServices =
+    internal static readonly Google.Protobuf.Reflection.ServiceDescriptor[] PublicServices =
         [Tasks.Descriptor, Contracts.Grid.Descriptor, Contracts.Status.Descriptor, Contracts.Knowledge.Descriptor, Contracts.Keys.Descriptor, Contracts.Agents.Descriptor];
 
     private RedisServerProcess _redis = null!;

@@ -71,14 +71,18 @@ internal sealed class TestWorker : IDisposable
     public FabricMessage? Receive(FabricMessage.BodyOneofCase kind, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var frames = new NetMQMessage();
         while (DateTime.UtcNow < deadline)
         {
-            if (!_socket.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(50), ref frames)) continue;
-            var decoded = FabricCodec.Decode(frames);
-            if (decoded.Message?.BodyCase == kind) return decoded.Message;
+            if (ReceiveAny(TimeSpan.FromMilliseconds(50)) is { } message && message.BodyCase == kind) return message;
         }
         return null;
+    }
+
+    /// <summary>The next well-formed message of any kind, or null after <paramref name="timeout"/>.</summary>
+    public FabricMessage? ReceiveAny(TimeSpan timeout)
+    {
+        var frames = new NetMQMessage();
+        return _socket.TryReceiveMultipartMessage(timeout, ref frames) ? FabricCodec.Decode(frames).Message : null;
     }
 
     /// <summary>How many messages of any kind, well-formed or not, arrive within <paramref name="window"/>.</summary>

@@ -9,6 +9,9 @@ public static class GridProcesses
     /// <summary>The public API key SYMORQ is given here (it does not start without one); every client here sends it.</summary>
     public const string ApiKey = "grid-test-key";
 
+    /// <summary>The configured agent key (Gryphgen:Gateway:AgentKey, scope agent), as the AppHost gives the agents one.</summary>
+    public const string AgentKey = "grid-agent-key";
+
     /// <summary>The internal credential SYMORQ presents to SYMORG and SYMAUG, which refuse any caller without it.</summary>
     public const string InternalCredential = "internal-test-credential";
 
@@ -28,6 +31,7 @@ public static class GridProcesses
             ["Fabric__Port"] = "0",
             ["Gryphgen__Grid__ProbeInterval"] = "00:00:00.500",
             ["Gryphgen__Gateway__ApiKey"] = ApiKey,
+            ["Gryphgen__Gateway__AgentKey"] = AgentKey,
             [InternalCredentialVariable] = InternalCredential,
         };
         for (var i = 0; i < endpoints.Length; i++)
@@ -43,6 +47,15 @@ public static class GridProcesses
 
     public static Task<ServiceProcess> StartSymorqAsync(Dictionary<string, string> settings) =>
         ServiceProcess.StartAsync("Gryphgen.Symorq", settings);
+
+    /// <summary>A new key of <paramref name="scope"/>, made with the bootstrap admin key: its (unique) name and its secret.</summary>
+    public static async Task<(string Name, string Secret)> CreateKeyAsync(ServiceProcess symorq, string prefix, KeyScope scope)
+    {
+        using var admin = OpenChannel(symorq);
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        var created = await new Keys.KeysClient(admin).CreateAsync(new CreateKeyRequest { Name = name, Scope = scope });
+        return (name, created.Secret);
+    }
 
     /// <summary>A gRPC channel to SYMORQ's public port that sends <see cref="ApiKey"/>.</summary>
     public static GrpcChannel OpenChannel(ServiceProcess symorq) => ApiKeyChannel.Open(symorq.GrpcUrl, ApiKey);

@@ -12,7 +12,7 @@ namespace Gryphgen.Testing;
 /// script per role (<see cref="Scripts"/>). The public
 /// API requires <see cref="ApiKey"/>, so every client here proves it sends it.
 /// </summary>
-public sealed class MissionSystem : IAsyncLifetime
+public class MissionSystem : IAsyncLifetime
 {
     public const string ApiKey = "mission-test-key";
     public static readonly string[] Roles = ["generator", "analyzer", "monitor", "optimizer"];
@@ -25,13 +25,32 @@ public sealed class MissionSystem : IAsyncLifetime
     /// </summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly string[] _agentRoles;
     private readonly List<LoggedProcess> _agents = [];
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
     private Dictionary<string, string> _symorqSettings = [];
     private RedisServerProcess? _redis;
     private GrpcChannel? _channel;
 
+    public MissionSystem() : this(Roles)
+    {
+    }
+
+    /// <summary>
+    /// Only <paramref name="agentRoles"/> get an agent process; the test plays the other roles itself
+    /// (<see cref="StartPlayedRolesAsync"/>), e.g. as a worker that lies.
+    /// </summary>
+    protected MissionSystem(string[] agentRoles) => _agentRoles = agentRoles;
+
+    /// <summary>Connects the workers of the roles no agent process plays: to the fabric port, with each role's credential.</summary>
+    protected virtual Task StartPlayedRolesAsync(int fabricPort, string brokerPublicKey, IReadOnlyDictionary<string, string> credentials) =>
+        Task.CompletedTask;
+
+    protected virtual ValueTask StopPlayedRolesAsync() => ValueTask.CompletedTask;
+
     public ScriptedLlmServer Llm { get; private set; } = null!;
+
+    public RedisServerProcess Redis => _redis!;
 
     /// <summary>The endpoint serving <see cref="StrongAlias"/>, the alias the optimizer escalates <c>coder</c> to.</summary>
     public ScriptedLlmServer StrongLlm { get; private set; } = null!;
@@ -87,6 +106,7 @@ public sealed class MissionSystem : IAsyncLifetime
         _symorqSettings["services__symorg__grpc__0"] = Symorg.GrpcUrl.ToString();
         _symorqSettings["services__symaug__grpc__0"] = Symaug.GrpcUrl.ToString();
         _symorqSettings["Gryphgen__Gateway__ApiKey"] = ApiKey;
+        _symorqSettings["Gryphgen__Gateway__AgentKey"] = GridProcesses.AgentKey;
         _symorqSettings["Gryphgen__Workflow__MaxConcurrentTasks"] = "8";
         _symorqSettings["Gryphgen__Workflow__PollInterval"] = "00:00:00.200";
         _symorqSettings["Gryphgen__Workflow__LeaseDuration"] = "00:00:03";
@@ -94,15 +114,16 @@ public sealed class MissionSystem : IAsyncLifetime
         _symorqSettings["Gryphgen__Workflow__Escalation__coder"] = StrongAlias;
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings);
 
-        foreach (var role in Roles)
+        foreach (var role in _agentRoles)
         {
             _agents.Add(ServiceProcess.StartWorker("Gryphgen.Agents", new Dictionary<string, string>
             {
-                ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = ApiKey,
+                ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = GridProcesses.AgentKey,
                 ["Agent__Gateway"] = new Uri(Symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
                 ["Fabric__Credential"] = credentials[role], ["Fabric__BrokerPublicKey"] = brokerKeys.PublicKeyZ85,
             }));
         }
+        await StartPlayedRolesAsync(fabricPort, brokerKeys.PublicKeyZ85, credentials);
         Connect();
         await WaitForAgentsAsync();
     }
@@ -144,6 +165,7 @@ public sealed class MissionSystem : IAsyncLifetime
     {
         _channel?.Dispose();
         foreach (var agent in _agents) await agent.DisposeAsync();
+        await StopPlayedRolesAsync();
         foreach (var service in new[] { Symorq, Symaug, Symorg }) if (service is not null) await service.DisposeAsync();
         if (_redis is not null) await _redis.DisposeAsync();
         foreach (var llm in new[] { Llm, StrongLlm }) if (llm is not null) await llm.DisposeAsync();

@@ -38,6 +38,9 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     /// <summary>Every chat request received, with the headers GRYPHGEN adds, in arrival order.</summary>
     public ConcurrentQueue<ScriptedRequest> Requests { get; } = new();
 
+    /// <summary>Each chat request answered, with the tokens its <c>usage</c> reported (<see cref="TokensOf"/>).</summary>
+    public ConcurrentQueue<(ScriptedRequest Request, int Tokens)> Reported { get; } = new();
+
     /// <summary>The answer when the script is empty; by default the fixed text "ok".</summary>
     public Func<ScriptedRequest, string> Fallback { get; set; } = _ => "ok";
 
@@ -107,7 +110,9 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
             var midStream = stream && _holdMidStream;
             if (!midStream) await gate.WaitAsync(context.RequestAborted);
             var content = _script.TryDequeue(out var next) ? next : Fallback(request);
-            if (stream) await StreamAsync(context, content, midStream ? gate : Task.CompletedTask);
+            Reported.Enqueue((request, TokensOf(content)));
+            var includeUsage = (body["stream_options"] as JsonObject)?["include_usage"] is JsonValue u && u.TryGetValue<bool>(out var usage) && usage;
+            if (stream) await StreamAsync(context, content, midStream ? gate : Task.CompletedTask, includeUsage);
             else await context.Response.WriteAsJsonAsync(Completion(content));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -124,10 +129,16 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     {
         id = "chatcmpl-scripted", @object = "chat.completion", created = 0, model = ModelId,
         choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content } } },
-        usage = new { prompt_tokens = 10, completion_tokens = Math.Max(1, content.Length / 4), total_tokens = 10 + Math.Max(1, content.Length / 4) },
+        usage = Usage(content),
     };
 
-    private async Task StreamAsync(HttpContext context, string content, Task afterFirstChunk)
+    /// <summary>The token counts reported for an answer: 10 for the prompt, one per four characters of the answer.</summary>
+    public static int TokensOf(string content) => 10 + Math.Max(1, content.Length / 4);
+
+    private static object Usage(string content) =>
+        new { prompt_tokens = 10, completion_tokens = TokensOf(content) - 10, total_tokens = TokensOf(content) };
+
+    private async Task StreamAsync(HttpContext context, string content, Task afterFirstChunk, bool includeUsage)
     {
         context.Response.ContentType = "text/event-stream";
         var first = true;
@@ -142,6 +153,12 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
             };
             await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n");
             await context.Response.Body.FlushAsync();
+        }
+        // As OpenAI sends it when asked (stream_options.include_usage): a last chunk with no choices and the usage.
+        if (includeUsage)
+        {
+            var last = new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 0, model = ModelId, choices = Array.Empty<object>(), usage = Usage(content) };
+            await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(last)}\n\n");
         }
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }

@@ -32,13 +32,7 @@ public sealed class SymorqSystem : IAsyncLifetime
     };
 
     /// <summary>A new key of <paramref name="scope"/>, made with the bootstrap admin key: its (unique) name and its secret.</summary>
-    public async Task<(string Name, string Secret)> CreateKeyAsync(string prefix, KeyScope scope)
-    {
-        using var admin = GridProcesses.OpenChannel(Symorq);
-        var name = $"{prefix}-{Guid.NewGuid():N}"[..20];
-        var created = await new Keys.KeysClient(admin).CreateAsync(new CreateKeyRequest { Name = name, Scope = scope });
-        return (name, created.Secret);
-    }
+    public Task<(string Name, string Secret)> CreateKeyAsync(string prefix, KeyScope scope) => GridProcesses.CreateKeyAsync(Symorq, prefix, scope);
 
     public async Task DisposeAsync()
     {

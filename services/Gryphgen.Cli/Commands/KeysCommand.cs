@@ -14,8 +14,8 @@ public static class KeysCommand
     private static Command New()
     {
         var name = new Option<string>("--name") { Description = "A name for the key (lower-case letters, digits, '-'); its tasks are filed under it", Required = true };
-        var scope = new Option<string>("--scope") { Description = "user (its own tasks, knowledge search, the gateway) or admin (everything)", Required = true };
-        scope.AcceptOnlyFromAmong("user", "admin");
+        var scope = new Option<string>("--scope") { Description = "user (its own tasks, knowledge search, the gateway), admin (everything) or agent (the gateway /v1 only, for an agent process)", Required = true };
+        scope.AcceptOnlyFromAmong([.. KeyScopeNames.All]);
         var server = GlobalOptions.Url();
         var command = new Command("create", "Create a key and print its secret, this once") { name, scope, server };
         command.SetAction((parse, ct) => CliErrors.Guard(async () =>
@@ -23,10 +23,10 @@ public static class KeysCommand
             using var channel = GryphgenConnection.OpenChannel(GryphgenConnection.ResolveUrl(parse.GetValue(server)));
             var created = await new Contracts.Keys.KeysClient(channel).CreateAsync(new CreateKeyRequest
             {
-                Name = parse.GetValue(name)!, Scope = parse.GetValue(scope) == "admin" ? KeyScope.Admin : KeyScope.User,
+                Name = parse.GetValue(name)!, Scope = KeyScopeNames.Parse(parse.GetValue(scope)),
             }, cancellationToken: ct);
             Console.WriteLine(created.Secret);
-            Console.Error.WriteLine($"created key {created.Key.Name} ({ScopeName(created.Key.Scope)}): the secret above will not be shown again; " +
+            Console.Error.WriteLine($"created key {created.Key.Name} ({KeyScopeNames.Name(created.Key.Scope)}): the secret above will not be shown again; " +
                 $"give it as ${GryphgenConnection.ApiKeyVariable}");
             return 0;
         }));
@@ -64,11 +64,9 @@ public static class KeysCommand
         return command;
     }
 
-    private static string ScopeName(KeyScope scope) => scope == KeyScope.Admin ? "admin" : "user";
-
     private static JsonArray ToJson(IEnumerable<KeyInfo> keys) => new(keys.Select(k => (JsonNode)new JsonObject
     {
-        ["name"] = k.Name, ["scope"] = ScopeName(k.Scope), ["configured"] = k.Configured,
+        ["name"] = k.Name, ["scope"] = KeyScopeNames.Name(k.Scope), ["configured"] = k.Configured,
         ["created"] = k.CreatedUnixMs == 0 ? null : TaskJson.Time(k.CreatedUnixMs),
         ["revoked"] = k.RevokedUnixMs == 0 ? null : TaskJson.Time(k.RevokedUnixMs),
     }).ToArray());
@@ -78,7 +76,7 @@ public static class KeysCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumns("Name", "Scope", "Created", "Revoked");
         foreach (var k in keys)
         {
-            table.AddRow(Markup.Escape(k.Name) + (k.Configured ? " [grey](config)[/]" : ""), ScopeName(k.Scope),
+            table.AddRow(Markup.Escape(k.Name) + (k.Configured ? " [grey](config)[/]" : ""), KeyScopeNames.Name(k.Scope),
                 k.CreatedUnixMs == 0 ? "" : DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedUnixMs).ToString("yyyy-MM-dd HH:mm"),
                 k.RevokedUnixMs == 0 ? "[green]active[/]" : $"[red]{DateTimeOffset.FromUnixTimeMilliseconds(k.RevokedUnixMs):yyyy-MM-dd HH:mm}[/]");
         }

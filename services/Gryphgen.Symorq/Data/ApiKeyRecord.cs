@@ -8,7 +8,7 @@ public sealed class ApiKeyRecord
 {
     public required string Name { get; set; }
 
-    /// <summary><see cref="Keys.KeyScopes.User"/> or <see cref="Keys.KeyScopes.Admin"/>.</summary>
+    /// <summary><see cref="Keys.KeyScopes.User"/>, <see cref="Keys.KeyScopes.Admin"/> or <see cref="Keys.KeyScopes.Agent"/>.</summary>
     public required string Scope { get; set; }
 
     /// <summary>SHA-256 of the secret's UTF-8 bytes (32 bytes).</summary>

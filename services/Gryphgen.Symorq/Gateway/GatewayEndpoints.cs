@@ -1,4 +1,5 @@
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Keys;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -7,12 +8,13 @@ namespace Gryphgen.Symorq.Gateway;
 /// <summary>
 /// The OpenAI-compatible routes on SYMORQ's HTTP port: <c>/v1/chat/completions</c>, <c>/v1/embeddings</c> and
 /// <c>/v1/models</c>. Any OpenAI client works against them unchanged; each request is scheduled onto the grid.
+/// They are the only routes an agent key reaches (<see cref="KeyScopes.Gateway"/>).
 /// </summary>
 public static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").RequireAuthorization(KeyScopes.Gateway);
         v1.MapPost("/chat/completions", (HttpContext context) => ForwardAsync(context, GatewayOperation.Chat));
         v1.MapPost("/embeddings", (HttpContext context) => ForwardAsync(context, GatewayOperation.Embeddings));
         v1.MapGet("/models", (EndpointRegistry registry) => Results.Json(ModelList(registry)));

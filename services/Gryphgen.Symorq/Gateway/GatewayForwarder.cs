@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Gryphgen.Contracts;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Gryphgen.Symorq.Gateway;
 
@@ -15,10 +17,10 @@ namespace Gryphgen.Symorq.Gateway;
 /// gone out, a failure ends the response. The caller going away cancels the upstream request.
 /// </summary>
 public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry registry, IHttpClientFactory clients,
-    ResponseCache cache, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
+    ResponseCache cache, TaskTokenMeter meter, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
 {
     public const string UpstreamClient = "grid-upstream";
-    private static readonly string[] ForwardedHeaders = [GridPriority.Header, GatewayRequest.TaskHeader, GatewayRequest.RoleHeader];
+    private static readonly string[] ForwardedHeaders = [GryphgenHeaders.Priority, GryphgenHeaders.Task, GryphgenHeaders.Role];
 
     public async Task ForwardAsync(HttpContext context, GatewayRequest request)
     {
@@ -66,7 +68,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
 
             using (response)
             {
-                var (usage, firstByte) = await RelayAsync(context, request, response, started);
+                var (usage, firstByte) = await RelayAsync(context, request, response, started, TaskTokenMeter.TaskOf(context.User, request));
                 if (response.IsSuccessStatusCode)
                     registry.ReportSuccess(endpoint, firstByte, Stopwatch.GetElapsedTime(started), usage.OutputTokens, usage.TokensPerSecond);
                 Record(activity, endpoint, usage, firstByte, Stopwatch.GetElapsedTime(started));
@@ -87,8 +89,8 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Options.ApiKey);
         foreach (var header in ForwardedHeaders)
         {
-            if (header == GridPriority.Header) message.Headers.TryAddWithoutValidation(header, request.Priority.ToString());
-            else if ((header == GatewayRequest.TaskHeader ? request.TaskId : request.Role) is { } value) message.Headers.TryAddWithoutValidation(header, value);
+            if (header == GryphgenHeaders.Priority) message.Headers.TryAddWithoutValidation(header, request.Priority.ToString());
+            else if ((header == GryphgenHeaders.Task ? request.TaskId : request.Role) is { } value) message.Headers.TryAddWithoutValidation(header, value);
         }
         try
         {
@@ -104,11 +106,13 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
     /// <summary>
     /// Copies status, content type and body to the caller: a stream piece by piece, flushed as it arrives; a whole
     /// answer at once (and into the cache). Returns what the endpoint reported and its time to first token, where known.
+    /// The tokens are metered against <paramref name="meteredTask"/> before the bytes that carry them go out, so that
+    /// by the time the agent has its answer (and reports its job done) the task's count includes them.
     /// An endpoint is not trusted to stop: past <see cref="GatewayOptions.MaxResponseBytes"/> a whole answer is refused
     /// (502, nothing of it relayed) and a stream is cut off (the caller's connection aborted).
     /// </summary>
     private async Task<(UsageReport Usage, TimeSpan? FirstToken)> RelayAsync(HttpContext context, GatewayRequest request,
-        HttpResponseMessage response, long started)
+        HttpResponseMessage response, long started, string? meteredTask)
     {
         var usage = new UsageReport();
         var outgoing = context.Response;
@@ -123,6 +127,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
                     $"The endpoint's answer is larger than {options.Value.MaxResponseBytes} bytes (Gryphgen:Gateway:MaxResponseBytes).",
                     "server_error", Code: "upstream_response_too_large")), ct);
             usage.ReadJson(answer);
+            if (response.IsSuccessStatusCode) await MeterAsync(meteredTask, usage);
             // With its length known the answer goes out in one write, not as a chunk and then a closing chunk.
             outgoing.ContentLength = answer.Length;
             await outgoing.Body.WriteAsync(answer, ct);
@@ -149,7 +154,9 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
                     break;
                 }
                 firstToken ??= Stopwatch.GetElapsedTime(started);
+                var hadUsage = usage.HasUsage;
                 events.Feed(buffer.AsSpan(0, read));
+                if (!hadUsage && usage.HasUsage) await MeterAsync(meteredTask, usage);
                 await outgoing.Body.WriteAsync(buffer.AsMemory(0, read), ct);
                 await outgoing.Body.FlushAsync(ct);
             }
@@ -159,6 +166,20 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return (usage, firstToken);
+    }
+
+    private async Task MeterAsync(string? taskId, UsageReport usage)
+    {
+        if (taskId is null) return;
+        try
+        {
+            await meter.AddAsync(taskId, usage.TotalTokens);
+        }
+        catch (RedisException ex)
+        {
+            // The answer still goes out; the task's count misses these tokens, and the log says so.
+            logger.LogWarning(ex, "Could not meter {Tokens} tokens of task {Task}", usage.TotalTokens, taskId);
+        }
     }
 
     private static void Record(Activity? activity, GridEndpoint endpoint, UsageReport usage, TimeSpan? firstToken, TimeSpan duration)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gryphgen.Contracts;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Http;
 
@@ -22,9 +23,6 @@ public sealed record GatewayOperation(string Name, string Path, string RequiredF
 /// </remarks>
 public sealed class GatewayRequest
 {
-    public const string TaskHeader = "X-Gryphgen-Task";
-    public const string RoleHeader = "X-Gryphgen-Role";
-
     /// <summary>Where the model's JSON string lies in <see cref="Bytes"/>.</summary>
     private readonly Range _modelToken;
 
@@ -68,11 +66,11 @@ public sealed class GatewayRequest
     /// <summary>Reads and validates the request; a <see cref="GatewayRejection"/> says what is wrong.</summary>
     public static async Task<GatewayRequest> ReadAsync(HttpRequest request, GatewayOperation operation, long maxBytes, DateTimeOffset now)
     {
-        if (!GridPriority.TryParse(request.Headers[GridPriority.Header], out var priority))
+        if (!GridPriority.TryParse(request.Headers[GryphgenHeaders.Priority], out var priority))
         {
             throw new GatewayRejection(OpenAiError.InvalidRequest(
-                $"{GridPriority.Header} must be high, normal, low or a digit 0-9 (got '{request.Headers[GridPriority.Header]}')",
-                GridPriority.Header, "invalid_priority"));
+                $"{GryphgenHeaders.Priority} must be high, normal, low or a digit 0-9 (got '{request.Headers[GryphgenHeaders.Priority]}')",
+                GryphgenHeaders.Priority, "invalid_priority"));
         }
         var bytes = await BoundedBody.ReadAsync(request, maxBytes, () => TooLarge(maxBytes));
         BodyFields fields;
@@ -89,8 +87,8 @@ public sealed class GatewayRequest
         return new GatewayRequest(operation, bytes, fields)
         {
             Priority = priority,
-            TaskId = request.Headers[TaskHeader].FirstOrDefault(),
-            Role = request.Headers[RoleHeader].FirstOrDefault(),
+            TaskId = request.Headers[GryphgenHeaders.Task].FirstOrDefault(),
+            Role = request.Headers[GryphgenHeaders.Role].FirstOrDefault(),
             ArrivedAt = now,
         };
     }

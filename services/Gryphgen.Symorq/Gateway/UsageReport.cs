@@ -13,6 +13,11 @@ public sealed class UsageReport
 
     public int OutputTokens { get; private set; }
 
+    /// <summary>Whether the answer carried <c>usage</c> (in a stream, its last events do).</summary>
+    public bool HasUsage { get; private set; }
+
+    public int TotalTokens => InputTokens + OutputTokens;
+
     public double? TokensPerSecond { get; private set; }
 
     /// <summary>Seconds the endpoint spent on the prompt (llama.cpp <c>timings.prompt_ms</c>): its time to first token.</summary>
@@ -41,6 +46,7 @@ public sealed class UsageReport
         if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String) ResponseModel = model.GetString();
         if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
+            HasUsage = true;
             if (usage.TryGetProperty("prompt_tokens", out var prompt) && prompt.TryGetInt32(out var p)) InputTokens = p;
             if (usage.TryGetProperty("completion_tokens", out var completion) && completion.TryGetInt32(out var c)) OutputTokens = c;
         }

@@ -1,11 +1,9 @@
 namespace Gryphgen.Symorq.Grid;
 
-/// <summary>Request urgency, 0 (least) to 9 (most), from the <c>X-Gryphgen-Priority</c> header.</summary>
+/// <summary>Request urgency, 0 (least) to 9 (most), from the <c>X-Gryphgen-Priority</c> header (<see cref="Contracts.GryphgenHeaders.Priority"/>).</summary>
 public static class GridPriority
 {
     public const int Low = 2, Normal = 5, High = 8, Max = 9;
-
-    public const string Header = "X-Gryphgen-Priority";
 
     /// <summary>Reads <c>high</c>, <c>normal</c>, <c>low</c> or a digit 0–9; absent means normal.</summary>
     public static bool TryParse(string? value, out int priority)

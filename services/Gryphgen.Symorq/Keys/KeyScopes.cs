@@ -3,22 +3,19 @@ using Gryphgen.Contracts;
 namespace Gryphgen.Symorq.Keys;
 
 /// <summary>
-/// What a key may do. <see cref="User"/>: submit, watch, cancel and download its own tasks, search knowledge, use
-/// the gateway. <see cref="Admin"/>: also every task, the grid, status, knowledge collections and keys. The scope is
-/// the authenticated principal's role, and <see cref="Admin"/> is also the name of the authorization policy the
-/// admin-only services and methods carry.
+/// What a key may do. <see cref="Agent"/>: the gateway (/v1) only — what an agent process needs. <see cref="User"/>:
+/// submit, watch, cancel and download its own tasks, search knowledge, use the gateway. <see cref="Admin"/>: also
+/// every task, the grid, status, knowledge collections and keys. The scope is the authenticated principal's role.
+/// <see cref="Admin"/> is also the name of the policy the admin-only services and methods carry, and
+/// <see cref="Gateway"/> the policy of the gateway's routes; everything else is under the fallback policy, which
+/// requires a user or admin key (<see cref="Gateway.ApiKeyAuthentication"/>), so an agent key reaches nothing added later.
 /// </summary>
 public static class KeyScopes
 {
-    public const string User = "user";
-    public const string Admin = "admin";
+    public const string User = KeyScopeNames.User;
+    public const string Admin = KeyScopeNames.Admin;
+    public const string Agent = KeyScopeNames.Agent;
 
-    public static string Name(KeyScope scope) => scope switch
-    {
-        KeyScope.User => User,
-        KeyScope.Admin => Admin,
-        _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "a key's scope is user or admin"),
-    };
-
-    public static KeyScope Parse(string name) => name == Admin ? KeyScope.Admin : KeyScope.User;
+    /// <summary>The policy of the gateway's routes: any key, agent keys included.</summary>
+    public const string Gateway = "gateway";
 }

@@ -13,9 +13,9 @@ public static partial class KeyValidation
     {
         if (!KeyName().IsMatch(request.Name))
             yield return $"name '{request.Name}' must be 1-40 lower-case letters, digits or '-', starting with a letter or digit";
-        else if (request.Name == KeyRing.BootstrapName)
-            yield return $"name '{KeyRing.BootstrapName}' is the configured key's (Gryphgen:Gateway:ApiKey)";
-        if (request.Scope is not (KeyScope.User or KeyScope.Admin))
-            yield return $"scope must be user or admin (got {request.Scope})";
+        else if (KeyRing.ConfiguredNames.Contains(request.Name))
+            yield return $"name '{request.Name}' is a configured key's (Gryphgen:Gateway:ApiKey, Gryphgen:Gateway:AgentKey)";
+        if (request.Scope is not (KeyScope.User or KeyScope.Admin or KeyScope.Agent))
+            yield return $"scope must be user, admin or agent (got {request.Scope})";
     }
 }

@@ -20,7 +20,7 @@ public sealed class KeysService(OrchestratorDbContext db, KeyRing ring, TimeProv
         var secret = KeySecret.New();
         var record = new ApiKeyRecord
         {
-            Name = request.Name, Scope = KeyScopes.Name(request.Scope), Digest = KeySecret.Digest(secret), CreatedAt = time.GetUtcNow(),
+            Name = request.Name, Scope = KeyScopeNames.Name(request.Scope), Digest = KeySecret.Digest(secret), CreatedAt = time.GetUtcNow(),
         };
         db.Keys.Add(record);
         try
@@ -39,16 +39,17 @@ public sealed class KeysService(OrchestratorDbContext db, KeyRing ring, TimeProv
     public override async Task<ListKeysReply> List(ListKeysRequest request, ServerCallContext context)
     {
         var reply = new ListKeysReply { Keys = { new KeyInfo { Name = KeyRing.BootstrapName, Scope = KeyScope.Admin, Configured = true } } };
+        if (ring.HasAgentKey) reply.Keys.Add(new KeyInfo { Name = KeyRing.LocalAgentsName, Scope = KeyScope.Agent, Configured = true });
         reply.Keys.AddRange((await db.Keys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(context.CancellationToken)).Select(Info));
         return reply;
     }
 
     public override async Task<KeyInfo> Revoke(RevokeKeyRequest request, ServerCallContext context)
     {
-        if (request.Name == KeyRing.BootstrapName)
+        if (KeyRing.ConfiguredNames.Contains(request.Name))
         {
             throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition,
-                $"'{KeyRing.BootstrapName}' is the configured key (Gryphgen:Gateway:ApiKey); change it in the AppHost's parameters"));
+                $"'{request.Name}' is a configured key (Gryphgen:Gateway:ApiKey, Gryphgen:Gateway:AgentKey); change it in the AppHost's parameters"));
         }
         var record = await db.Keys.SingleOrDefaultAsync(k => k.Name == request.Name, context.CancellationToken)
             ?? throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"no key named '{request.Name}'"));
@@ -64,7 +65,7 @@ public sealed class KeysService(OrchestratorDbContext db, KeyRing ring, TimeProv
 
     private static KeyInfo Info(ApiKeyRecord record) => new()
     {
-        Name = record.Name, Scope = KeyScopes.Parse(record.Scope), CreatedUnixMs = record.CreatedAt.ToUnixTimeMilliseconds(),
+        Name = record.Name, Scope = KeyScopeNames.Parse(record.Scope), CreatedUnixMs = record.CreatedAt.ToUnixTimeMilliseconds(),
         RevokedUnixMs = record.RevokedAt?.ToUnixTimeMilliseconds() ?? 0,
     };
 }

@@ -1,12 +1,17 @@
 using Gryphgen.Contracts;
 using Gryphgen.Symorq.Fabric;
+using Gryphgen.Symorq.Gateway;
 
 namespace Gryphgen.Symorq.Missions;
 
-/// <summary>What a task run works with: the agents (through the broker), SYMAUG's workspaces and SYMORG's knowledge.</summary>
+/// <summary>
+/// What a task run works with: the agents (through the broker), SYMAUG's workspaces, SYMORG's knowledge and the
+/// gateway's count of each task's tokens.
+/// </summary>
 public sealed record MissionServices(
     AgentBroker Broker,
     Workspaces.WorkspacesClient Workspaces,
     Contracts.Knowledge.KnowledgeClient Knowledge,
     WorkflowOptions Options,
-    TimeProvider Time);
+    TimeProvider Time,
+    TaskTokenMeter Meter);

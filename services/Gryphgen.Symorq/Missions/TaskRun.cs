@@ -392,6 +392,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
     private async Task<(T Reply, long Tokens)> AskAsync<T>(AgentRole role, RoleJob job, StallWatch watch, CancellationToken ct) where T : class
     {
         Fabric.JobOutcome outcome;
+        var meteredBefore = await MeteredTokensAsync();
         try
         {
             outcome = await services.Broker.RunJobAsync(role, job, watch, ct);
@@ -400,7 +401,8 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         {
             throw new StepFailedException($"the {role.ToName()} job was not accepted: {rejected.Message}", 0);
         }
-        var tokens = outcome.InputTokens + outcome.OutputTokens;
+        // What the gateway metered for this task while the job ran, not what the worker says it used.
+        var tokens = await MeteredTokensAsync() - meteredBefore;
         if (!outcome.Ok) throw new StepFailedException($"the {role.ToName()} failed: {outcome.Error}", tokens);
         try
         {
@@ -409,6 +411,18 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         catch (JsonException ex)
         {
             throw new StepFailedException($"the {role.ToName()}'s reply does not match its schema: {ex.Message}", tokens);
+        }
+    }
+
+    private async Task<long> MeteredTokensAsync()
+    {
+        try
+        {
+            return await services.Meter.ReadAsync(task.Id);
+        }
+        catch (StackExchange.Redis.RedisException ex)
+        {
+            throw new StepFailedException($"the gateway's token count cannot be read (Redis): {ex.Message}", 0);
         }
     }
 
