@@ -21,6 +21,7 @@ var apiKey = builder.AddApiKey(settings);
 // SYMORG and SYMAUG answer only SYMORQ: the three share this credential, nobody else is given it.
 var internalCredential = builder.AddInternalCredential();
 const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
+var keyEncryptionSecret = builder.AddKeyEncryptionSecret();
 
 var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
     .WithEndpoint("http", e => e.Port = null)
@@ -53,6 +54,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithLlmGrid(builder, infrastructure.Llm, settings.Llm)
     .WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey)
     .WithEnvironment(InternalCredentialVariable, internalCredential)
+    .WithEnvironment("Gryphgen__Grid__KeyEncryptionSecret", keyEncryptionSecret)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 var roles = new[] { "generator", "analyzer", "monitor", "optimizer" };

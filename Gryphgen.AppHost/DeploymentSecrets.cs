@@ -6,12 +6,15 @@ using Gryphgen.Contracts;
 namespace Gryphgen.AppHost;
 
 /// <summary>
-/// The two secrets that close GRYPHGEN's doors, always present: the public API key SYMORQ requires of every caller
-/// and the internal credential SYMORG and SYMAUG require of SYMORQ. Neither has an empty or open default.
+/// The secrets that close GRYPHGEN's doors, always present: the public API key SYMORQ requires of every caller, the
+/// internal credential SYMORG and SYMAUG require of SYMORQ, and the secret that seals the key ring under which SYMORQ
+/// stores endpoints' API keys. None has an empty or open default.
 /// </summary>
 public static class DeploymentSecrets
 {
     public const string InternalCredentialParameter = "gryphgen-internal-credential";
+
+    public const string KeyEncryptionSecretParameter = "gryphgen-key-encryption-secret";
 
     /// <summary>Generated values: 32 letters and digits (about 190 bits), safe in a header and on a command line.</summary>
     private static GenerateParameterDefault Generated => new() { MinLength = 32, Special = false };
@@ -38,4 +41,11 @@ public static class DeploymentSecrets
     /// <summary>A fresh credential per deployment (per run, in run mode): only the AppHost and the three services know it.</summary>
     public static IResourceBuilder<ParameterResource> AddInternalCredential(this IDistributedApplicationBuilder builder) =>
         builder.AddParameter(InternalCredentialParameter, Generated, secret: true);
+
+    /// <summary>
+    /// Generated once and kept across runs in user secrets (a deployment keeps it as its secret input): the endpoint
+    /// keys stored in PostgreSQL open only with it, so it must outlive every run, and it is never in the database.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddKeyEncryptionSecret(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter(KeyEncryptionSecretParameter, Generated, secret: true, persist: true);
 }

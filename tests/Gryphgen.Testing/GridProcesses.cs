@@ -14,6 +14,11 @@ public static class GridProcesses
 
     public const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
 
+    /// <summary>The secret SYMORQ seals the key ring of stored endpoint keys with (it does not start without one).</summary>
+    public const string KeyEncryptionSecret = "key-encryption-test-secret-0123456789";
+
+    public const string KeyEncryptionSecretVariable = "Gryphgen__Grid__KeyEncryptionSecret";
+
     /// <summary>
     /// The environment that gives SYMORQ a fresh database and puts <paramref name="endpoints"/> in its grid, each
     /// serving the given aliases.
@@ -29,6 +34,7 @@ public static class GridProcesses
             ["Gryphgen__Grid__ProbeInterval"] = "00:00:00.500",
             ["Gryphgen__Gateway__ApiKey"] = ApiKey,
             [InternalCredentialVariable] = InternalCredential,
+            [KeyEncryptionSecretVariable] = KeyEncryptionSecret,
         };
         for (var i = 0; i < endpoints.Length; i++)
         {

@@ -20,6 +20,15 @@ public sealed class GridOptions
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// The deployment's secret that seals the key ring under which endpoints' API keys are stored (see
+    /// <see cref="KeyProtection.EndpointKeyProtection"/>); the AppHost generates it once and keeps it. Lose it and the
+    /// stored keys are lost with it: the endpoints must be added again.
+    /// </summary>
+    [Required(ErrorMessage = "Gryphgen:Grid:KeyEncryptionSecret is not set; SYMORQ stores endpoints' API keys under it (the AppHost generates one)")]
+    [MinLength(32, ErrorMessage = "Gryphgen:Grid:KeyEncryptionSecret must be at least 32 characters")]
+    public string KeyEncryptionSecret { get; set; } = "";
+
+    /// <summary>
     /// Whether endpoints may be at private and loopback addresses (a self-hosted grid: LM Studio at localhost:1234,
     /// llama-server on the LAN). Link-local and cloud metadata addresses are refused either way (<see cref="Gryphgen.Contracts.Network.UpstreamAddresses"/>).
     /// </summary>
