@@ -13,8 +13,10 @@ namespace Gryphgen.Symorq.Tests;
 public sealed class EndpointKeyProtectionTests : IAsyncLifetime
 {
     private const string UpstreamKey = "upstream-sk-5d1e0c97b3a44f2e";
+    private const string LegacyKey = "legacy-sk-8b2f6a0d91c3e475";
     private RedisServerProcess _redis = null!;
     private ScriptedLlmServer _upstream = null!;
+    private ScriptedLlmServer _legacy = null!;
     private Dictionary<string, string> _settings = null!;
     private ServiceProcess _symorq = null!;
 
@@ -22,6 +24,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
     {
         _redis = await RedisServerProcess.StartAsync();
         _upstream = await ScriptedLlmServer.StartAsync();
+        _legacy = await ScriptedLlmServer.StartAsync();
         _settings = await GridProcesses.Settings(_redis);
         _symorq = await GridProcesses.StartSymorqAsync(_settings);
     }
@@ -30,6 +33,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
     {
         await _symorq.DisposeAsync();
         await _upstream.DisposeAsync();
+        await _legacy.DisposeAsync();
         await _redis.DisposeAsync();
     }
 
@@ -43,7 +47,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
                 Name = "remote", Url = _upstream.Url.ToString(), Kind = "openai", Models = { "coder" }, ApiKey = UpstreamKey,
             });
         }
-        await AssertTheEndpointIsSentItsKeyAsync();
+        await AssertSentAsync(_upstream, "coder", UpstreamKey);
 
         var rows = await DumpAsync();
         Assert.DoesNotContain(rows, row => row.Text.Contains(UpstreamKey, StringComparison.Ordinal));
@@ -56,7 +60,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
 
         await _symorq.DisposeAsync();
         _symorq = await GridProcesses.StartSymorqAsync(_settings);
-        await AssertTheEndpointIsSentItsKeyAsync();
+        await AssertSentAsync(_upstream, "coder", UpstreamKey);
         Assert.DoesNotContain(UpstreamKey, _symorq.Log);
 
         await _symorq.DisposeAsync();
@@ -69,6 +73,27 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_stored_in_plain_text_before_is_encrypted_on_start_and_still_sent()
+    {
+        await _symorq.DisposeAsync();
+        // A row as the EndpointKeyProtection migration leaves a key stored before keys were protected.
+        await using (var db = new NpgsqlConnection(_settings["ConnectionStrings__gryphgen"]))
+        {
+            await db.OpenAsync();
+            await using var insert = new NpgsqlCommand("INSERT INTO grid_endpoints (name, url, kind, protected_api_key, models, weight, created_at) " +
+                "VALUES ('legacy', @url, 'openai', @key, '{legacy}', 1, now())", db);
+            insert.Parameters.AddWithValue("url", _legacy.Url.ToString());
+            insert.Parameters.AddWithValue("key", "plain:" + LegacyKey);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        _symorq = await GridProcesses.StartSymorqAsync(_settings);
+
+        Assert.DoesNotContain(await DumpAsync(), row => row.Text.Contains(LegacyKey, StringComparison.Ordinal));
+        await AssertSentAsync(_legacy, "legacy", LegacyKey);
+    }
+
+    [Fact]
     public async Task Without_the_key_encryption_secret_SYMORQ_refuses_to_start_and_says_which_setting()
     {
         var settings = new Dictionary<string, string>(_settings);
@@ -78,16 +103,17 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
         Assert.Contains("Gryphgen:Grid:KeyEncryptionSecret is not set", refused.Message);
     }
 
-    private async Task AssertTheEndpointIsSentItsKeyAsync()
+    /// <summary>The gateway's request for <paramref name="model"/> and the prober's next probes reach the upstream with its key.</summary>
+    private async Task AssertSentAsync(ScriptedLlmServer upstream, string model, string key)
     {
-        _upstream.ModelListRequests.Clear();
+        upstream.ModelListRequests.Clear();
         using (var gateway = new GatewayClient(_symorq.HttpUrl))
-        using (var response = await gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("coder", 4)))
+        using (var response = await gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(model, 4)))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal($"Bearer {UpstreamKey}", _upstream.Requests.Last().Header("Authorization"));
-        await Eventually.Get(() => Task.FromResult(_upstream.ModelListRequests.ToList()), probes => probes.Count > 0,
+        Assert.Equal($"Bearer {key}", upstream.Requests.Last().Header("Authorization"));
+        await Eventually.Get(() => Task.FromResult(upstream.ModelListRequests.ToList()), probes => probes.Count > 0,
             TimeSpan.FromSeconds(30), "a probe of the endpoint");
-        Assert.All(_upstream.ModelListRequests, probe => Assert.Equal($"Bearer {UpstreamKey}", probe.Header("Authorization")));
+        Assert.All(upstream.ModelListRequests, probe => Assert.Equal($"Bearer {key}", probe.Header("Authorization")));
     }
 
     /// <summary>Every row of every table of SYMORQ's database as PostgreSQL prints it: what a dump would hold.</summary>
