@@ -41,8 +41,11 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     /// <summary>Every <c>/v1/models</c> request received (a probe's), with its headers, in arrival order.</summary>
     public ConcurrentQueue<ScriptedRequest> ModelListRequests { get; } = new();
 
-    /// <summary>When set, <c>/v1/models</c> and chat requests are answered with this status and plain-text body instead.</summary>
-    public (int Status, string Body)? Failure { get; set; }
+    /// <summary>When set, <c>/v1/models</c> requests are answered with this status and plain-text body instead.</summary>
+    public (int Status, string Body)? ModelListFailure { get; set; }
+
+    /// <summary>When set, chat requests are answered with this status and plain-text body instead.</summary>
+    public (int Status, string Body)? ChatFailure { get; set; }
 
     /// <summary>The answer when the script is empty; by default the fixed text "ok".</summary>
     public Func<ScriptedRequest, string> Fallback { get; set; } = _ => "ok";
@@ -72,7 +75,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         app.MapGet("/v1/models", (HttpContext context) =>
         {
             server.ModelListRequests.Enqueue(new ScriptedRequest([], HeadersOf(context)));
-            return server.Failure is var (status, body) ? Results.Text(body, statusCode: status)
+            return server.ModelListFailure is (int status, string body) ? Results.Text(body, statusCode: status)
                 : Results.Json(new { @object = "list", data = new[] { new { id = modelId, @object = "model" } } });
         });
         app.MapPost("/v1/chat/completions", server.ChatAsync);
@@ -113,7 +116,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
             var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
             var request = new ScriptedRequest(body, HeadersOf(context));
             Requests.Enqueue(request);
-            if (Failure is var (status, failure))
+            if (ChatFailure is (int status, string failure))
             {
                 context.Response.StatusCode = status;
                 await context.Response.WriteAsync(failure);

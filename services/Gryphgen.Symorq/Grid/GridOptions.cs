@@ -20,6 +20,13 @@ public sealed class GridOptions
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long one probe request (<c>/health</c>, <c>/v1/models</c>, <c>/slots</c>, <c>/metrics</c>) may take, headers
+    /// and its small body together; past it the endpoint counts as down until the next probe.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// The deployment's secret that seals the key ring under which endpoints' API keys are stored (see
     /// <see cref="KeyProtection.EndpointKeyProtection"/>); the AppHost generates it once and keeps it. Lose it and the
     /// stored keys are lost with it: the endpoints must be added again.
