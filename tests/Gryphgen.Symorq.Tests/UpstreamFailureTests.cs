@@ -55,6 +55,25 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
         await Eventually.Get(() => Task.FromResult(_upstream.Abandoned), n => n == 1, TimeSpan.FromSeconds(30), "the upstream request cancelled");
     }
 
+    [Fact]
+    public async Task A_stream_whose_headers_came_in_time_runs_past_the_first_byte_timeout()
+    {
+        await Eventually.Get(() => EndpointAsync("configured"), e => e.Available, TimeSpan.FromSeconds(30), "the endpoint up");
+        _upstream.Hold(midStream: true);
+        _upstream.Fallback = _ => "a streamed answer in three pieces";
+
+        using var gateway = new GatewayClient(_symorq.HttpUrl);
+        var sending = gateway.PostAsync("v1/chat/completions", GatewayClient.Chat("held", 4, stream: true));
+        await Eventually.Get(() => Task.FromResult(_upstream.Requests.Count), n => n == 1, TimeSpan.FromSeconds(30), "the stream begun");
+        await Task.Delay(TimeSpan.FromSeconds(4)); // twice the first-byte timeout, with the first chunk already relayed
+        _upstream.Release();
+        using var response = await sending;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data: [DONE]", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, _upstream.Abandoned);
+    }
+
     [Theory]
     [InlineData(400)]
     [InlineData(500)]
