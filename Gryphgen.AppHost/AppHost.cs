@@ -23,6 +23,7 @@ var internalCredential = builder.AddInternalCredential();
 const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
 // The agents reach SYMORQ's gateway with a key of scope agent (the gateway only), not the admin key.
 var agentKey = builder.AddAgentKey();
+var keyEncryptionSecret = builder.AddKeyEncryptionSecret();
 
 var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
     .WithEndpoint("http", e => e.Port = null)
@@ -56,6 +57,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey)
     .WithEnvironment("Gryphgen__Gateway__AgentKey", agentKey)
     .WithEnvironment(InternalCredentialVariable, internalCredential)
+    .WithEnvironment("Gryphgen__Grid__KeyEncryptionSecret", keyEncryptionSecret)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 var roles = new[] { "generator", "analyzer", "monitor", "optimizer" };

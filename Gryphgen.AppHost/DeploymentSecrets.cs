@@ -7,13 +7,15 @@ namespace Gryphgen.AppHost;
 
 /// <summary>
 /// The secrets that close GRYPHGEN's doors, always present: the public API key SYMORQ requires of every caller, the
-/// local agents' gateway key and the internal credential SYMORG and SYMAUG require of SYMORQ. None has an empty or
-/// open default.
+/// local agents' gateway key, the internal credential SYMORG and SYMAUG require of SYMORQ, and the secret that seals
+/// the key ring under which SYMORQ stores endpoints' API keys. None has an empty or open default.
 /// </summary>
 public static class DeploymentSecrets
 {
     public const string InternalCredentialParameter = "gryphgen-internal-credential";
     public const string AgentKeyParameter = "gryphgen-agent-key";
+
+    public const string KeyEncryptionSecretParameter = "gryphgen-key-encryption-secret";
 
     /// <summary>Generated values: 32 letters and digits (about 190 bits), safe in a header and on a command line.</summary>
     private static GenerateParameterDefault Generated => new() { MinLength = 32, Special = false };
@@ -47,4 +49,11 @@ public static class DeploymentSecrets
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddAgentKey(this IDistributedApplicationBuilder builder) =>
         builder.AddParameter(AgentKeyParameter, Generated, secret: true);
+
+    /// <summary>
+    /// Generated once and kept across runs in user secrets (a deployment keeps it as its secret input): the endpoint
+    /// keys stored in PostgreSQL open only with it, so it must outlive every run, and it is never in the database.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddKeyEncryptionSecret(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter(KeyEncryptionSecretParameter, Generated, secret: true, persist: true);
 }

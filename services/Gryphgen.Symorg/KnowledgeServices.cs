@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
+using Polly;
 
 namespace Gryphgen.Symorg;
 
@@ -17,7 +18,7 @@ public static class KnowledgeServices
     {
         services.AddDbContext<KnowledgeDbContext>(o => o.UseNpgsql(connectionString, npgsql => npgsql.UseVector()
             .ConfigureDataSource(dataSource => dataSource.EnableDynamicJson()))); // documents.metadata is jsonb
-        services.AddOptions<SymorgOptions>().BindConfiguration(SymorgOptions.Section);
+        services.AddOptions<SymorgOptions>().BindConfiguration(SymorgOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Embeddings are cached in Redis where one is configured; without it every text is embedded afresh.
         if (!string.IsNullOrEmpty(redisConnectionString))
         {
@@ -28,12 +29,19 @@ public static class KnowledgeServices
         // allows (checked on the address connected to), redirects not followed, answers bounded.
         services.AddSingleton(sp => new UpstreamAddresses(
             sp.GetRequiredService<IOptions<SymorgOptions>>().Value.AllowPrivateEmbeddingAddresses, "Symorg:AllowPrivateEmbeddingAddresses"));
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
         services.AddHttpClient(EmbeddingGenerators.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false, UseCookies = false, ConnectCallback = sp.GetRequiredService<UpstreamAddresses>().ConnectAsync,
             })
-            .AddHttpMessageHandler(sp => new BoundedAnswers(sp.GetRequiredService<IOptions<SymorgOptions>>().Value.MaxEmbeddingResponseBytes));
+            // The OpenAI client retries by itself; the default handler's retries and 10 s attempt timeout would add
+            // to those and cut a large batch short. Innermost, the timeout bounds only the wait for the headers.
+            .RemoveAllResilienceHandlers()
+            .AddHttpMessageHandler(sp => new BoundedAnswers(sp.GetRequiredService<IOptions<SymorgOptions>>().Value.MaxEmbeddingResponseBytes))
+            .AddResilienceHandler("first-byte", (pipeline, context) =>
+                pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<SymorgOptions>>().Value.EmbeddingFirstByteTimeout));
+#pragma warning restore EXTEXP0001
         services.AddSingleton(sp => new EmbeddingGenerators(sp.GetRequiredService<MiniLmEmbeddingGenerator>(),
             sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<IDistributedCache>()));
         services.AddSingleton<Tokenizer>(_ => TiktokenTokenizer.CreateForEncoding("cl100k_base"));

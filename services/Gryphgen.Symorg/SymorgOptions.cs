@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Gryphgen.Symorg;
 
 /// <summary>SYMORG's settings (section <c>Symorg</c>).</summary>
@@ -30,4 +32,11 @@ public sealed class SymorgOptions
 
     /// <summary>The largest answer read from an embedding endpoint; a larger one fails the call.</summary>
     public long MaxEmbeddingResponseBytes { get; set; } = 16L << 20;
+
+    /// <summary>
+    /// How long an embedding endpoint may take to send its answer's headers (an embeddings answer comes whole, so
+    /// this bounds the embedding itself); past it the call fails with this setting's name.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan EmbeddingFirstByteTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

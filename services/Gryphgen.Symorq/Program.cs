@@ -4,6 +4,7 @@ using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Symorq.Gateway;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Grid.KeyProtection;
 using Gryphgen.Symorq.Keys;
 using Gryphgen.Symorq.Knowledge;
 using Gryphgen.Symorq.Llm;
@@ -11,6 +12,7 @@ using Gryphgen.Symorq.Missions;
 using Gryphgen.Symorq.Status;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Polly;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -37,6 +39,7 @@ builder.Services.AddSingleton<EndpointRegistry>();
 builder.Services.AddSingleton<SharedSlotLedger>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SharedSlotLedger>());
 builder.Services.AddSingleton<GridScheduler>();
+builder.Services.AddEndpointKeyProtection();
 builder.Services.AddSingleton<EndpointStore>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointStore>());
 builder.Services.AddHostedService<EndpointProber>();
@@ -50,7 +53,7 @@ builder.Services.AddSingleton(services => new UpstreamAddresses(
     services.GetRequiredService<IOptions<GridOptions>>().Value.AllowPrivateAddresses, "Gryphgen:Grid:AllowPrivateAddresses"));
 builder.Services.AddHttpClient<LlmEndpointProbe>((services, http) =>
     {
-        http.Timeout = TimeSpan.FromSeconds(3);
+        http.Timeout = services.GetRequiredService<IOptions<GridOptions>>().Value.ProbeTimeout;
         http.MaxResponseContentBufferSize = services.GetRequiredService<IOptions<GridOptions>>().Value.MaxProbeResponseBytes;
     })
     .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
@@ -58,8 +61,9 @@ builder.Services.AddHttpClient<LlmEndpointProbe>((services, http) =>
         AllowAutoRedirect = false, ConnectCallback = services.GetRequiredService<UpstreamAddresses>().ConnectAsync,
     })
     .RemoveAllResilienceHandlers();
-// Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and no timeout
-// (a long generation is legitimate; the caller's disconnect cancels it). Endpoint URLs are real addresses, not
+// Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and a timeout on the
+// answer's headers only (Gryphgen:Gateway:FirstByteTimeout: with ResponseHeadersRead the pipeline ends when they are
+// in); the body then takes as long as a long generation legitimately does, the caller's disconnect cancels it. Endpoint URLs are real addresses, not
 // service names, and the gateway's own span and metrics record each call: no service discovery and no
 // HttpClientFactory log scopes on the hot path. As a proxy it relays redirects and cookies to its caller rather than
 // follow or keep them (a cookie kept here would go upstream with every other caller's requests); one long-lived
@@ -75,7 +79,9 @@ builder.Services.AddHttpClient(GatewayForwarder.UpstreamClient, http => http.Tim
     .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
     .RemoveAllResilienceHandlers()
     .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
-    .RemoveAllLoggers();
+    .RemoveAllLoggers()
+    .AddResilienceHandler("first-byte", (pipeline, context) =>
+        pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.FirstByteTimeout));
 
 foreach (var service in DownstreamServiceProbe.Services)
 {

@@ -32,7 +32,7 @@ public sealed class ManifestTests
         var resources = manifest.RootElement.GetProperty("resources");
         string Env(string resource, string name) => resources.GetProperty(resource).GetProperty("env").GetProperty(name).GetString()!;
 
-        foreach (var name in new[] { "gryphgen-api-key", "gryphgen-agent-key", "gryphgen-internal-credential" })
+        foreach (var name in new[] { "gryphgen-api-key", "gryphgen-agent-key", "gryphgen-internal-credential", "gryphgen-key-encryption-secret" })
         {
             var value = resources.GetProperty(name).GetProperty("inputs").GetProperty("value");
             Assert.True(value.GetProperty("secret").GetBoolean());
@@ -47,6 +47,10 @@ public sealed class ManifestTests
             Assert.Equal("{gryphgen-internal-credential.value}", Env(service, "Gryphgen__Internal__Credential"));
         foreach (var role in GryphgenAppFixture.Roles)
             Assert.False(resources.GetProperty(role).GetProperty("env").TryGetProperty("Gryphgen__Internal__Credential", out _));
+        // The secret that seals the stored endpoint keys' key ring is SYMORQ's alone.
+        Assert.Equal("{gryphgen-key-encryption-secret.value}", Env("symorq", "Gryphgen__Grid__KeyEncryptionSecret"));
+        foreach (var other in GryphgenAppFixture.Roles.Append("symorg").Append("symaug"))
+            Assert.False(resources.GetProperty(other).GetProperty("env").TryGetProperty("Gryphgen__Grid__KeyEncryptionSecret", out _));
     }
 
     [Fact]

@@ -34,4 +34,15 @@ public sealed class EmbeddingEndpointScreeningTests(SymorgHost host)
         Assert.Contains("500", error.Status.Detail);
         Assert.DoesNotContain("internal-secret", error.Status.Detail);
     }
+
+    [Fact]
+    public async Task An_endpoint_that_never_sends_its_answer_headers_fails_the_call_naming_the_timeout()
+    {
+        await using var endpoint = FixedAnswerServer.Silent();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => CreateAsync("silent", endpoint.Url.ToString()));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("Symorg:EmbeddingFirstByteTimeout", error.Status.Detail);
+    }
 }

@@ -15,16 +15,24 @@ public sealed class FixedAnswerServer : IAsyncDisposable
     private readonly Task _serving;
 
     public FixedAnswerServer(int status, string body, long bodyBytes)
+        : this($"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {bodyBytes}\r\nConnection: close\r\n\r\n",
+            Encoding.ASCII.GetBytes(body), bodyBytes)
+    {
+    }
+
+    private FixedAnswerServer(string? head, byte[] body, long bodyBytes)
     {
         _listener.Start();
         Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1");
-        _serving = ServeAsync($"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {bodyBytes}\r\nConnection: close\r\n\r\n",
-            Encoding.ASCII.GetBytes(body), bodyBytes);
+        _serving = ServeAsync(head, body, bodyBytes);
     }
+
+    /// <summary>An endpoint that takes every request and never answers it, not even with headers, until the caller hangs up.</summary>
+    public static FixedAnswerServer Silent() => new(null, [], 0);
 
     public Uri Url { get; }
 
-    private async Task ServeAsync(string head, byte[] body, long bodyBytes)
+    private async Task ServeAsync(string? head, byte[] body, long bodyBytes)
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -33,6 +41,11 @@ public sealed class FixedAnswerServer : IAsyncDisposable
             {
                 var stream = client.GetStream();
                 await ReadHeadAsync(stream, _stop.Token);
+                if (head is null)
+                {
+                    while (await stream.ReadAsync(new byte[4096], _stop.Token) > 0) { }
+                    continue;
+                }
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
                 for (long sent = 0; sent < bodyBytes; sent += body.Length)
                     await stream.WriteAsync(body.AsMemory(0, (int)Math.Min(body.Length, bodyBytes - sent)), _stop.Token);

@@ -21,6 +21,9 @@ public sealed class SymorgHost : IAsyncLifetime
     private WebApplicationFactory<Program> _factory = null!;
     private GrpcChannel _channel = null!;
 
+    /// <summary>Short enough for a test to wait out, long enough for a tiny model's embeddings on a loaded machine.</summary>
+    public static readonly TimeSpan EmbeddingFirstByteTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The only folder IngestPath may read (Symorg:AllowedRoots).</summary>
     public string AllowedRoot { get; } = Directory.CreateTempSubdirectory("symorg-allowed-").FullName;
 
@@ -44,6 +47,7 @@ public sealed class SymorgHost : IAsyncLifetime
             .UseSetting("Symorg:MaxFileBytes", MaxFileBytes.ToString())
             .UseSetting("Symorg:MaxArchiveBytes", (1 << 20).ToString())
             .UseSetting("Symorg:MaxUnpackedBytes", (1 << 20).ToString())
+            .UseSetting("Symorg:EmbeddingFirstByteTimeout", EmbeddingFirstByteTimeout.ToString())
             .UseSetting(InternalCredential.ConfigurationKey, GridProcesses.InternalCredential));
         _channel = OpenChannel(GridProcesses.InternalCredential);
         Knowledge = new Knowledge.KnowledgeClient(_channel);

@@ -17,6 +17,11 @@ public static class GridProcesses
 
     public const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
 
+    /// <summary>The secret SYMORQ seals the key ring of stored endpoint keys with (it does not start without one).</summary>
+    public const string KeyEncryptionSecret = "key-encryption-test-secret-0123456789";
+
+    public const string KeyEncryptionSecretVariable = "Gryphgen__Grid__KeyEncryptionSecret";
+
     /// <summary>
     /// The environment that gives SYMORQ a fresh database and puts <paramref name="endpoints"/> in its grid, each
     /// serving the given aliases.
@@ -33,6 +38,7 @@ public static class GridProcesses
             ["Gryphgen__Gateway__ApiKey"] = ApiKey,
             ["Gryphgen__Gateway__AgentKey"] = AgentKey,
             [InternalCredentialVariable] = InternalCredential,
+            [KeyEncryptionSecretVariable] = KeyEncryptionSecret,
         };
         for (var i = 0; i < endpoints.Length; i++)
         {

@@ -41,6 +41,15 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     /// <summary>Each chat request answered, with the tokens its <c>usage</c> reported (<see cref="TokensOf"/>).</summary>
     public ConcurrentQueue<(ScriptedRequest Request, int Tokens)> Reported { get; } = new();
 
+    /// <summary>Every <c>/v1/models</c> request received (a probe's), with its headers, in arrival order.</summary>
+    public ConcurrentQueue<ScriptedRequest> ModelListRequests { get; } = new();
+
+    /// <summary>When set, <c>/v1/models</c> requests are answered with this status and plain-text body instead.</summary>
+    public (int Status, string Body)? ModelListFailure { get; set; }
+
+    /// <summary>When set, chat requests are answered with this status and plain-text body instead.</summary>
+    public (int Status, string Body)? ChatFailure { get; set; }
+
     /// <summary>The answer when the script is empty; by default the fixed text "ok".</summary>
     public Func<ScriptedRequest, string> Fallback { get; set; } = _ => "ok";
 
@@ -66,7 +75,12 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         builder.WebHost.UseUrls(url.ToString());
         var app = builder.Build();
         var server = new ScriptedLlmServer(app, url, modelId);
-        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = modelId, @object = "model" } } }));
+        app.MapGet("/v1/models", (HttpContext context) =>
+        {
+            server.ModelListRequests.Enqueue(new ScriptedRequest([], HeadersOf(context)));
+            return server.ModelListFailure is (int status, string body) ? Results.Text(body, statusCode: status)
+                : Results.Json(new { @object = "list", data = new[] { new { id = modelId, @object = "model" } } });
+        });
         app.MapPost("/v1/chat/completions", server.ChatAsync);
         app.MapPost("/v1/embeddings", () => Results.Json(new
         {
@@ -103,8 +117,14 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         try
         {
             var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-            var request = new ScriptedRequest(body, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+            var request = new ScriptedRequest(body, HeadersOf(context));
             Requests.Enqueue(request);
+            if (ChatFailure is (int status, string failure))
+            {
+                context.Response.StatusCode = status;
+                await context.Response.WriteAsync(failure);
+                return;
+            }
             var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streaming) && streaming;
             var gate = _gate.Task;
             var midStream = stream && _holdMidStream;
@@ -124,6 +144,9 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
             Interlocked.Decrement(ref _inFlight);
         }
     }
+
+    private static Dictionary<string, string> HeadersOf(HttpContext context) =>
+        context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
 
     private object Completion(string content) => new
     {

@@ -91,6 +91,7 @@ public sealed partial class CollectionRegistry(KnowledgeDbContext db, EmbeddingG
             {
                 ClientResultException { Status: > 0 } answered => $"it answered HTTP {answered.Status}",
                 ClientResultException or HttpRequestException => ex.GetBaseException().Message, // not reached, refused, too large
+                Polly.Timeout.TimeoutRejectedException => "it sent no answer headers in time (Symorg:EmbeddingFirstByteTimeout)",
                 _ => "its answer is not an embeddings response",
             };
             throw new KnowledgeException(StatusCode.FailedPrecondition,

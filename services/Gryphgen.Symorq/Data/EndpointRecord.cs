@@ -9,8 +9,11 @@ public sealed class EndpointRecord
 
     public required string Kind { get; set; }
 
-    /// <summary>The key the endpoint expects; stored for the gateway's use, never listed or logged.</summary>
-    public string? ApiKey { get; set; }
+    /// <summary>
+    /// The key the endpoint expects, protected with Data Protection (<see cref="Grid.KeyProtection.EndpointKeyProtection"/>);
+    /// never stored in plain text, listed or logged.
+    /// </summary>
+    public string? ProtectedApiKey { get; set; }
 
     public List<string> Models { get; set; } = [];
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gryphgen.Symorq.Data;
@@ -7,7 +8,7 @@ namespace Gryphgen.Symorq.Data;
 /// SYMORQ's tables in the shared GRYPHGEN database. Its migrations have their own history table, so SYMORQ and
 /// SYMORG migrate the same database independently.
 /// </summary>
-public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options)
+public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public const string MigrationsHistoryTable = "__symorq_migrations";
 
@@ -22,6 +23,8 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
     public DbSet<ApiKeyRecord> Keys => Set<ApiKeyRecord>();
 
     public DbSet<WorkerCredentialRecord> WorkerCredentials => Set<WorkerCredentialRecord>();
+    /// <summary>Data Protection's key ring, each key sealed with the deployment's secret (<see cref="Grid.KeyProtection.KeyRingCipher"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -32,8 +35,8 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.Property(x => x.Name).HasMaxLength(40);
             e.Property(x => x.Url).HasMaxLength(2000);
             e.Property(x => x.Kind).HasMaxLength(20);
-            e.Property(x => x.ApiKey).HasMaxLength(4096);
         });
+        modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
         modelBuilder.Entity<TaskRecord>(e =>
         {
             e.ToTable("tasks");

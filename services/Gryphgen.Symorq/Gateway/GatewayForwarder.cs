@@ -8,15 +8,16 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Polly.Timeout;
 
 namespace Gryphgen.Symorq.Gateway;
 
 /// <summary>
 /// Sends a gateway request to the endpoint the scheduler chose and relays the answer as it arrives. A connection
-/// error or a 5xx before the first byte reaches the caller moves the request to another endpoint; once bytes have
-/// gone out, a failure ends the response. The caller going away cancels the upstream request.
+/// error, a 5xx or no answer headers within <see cref="GatewayOptions.FirstByteTimeout"/> moves the request to another
+/// endpoint; once bytes have gone out, a failure ends the response. The caller going away cancels the upstream request.
 /// </summary>
-public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry registry, IHttpClientFactory clients,
+public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry registry, EndpointStore store, IHttpClientFactory clients,
     ResponseCache cache, TaskTokenMeter meter, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
 {
     public const string UpstreamClient = "grid-upstream";
@@ -43,21 +44,21 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         }
 
         var excluded = new HashSet<string>(StringComparer.Ordinal);
+        var timedOut = false;
         while (true)
         {
-            using var lease = await scheduler.AcquireAsync(new GridRequest(request.Model, request.Priority,
-                request.MaxTokens ?? registry.DefaultMaxTokens, request.PromptTokensEstimate, request.ArrivedAt, excluded),
-                context.RequestAborted);
+            using var lease = await AcquireAsync(request, excluded, timedOut, context.RequestAborted);
             var endpoint = lease.Endpoint;
             activity?.SetTag("gryphgen.endpoint", endpoint.Name);
             activity?.SetTag("server.address", endpoint.Options.BaseUri.Host);
             activity?.SetTag("gryphgen.queue.wait_ms", lease.QueueWait.TotalMilliseconds);
 
             var started = Stopwatch.GetTimestamp();
-            var response = await TrySendAsync(endpoint, request, context.RequestAborted);
+            var (response, problem) = await TrySendAsync(endpoint, request, context.RequestAborted);
+            timedOut |= problem == TimedOut;
             if (response is null || (int)response.StatusCode >= 500)
             {
-                var problem = response is null ? "connection failed" : $"answered {(int)response.StatusCode}";
+                problem ??= $"answered {(int)response!.StatusCode}";
                 response?.Dispose();
                 registry.ReportFailure(endpoint, problem);
                 excluded.Add(endpoint.Name);
@@ -68,6 +69,15 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
 
             using (response)
             {
+                if (!response.IsSuccessStatusCode && !store.IsConfigured(endpoint.Name))
+                {
+                    // An endpoint added at run time is any URL an admin named: its error text is not passed on.
+                    await new OpenAiError((int)response.StatusCode, $"The endpoint '{endpoint.Name}' answered {(int)response.StatusCode}.",
+                        response.StatusCode < System.Net.HttpStatusCode.InternalServerError ? "invalid_request_error" : "server_error",
+                        Code: "upstream_error").WriteAsync(context.Response);
+                    Count(request, "upstream_error");
+                    return;
+                }
                 var (usage, firstByte) = await RelayAsync(context, request, response, started, TaskTokenMeter.TaskOf(context.User, request));
                 if (response.IsSuccessStatusCode)
                     registry.ReportSuccess(endpoint, firstByte, Stopwatch.GetElapsedTime(started), usage.OutputTokens, usage.TokensPerSecond);
@@ -78,7 +88,29 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         }
     }
 
-    private async Task<HttpResponseMessage?> TrySendAsync(GridEndpoint endpoint, GatewayRequest request, CancellationToken ct)
+    /// <summary>
+    /// A slot on an endpoint not yet tried for this request. When none is left and one of them kept its answer
+    /// headers past <see cref="GatewayOptions.FirstByteTimeout"/>, the caller is told so (504), not merely "unavailable".
+    /// </summary>
+    private async Task<SlotLease> AcquireAsync(GatewayRequest request, HashSet<string> excluded, bool timedOut, CancellationToken ct)
+    {
+        try
+        {
+            return await scheduler.AcquireAsync(new GridRequest(request.Model, request.Priority,
+                request.MaxTokens ?? registry.DefaultMaxTokens, request.PromptTokensEstimate, request.ArrivedAt, excluded), ct);
+        }
+        catch (GridUnavailableException) when (timedOut)
+        {
+            throw new GatewayRejection(new OpenAiError(StatusCodes.Status504GatewayTimeout,
+                $"No endpoint serving '{request.Model}' began answering within {options.Value.FirstByteTimeout} (Gryphgen:Gateway:FirstByteTimeout).",
+                "server_error", Code: "upstream_timeout"));
+        }
+    }
+
+    private const string TimedOut = "sent no answer headers in time";
+
+    /// <summary>The endpoint's answer once its headers are in; else null and what went wrong.</summary>
+    private async Task<(HttpResponseMessage? Response, string? Problem)> TrySendAsync(GridEndpoint endpoint, GatewayRequest request, CancellationToken ct)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.Options.BaseUri, request.Operation.Path))
         {
@@ -94,12 +126,16 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         }
         try
         {
-            return await clients.CreateClient(UpstreamClient).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
+            return (await clients.CreateClient(UpstreamClient).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct), null);
         }
         catch (HttpRequestException ex) when (!ct.IsCancellationRequested)
         {
             logger.LogDebug(ex, "Endpoint {Endpoint} unreachable", endpoint.Name);
-            return null;
+            return (null, "connection failed");
+        }
+        catch (TimeoutRejectedException) when (!ct.IsCancellationRequested)
+        {
+            return (null, TimedOut);
         }
     }
 

@@ -1,5 +1,7 @@
 using Gryphgen.Symorq.Data;
+using Gryphgen.Symorq.Grid.KeyProtection;
 using Gryphgen.Symorq.Llm;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,17 +10,25 @@ namespace Gryphgen.Symorq.Grid;
 /// <summary>
 /// Endpoints added at run time: kept in PostgreSQL so that they outlive SYMORQ, and put into the registry at
 /// start-up and whenever one is added. Endpoints from configuration are the AppHost's to change, not this store's.
+/// Their API keys are stored protected (<see cref="EndpointKeyProtection"/>) and opened only into the registry.
 /// </summary>
 public sealed class EndpointStore(IServiceScopeFactory scopes, EndpointRegistry registry, IOptions<LlmGridOptions> configured,
-    TimeProvider time, ILogger<EndpointStore> logger) : IHostedService
+    IDataProtectionProvider protection, TimeProvider time, ILogger<EndpointStore> logger) : IHostedService
 {
+    /// <summary>Marks a key stored in plain text before keys were protected (written by the EndpointKeyProtection migration).</summary>
+    public const string PlainKeyMarker = "plain:";
+
+    private readonly IDataProtector _keys = protection.CreateProtector(EndpointKeyProtection.Purpose);
+
     public bool IsConfigured(string name) => configured.Value.Endpoints.Any(e => e.Name == name);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
-        foreach (var record in await db.Endpoints.AsNoTracking().ToListAsync(cancellationToken))
+        var records = await db.Endpoints.ToListAsync(cancellationToken);
+        await ProtectPlainKeysAsync(db, records, cancellationToken);
+        foreach (var record in records)
         {
             if (IsConfigured(record.Name))
             {
@@ -39,8 +49,8 @@ public sealed class EndpointStore(IServiceScopeFactory scopes, EndpointRegistry 
         var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
         db.Endpoints.Add(new EndpointRecord
         {
-            Name = endpoint.Name, Url = endpoint.Url, Kind = endpoint.Kind, ApiKey = endpoint.ApiKey, Models = endpoint.Models,
-            Weight = endpoint.Weight, Slots = endpoint.Slots, CreatedAt = time.GetUtcNow(),
+            Name = endpoint.Name, Url = endpoint.Url, Kind = endpoint.Kind, ProtectedApiKey = endpoint.ApiKey is { } key ? _keys.Protect(key) : null,
+            Models = endpoint.Models, Weight = endpoint.Weight, Slots = endpoint.Slots, CreatedAt = time.GetUtcNow(),
         });
         try
         {
@@ -64,9 +74,34 @@ public sealed class EndpointStore(IServiceScopeFactory scopes, EndpointRegistry 
         return (registry.Remove(name) | deleted > 0) && !IsConfigured(name);
     }
 
-    private static LlmEndpointOptions ToOptions(EndpointRecord record) => new()
+    /// <summary>Keys stored before they were protected are protected now, so that none stays readable in the database.</summary>
+    private async Task ProtectPlainKeysAsync(OrchestratorDbContext db, List<EndpointRecord> records, CancellationToken ct)
     {
-        Name = record.Name, Url = record.Url, Kind = record.Kind, ApiKey = record.ApiKey, Models = record.Models,
+        var plain = records.Where(r => r.ProtectedApiKey?.StartsWith(PlainKeyMarker, StringComparison.Ordinal) == true).ToList();
+        foreach (var record in plain) record.ProtectedApiKey = _keys.Protect(record.ProtectedApiKey![PlainKeyMarker.Length..]);
+        if (plain.Count == 0) return;
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Protected the stored API keys of {Count} endpoints", plain.Count);
+    }
+
+    private LlmEndpointOptions ToOptions(EndpointRecord record) => new()
+    {
+        Name = record.Name, Url = record.Url, Kind = record.Kind, ApiKey = OpenKey(record), Models = record.Models,
         Weight = record.Weight, Slots = record.Slots,
     };
+
+    private string? OpenKey(EndpointRecord record)
+    {
+        if (record.ProtectedApiKey is null) return null;
+        try
+        {
+            return _keys.Unprotect(record.ProtectedApiKey);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new InvalidOperationException($"The stored API key of endpoint '{record.Name}' cannot be opened: the key ring was " +
+                "sealed with another Gryphgen:Grid:KeyEncryptionSecret, or its key is gone. Restore that secret, or remove the " +
+                "endpoint and add it again.", ex);
+        }
+    }
 }

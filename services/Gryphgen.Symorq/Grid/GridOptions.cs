@@ -20,6 +20,22 @@ public sealed class GridOptions
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long one probe request (<c>/health</c>, <c>/v1/models</c>, <c>/slots</c>, <c>/metrics</c>) may take, headers
+    /// and its small body together; past it the endpoint counts as down until the next probe.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The deployment's secret that seals the key ring under which endpoints' API keys are stored (see
+    /// <see cref="KeyProtection.EndpointKeyProtection"/>); the AppHost generates it once and keeps it. Lose it and the
+    /// stored keys are lost with it: the endpoints must be added again.
+    /// </summary>
+    [Required(ErrorMessage = "Gryphgen:Grid:KeyEncryptionSecret is not set; SYMORQ stores endpoints' API keys under it (the AppHost generates one)")]
+    [MinLength(32, ErrorMessage = "Gryphgen:Grid:KeyEncryptionSecret must be at least 32 characters")]
+    public string KeyEncryptionSecret { get; set; } = "";
+
+    /// <summary>
     /// Whether endpoints may be at private and loopback addresses (a self-hosted grid: LM Studio at localhost:1234,
     /// llama-server on the LAN). Link-local and cloud metadata addresses are refused either way (<see cref="Gryphgen.Contracts.Network.UpstreamAddresses"/>).
     /// </summary>

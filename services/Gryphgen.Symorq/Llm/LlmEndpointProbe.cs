@@ -74,7 +74,16 @@ public sealed class LlmEndpointProbe(HttpClient http)
         catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
                                        or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new(false, $"{endpoint.BaseUri} does not answer as an OpenAI-compatible server: {ex.Message}", facts);
+            // Fixed words, never the endpoint's text: its answer may be anything, and the detail reaches listings,
+            // gateway errors and logs.
+            var why = ex switch
+            {
+                HttpRequestException { StatusCode: { } status } => $"it answered HTTP {(int)status}",
+                HttpRequestException => ex.Message, // not reached, refused by address screening, or too large
+                TaskCanceledException => $"no answer within {http.Timeout} (Gryphgen:Grid:ProbeTimeout)",
+                _ => "its answer is not what an OpenAI-compatible server sends",
+            };
+            return new(false, $"{endpoint.BaseUri} does not answer as an OpenAI-compatible server: {why}", facts);
         }
     }
 

@@ -65,11 +65,6 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("name");
 
-                    b.Property<string>("ApiKey")
-                        .HasMaxLength(4096)
-                        .HasColumnType("character varying(4096)")
-                        .HasColumnName("api_key");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -84,6 +79,10 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("models");
+
+                    b.Property<string>("ProtectedApiKey")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_api_key");
 
                     b.Property<int?>("Slots")
                         .HasColumnType("integer")
@@ -380,6 +379,28 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("worker_credentials", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Gryphgen.Symorq.Data.EventRecord", b =>
