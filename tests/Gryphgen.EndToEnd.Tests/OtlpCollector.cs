@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using Gryphgen.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Gryphgen.EndToEnd.Tests;
 
@@ -31,13 +28,7 @@ public sealed class OtlpCollector : IAsyncDisposable
 
     public static async Task<OtlpCollector> StartAsync()
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var builder = WebApplication.CreateSlimBuilder();
-        // The test folder's appsettings.json (a referenced service's Kestrel endpoints) is not this server's.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(url.ToString());
+        var builder = LoopbackWebApp.CreateBuilder(out var url);
         var app = builder.Build();
         var collector = new OtlpCollector(app, url);
         app.MapPost("/v1/{signal}", async (string signal, HttpRequest request) =>
