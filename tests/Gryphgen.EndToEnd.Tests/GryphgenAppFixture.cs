@@ -7,7 +7,8 @@ namespace Gryphgen.EndToEnd.Tests;
 
 /// <summary>
 /// The whole system, started once for the tests that share it: the real AppHost in local mode with a fresh state
-/// folder, real PostgreSQL, Redis and llama-server (tiny model), every service and all four agents.
+/// folder, real PostgreSQL, Redis and llama-server (tiny model), every service and all four agents. The services
+/// export their telemetry to <see cref="Telemetry"/>, a collector the fixture runs, so tests can read what left them.
 /// </summary>
 public sealed class GryphgenAppFixture : IAsyncLifetime
 {
@@ -36,6 +37,12 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
         ["GRYPHGEN_URL"] = GrpcUrl.ToString(), ["GRYPHGEN_API_KEY_FILE"] = ApiKeyFile,
     };
 
+    /// <summary>The run's secrets folder (STATE/secrets): the API key, the Redis password and config.</summary>
+    public string SecretsFolder => Path.GetDirectoryName(ApiKeyFile)!;
+
+    /// <summary>Every span, structured log and metric the services exported over OTLP.</summary>
+    public OtlpCollector Telemetry { get; private set; } = null!;
+
     public Status.StatusClient Status { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -50,6 +57,8 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
             $"--Gryphgen:Llm:Parallel={LlamaSlots}",
             $"--Gryphgen:Llm:ContextSize={LlamaSlots * ContextPerSlot}",
         ]);
+        Telemetry = await OtlpCollector.StartAsync();
+        ExportTelemetryTo(builder, Telemetry.Url);
         App = await builder.BuildAsync();
         using var start = new CancellationTokenSource(StartTimeout);
         try
@@ -71,10 +80,33 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
         await WaitForAgentsAsync(Roles);
     }
 
+    /// <summary>
+    /// Every resource that exports OpenTelemetry sends it to <paramref name="collector"/> over OTLP/HTTP: the
+    /// dashboard, where Aspire points them otherwise, does not run under the testing builder. Added after Aspire's own
+    /// environment callback, so it overrides the endpoint and protocol Aspire set.
+    /// </summary>
+    private static void ExportTelemetryTo(IDistributedApplicationTestingBuilder builder, Uri collector)
+    {
+        foreach (var resource in builder.Resources.OfType<IResourceWithEnvironment>())
+            resource.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                if (!context.EnvironmentVariables.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT")) return;
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.ToString();
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            }));
+    }
+
     /// <summary>The last lines a resource printed, for the message when the system does not come up.</summary>
     private async Task<string> LogTailAsync(string name)
     {
         var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
+        var lines = await ConsoleLogAsync(resource);
+        return $"--- {name} ---\n{string.Join("\n", lines.TakeLast(40))}";
+    }
+
+    /// <summary>What <paramref name="resource"/> has printed so far (stdout and stderr), line by line.</summary>
+    public async Task<List<string>> ConsoleLogAsync(IResource resource)
+    {
         var lines = new List<string>();
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
@@ -87,7 +119,7 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
         {
             lines.Add("(log read cut off after 10 s)");
         }
-        return $"--- {name} ---\n{string.Join("\n", lines.TakeLast(40))}";
+        return lines;
     }
 
     /// <summary>Each resource's state and health as the AppHost last reported them, to say what did not come up.</summary>
@@ -106,6 +138,7 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
     {
         _channel?.Dispose();
         if (App is not null) await App.DisposeAsync();
+        if (Telemetry is not null) await Telemetry.DisposeAsync();
         Directory.Delete(_stateDirectory, recursive: true);
     }
 }

@@ -93,7 +93,7 @@ public sealed class ManifestTests
         }
     }
 
-    private static async Task<JsonDocument> WriteManifestAsync(params string[] settings)
+    internal static async Task<JsonDocument> WriteManifestAsync(params string[] settings)
     {
         var output = Path.Combine(Directory.CreateTempSubdirectory("gryphgen-manifest-").FullName, "manifest.json");
         var appHost = Path.Combine(TestAssets.RepositoryRoot, "Gryphgen.AppHost");

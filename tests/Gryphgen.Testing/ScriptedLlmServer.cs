@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Gryphgen.Testing;
 
@@ -66,13 +63,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
 
     public static async Task<ScriptedLlmServer> StartAsync(string modelId = "scripted-model")
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var builder = WebApplication.CreateSlimBuilder();
-        // A test folder's appsettings.json (a referenced service's Kestrel endpoints) is not this server's.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(url.ToString());
+        var builder = LoopbackWebApp.CreateBuilder(out var url);
         var app = builder.Build();
         var server = new ScriptedLlmServer(app, url, modelId);
         app.MapGet("/v1/models", (HttpContext context) =>
