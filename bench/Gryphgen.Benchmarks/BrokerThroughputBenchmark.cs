@@ -50,7 +50,8 @@ public static class BrokerThroughputBenchmark
         {
             Port = 0, Liveness = 1000, Credentials = new() { ["generator"] = [BenchCredential] }, CurveSecretKey = ServerKeys.SecretKeyZ85!,
         });
-        var broker = new AgentBroker(options, new WorkerRegistry(TimeProvider.System), TimeProvider.System, NullLogger<AgentBroker>.Instance);
+        var broker = new AgentBroker(options, new WorkerRegistry(TimeProvider.System), new WorkerEnrollment(options.Value.Credentials), TimeProvider.System,
+            NullLogger<AgentBroker>.Instance);
         await broker.StartAsync(cancellationToken);
         var port = await broker.BoundPort;
         using var stop = new CancellationTokenSource();
