@@ -166,7 +166,24 @@ public sealed class RunCgroup(RunCgroups groups, ICgroupHierarchy hierarchy, str
     public IReadOnlyList<string> JoinCommand() =>
         ["/bin/sh", "-c", JoinShell, "sh", $"{hierarchy.Parents.Count}", .. hierarchy.Parents.Select(p => Path.Combine(p, name, "cgroup.procs"))];
 
-    public bool OomKilled => hierarchy.OomKilled(name);
+    /// <summary>
+    /// Whether the OOM killer struck in the group. A group that is gone was removed with its run by a later SYMAUG's
+    /// sweep (<see cref="SandboxSweep"/>): that run was killed, not by the OOM killer.
+    /// </summary>
+    public bool OomKilled
+    {
+        get
+        {
+            try
+            {
+                return hierarchy.OomKilled(name);
+            }
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
+            {
+                return false;
+            }
+        }
+    }
 
     /// <summary>Calls <paramref name="onOom"/> once the OOM killer has struck in the group.</summary>
     public IDisposable WatchOom(Action onOom) => RunWatch.Every(() => OomKilled, onOom);
