@@ -31,15 +31,9 @@ public sealed class AgentsService(OrchestratorDbContext db, WorkerCredentials cr
             Name = name, Role = request.Role.ToName(), Digest = WorkerEnrollment.Digest(secret), CreatedAt = time.GetUtcNow(),
         };
         db.WorkerCredentials.Add(record);
-        try
-        {
-            await db.SaveChangesAsync(context.CancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-        {
+        if (!await db.TrySaveNewAsync(context.CancellationToken))
             throw new RpcException(new Grpc.Core.Status(StatusCode.AlreadyExists,
                 $"an agent credential named '{name}' exists already (revoked credentials keep their names)"));
-        }
         await credentials.RefreshAsync(context.CancellationToken);
         return new EnrolledAgent
         {

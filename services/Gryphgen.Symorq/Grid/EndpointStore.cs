@@ -52,14 +52,8 @@ public sealed class EndpointStore(IServiceScopeFactory scopes, EndpointRegistry 
             Name = endpoint.Name, Url = endpoint.Url, Kind = endpoint.Kind, ProtectedApiKey = endpoint.ApiKey is { } key ? _keys.Protect(key) : null,
             Models = endpoint.Models, Weight = endpoint.Weight, Slots = endpoint.Slots, CreatedAt = time.GetUtcNow(),
         });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-        {
-            return false; // another replica added it first
-        }
+        // Taken: another replica added it first.
+        if (!await db.TrySaveNewAsync(cancellationToken)) return false;
         registry.Upsert(endpoint);
         logger.LogInformation("Endpoint {Endpoint} ({Kind}) added to the grid", endpoint.Name, endpoint.Kind);
         return true;
