@@ -46,6 +46,23 @@ public sealed class KeysCommandTests(SymorqSystem system) : IClassFixture<Symorq
     }
 
     [Fact]
+    public async Task Create_with_collections_grants_them_and_list_shows_them()
+    {
+        var name = $"reader-{Guid.NewGuid():N}"[..16];
+
+        var create = await GryphgenCli.RunAsync(["keys", "create", "--name", name, "--scope", "user", "--collection", "docs", "--collection", "code"],
+            system.CliEnvironment());
+
+        Assert.True(create.ExitCode == 0, create.StandardError);
+        var keys = JsonNode.Parse((await GryphgenCli.RunAsync(["keys", "list", "--json"], system.CliEnvironment())).StandardOutput)!.AsArray();
+        var listed = keys.Single(k => (string?)k!["name"] == name)!["collections"]!.AsArray().Select(c => (string?)c).ToList();
+        Assert.Equal(["docs", "code"], listed);
+        var bad = await GryphgenCli.RunAsync(["keys", "create", "--name", $"{name}-x", "--scope", "user", "--collection", "Not A Name"], system.CliEnvironment());
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("not a collection name", bad.StandardError);
+    }
+
+    [Fact]
     public async Task Create_with_scope_agent_makes_a_key_that_is_listed_as_agent_and_refused_by_the_task_API()
     {
         var name = $"agent-{Guid.NewGuid():N}"[..16];

@@ -17,8 +17,11 @@ public sealed class ApiKeyScopeTests(SymorqSystem system) : IClassFixture<Symorq
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] AdminServices =
         [Contracts.Grid.Descriptor, Contracts.Status.Descriptor, Contracts.Keys.Descriptor, Contracts.Agents.Descriptor];
 
-    /// <summary>Knowledge methods any key may call (BuildContext and RecordLesson are not offered at all).</summary>
-    private static readonly string[] KnowledgeForAnyKey = ["Search", "BuildContext", "RecordLesson"];
+    /// <summary>
+    /// Knowledge methods not offered on the public port at all (UNIMPLEMENTED for every key). Search is refused to a user
+    /// key that was granted no collection, as the key here is (grants: the collection test below).
+    /// </summary>
+    private static readonly string[] KnowledgeForAnyKey = ["BuildContext", "RecordLesson"];
 
     [Fact]
     public async Task Every_RPC_of_the_admin_only_services_refuses_a_user_key_with_PERMISSION_DENIED_and_an_admin_key_passes()
@@ -33,6 +36,7 @@ public sealed class ApiKeyScopeTests(SymorqSystem system) : IClassFixture<Symorq
         var adminOnly = AdminServices.SelectMany(s => s.Methods).Concat(Contracts.Knowledge.Descriptor.Methods.Where(m => !KnowledgeForAnyKey.Contains(m.Name)))
             .Select(m => $"{m.Service.FullName}/{m.Name}").ToHashSet();
         Assert.Contains($"{Contracts.Knowledge.Descriptor.FullName}/IngestArchive", adminOnly);
+        Assert.Contains($"{Contracts.Knowledge.Descriptor.FullName}/Search", adminOnly);
         Assert.Equal(asUser.Where(r => adminOnly.Contains(r.Method)).Select(r => (r.Method, StatusCode.PermissionDenied)),
             asUser.Where(r => adminOnly.Contains(r.Method)));
         Assert.Equal(adminOnly.Count, asUser.Count(r => r.Status == StatusCode.PermissionDenied));
@@ -120,6 +124,43 @@ public sealed class ApiKeyScopeTests(SymorqSystem system) : IClassFixture<Symorq
     }
 
     [Fact]
+    public async Task A_user_key_searches_only_the_collections_it_was_granted()
+    {
+        using var admin = GridProcesses.OpenChannel(system.Symorq);
+        var keys = new Contracts.Keys.KeysClient(admin);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var granted = await keys.CreateAsync(new CreateKeyRequest { Name = $"reader-docs-{suffix}", Scope = KeyScope.User, Collections = { "docs" } });
+        var every = await keys.CreateAsync(new CreateKeyRequest { Name = $"reader-all-{suffix}", Scope = KeyScope.User, Collections = { "*" } });
+        var (_, none) = await system.CreateKeyAsync("reader-none", KeyScope.User);
+
+        async Task<StatusCode> SearchAs(string secret, string collection)
+        {
+            using var channel = ApiKeyChannel.Open(system.Symorq.GrpcUrl, secret);
+            try
+            {
+                await new Contracts.Knowledge.KnowledgeClient(channel).SearchAsync(new SearchRequest { Collection = collection, Query = "word count" });
+                return StatusCode.OK;
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode;
+            }
+        }
+
+        // Refused by SYMORQ: PERMISSION_DENIED whether or not the collection exists. Passed on: SYMORG's own answer
+        // (NOT_FOUND for a collection nobody made), never PERMISSION_DENIED.
+        Assert.Equal(StatusCode.PermissionDenied, await SearchAs(granted.Secret, "private"));
+        Assert.Equal(StatusCode.PermissionDenied, await SearchAs(none, "docs"));
+        Assert.NotEqual(StatusCode.PermissionDenied, await SearchAs(granted.Secret, "docs"));
+        Assert.NotEqual(StatusCode.PermissionDenied, await SearchAs(every.Secret, "private"));
+        Assert.NotEqual(StatusCode.PermissionDenied, await SearchAs(GridProcesses.ApiKey, "private"));
+
+        var listed = (await keys.ListAsync(new ListKeysRequest())).Keys;
+        Assert.Equal(["docs"], listed.Single(k => k.Name == granted.Key.Name).Collections);
+        Assert.Equal(["*"], listed.Single(k => k.Name == every.Key.Name).Collections);
+    }
+
+    [Fact]
     public async Task The_secret_is_shown_once_and_never_stored_or_listed()
     {
         var (name, secret) = await system.CreateKeyAsync("stored", KeyScope.Admin);
@@ -158,6 +199,8 @@ public sealed class ApiKeyScopeTests(SymorqSystem system) : IClassFixture<Symorq
         Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => keys.CreateAsync(new CreateKeyRequest { Name = "fine", Scope = KeyScope.Unspecified }).ResponseAsync));
         Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => keys.CreateAsync(new CreateKeyRequest { Name = "bootstrap", Scope = KeyScope.User }).ResponseAsync));
         Assert.Equal(StatusCode.AlreadyExists, await StatusOf(() => keys.CreateAsync(new CreateKeyRequest { Name = taken, Scope = KeyScope.Admin }).ResponseAsync));
+        Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => keys.CreateAsync(new CreateKeyRequest { Name = "bad-grant", Scope = KeyScope.User, Collections = { "../Docs" } }).ResponseAsync));
+        Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => keys.CreateAsync(new CreateKeyRequest { Name = "admin-grant", Scope = KeyScope.Admin, Collections = { "docs" } }).ResponseAsync));
         Assert.Equal(StatusCode.FailedPrecondition, await StatusOf(() => keys.RevokeAsync(new RevokeKeyRequest { Name = "bootstrap" }).ResponseAsync));
         Assert.Equal(StatusCode.NotFound, await StatusOf(() => keys.RevokeAsync(new RevokeKeyRequest { Name = "no-such-key" }).ResponseAsync));
     }

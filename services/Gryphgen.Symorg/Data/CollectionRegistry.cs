@@ -1,6 +1,6 @@
 using System.ClientModel;
-using System.Text.RegularExpressions;
 using Grpc.Core;
+using Gryphgen.Contracts;
 using Gryphgen.Symorg.Embeddings;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -8,15 +8,14 @@ using Npgsql;
 namespace Gryphgen.Symorg.Data;
 
 /// <summary>Finds and creates collections; creating one fixes its embedding model and dimension and builds its HNSW index.</summary>
-public sealed partial class CollectionRegistry(KnowledgeDbContext db, EmbeddingGenerators generators)
+public sealed class CollectionRegistry(KnowledgeDbContext db, EmbeddingGenerators generators)
 {
     public const string Lessons = "lessons";
 
     public static void ValidateName(string name)
     {
-        if (!ValidName().IsMatch(name))
-            throw new KnowledgeException(StatusCode.InvalidArgument,
-                $"'{name}' is not a collection name: use 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+        if (!CollectionNames.IsValid(name))
+            throw new KnowledgeException(StatusCode.InvalidArgument, $"'{name}' is not a collection name: {CollectionNames.Rule}");
     }
 
     public async Task<Collection> FindAsync(string name, CancellationToken cancellationToken) =>
@@ -98,7 +97,4 @@ public sealed partial class CollectionRegistry(KnowledgeDbContext db, EmbeddingG
                 $"the embedding endpoint {endpoint} did not embed with model '{model}': {why}");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
-    private static partial Regex ValidName();
 }

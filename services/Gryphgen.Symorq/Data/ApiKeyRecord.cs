@@ -14,6 +14,9 @@ public sealed class ApiKeyRecord
     /// <summary>SHA-256 of the secret's UTF-8 bytes (32 bytes).</summary>
     public required byte[] Digest { get; set; }
 
+    /// <summary>The knowledge collections a user key may search (<see cref="Contracts.CollectionNames.Every"/>: all).</summary>
+    public List<string> Collections { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }

@@ -18,13 +18,13 @@ public sealed class KeyRing(IServiceScopeFactory scopes, IConfiguration configur
     public const string BootstrapName = "bootstrap";
 
     /// <summary>The configured key (Gryphgen:Gateway:ApiKey), always an admin; its digest is not kept here.</summary>
-    public static readonly ApiKey Bootstrap = new(BootstrapName, KeyScopes.Admin, []);
+    public static readonly ApiKey Bootstrap = new(BootstrapName, KeyScopes.Admin, [], []);
 
     /// <summary>The configured agent key's name, reserved like the bootstrap key's.</summary>
     public const string LocalAgentsName = "local-agents";
 
     /// <summary>The configured agent key (<see cref="AgentKeyConfigurationKey"/>), always of scope agent.</summary>
-    public static readonly ApiKey LocalAgents = new(LocalAgentsName, KeyScopes.Agent, []);
+    public static readonly ApiKey LocalAgents = new(LocalAgentsName, KeyScopes.Agent, [], []);
 
     /// <summary>The names of the configured keys, which cannot be created or revoked through the Keys service.</summary>
     public static readonly IReadOnlySet<string> ConfiguredNames = new HashSet<string> { BootstrapName, LocalAgentsName };
@@ -51,7 +51,7 @@ public sealed class KeyRing(IServiceScopeFactory scopes, IConfiguration configur
     protected override async Task LoadAsync(OrchestratorDbContext db, CancellationToken ct)
     {
         var stored = await db.Keys.AsNoTracking().Where(k => k.RevokedAt == null)
-            .Select(k => new ApiKey(k.Name, k.Scope, k.Digest)).ToListAsync(ct);
+            .Select(k => new ApiKey(k.Name, k.Scope, k.Digest, k.Collections)).ToListAsync(ct);
         _byDigest = stored.ToDictionary(k => Convert.ToHexString(k.Digest));
     }
 }

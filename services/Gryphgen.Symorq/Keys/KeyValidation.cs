@@ -17,5 +17,9 @@ public static partial class KeyValidation
             yield return $"name '{request.Name}' is a configured key's (Gryphgen:Gateway:ApiKey, Gryphgen:Gateway:AgentKey)";
         if (request.Scope is not (KeyScope.User or KeyScope.Admin or KeyScope.Agent))
             yield return $"scope must be user, admin or agent (got {request.Scope})";
+        if (request.Collections.Count > 0 && request.Scope != KeyScope.User)
+            yield return "collections are granted to user keys only: an admin key searches every collection, an agent key none";
+        foreach (var collection in request.Collections.Where(c => c != CollectionNames.Every && !CollectionNames.IsValid(c)))
+            yield return $"'{collection}' is not a collection name: {CollectionNames.Rule}";
     }
 }

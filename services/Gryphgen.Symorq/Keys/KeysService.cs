@@ -21,17 +21,12 @@ public sealed class KeysService(OrchestratorDbContext db, KeyRing ring, TimeProv
         var record = new ApiKeyRecord
         {
             Name = request.Name, Scope = KeyScopeNames.Name(request.Scope), Digest = KeySecret.Digest(secret), CreatedAt = time.GetUtcNow(),
+            Collections = [.. request.Collections.Distinct()],
         };
         db.Keys.Add(record);
-        try
-        {
-            await db.SaveChangesAsync(context.CancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-        {
+        if (!await db.TrySaveNewAsync(context.CancellationToken))
             throw new RpcException(new Grpc.Core.Status(StatusCode.AlreadyExists,
                 $"a key named '{request.Name}' exists already (revoked keys keep their names)"));
-        }
         await ring.RefreshAsync(context.CancellationToken);
         return new CreatedKey { Key = Info(record), Secret = secret };
     }
@@ -66,6 +61,6 @@ public sealed class KeysService(OrchestratorDbContext db, KeyRing ring, TimeProv
     private static KeyInfo Info(ApiKeyRecord record) => new()
     {
         Name = record.Name, Scope = KeyScopeNames.Parse(record.Scope), CreatedUnixMs = record.CreatedAt.ToUnixTimeMilliseconds(),
-        RevokedUnixMs = record.RevokedAt?.ToUnixTimeMilliseconds() ?? 0,
+        RevokedUnixMs = record.RevokedAt?.ToUnixTimeMilliseconds() ?? 0, Collections = { record.Collections },
     };
 }

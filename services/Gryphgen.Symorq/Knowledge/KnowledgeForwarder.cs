@@ -9,8 +9,9 @@ namespace Gryphgen.Symorq.Knowledge;
 /// SYMORG's knowledge API on SYMORQ's public endpoint, so the CLI needs one address: every call is passed on as it
 /// is, and SYMORG's answer, error status included, comes back as it is. <c>BuildContext</c> and <c>RecordLesson</c>
 /// are not offered (UNIMPLEMENTED here): they are SYMORQ's own calls, made straight to SYMORG by the mission loop,
-/// and a lesson recorded from outside would be fed into every later task's prompt. Any key may search; making and
-/// filling collections takes an admin key.
+/// and a lesson recorded from outside would be fed into every later task's prompt. A user key searches only the
+/// collections it was granted (<c>gryphgen keys create --collection</c>), an admin key every one; making and filling
+/// collections takes an admin key.
 /// </summary>
 public sealed class KnowledgeForwarder(Contracts.Knowledge.KnowledgeClient symorg) : Contracts.Knowledge.KnowledgeBase
 {
@@ -39,8 +40,14 @@ public sealed class KnowledgeForwarder(Contracts.Knowledge.KnowledgeClient symor
         return await call.ResponseAsync;
     }
 
-    public override Task<SearchReply> Search(SearchRequest request, ServerCallContext context) =>
-        symorg.SearchAsync(request, Options(context)).ResponseAsync;
+    public override Task<SearchReply> Search(SearchRequest request, ServerCallContext context)
+    {
+        // Refused before SYMORG is asked, so the answer does not tell whether such a collection exists.
+        if (!ApiCaller.From(context.GetHttpContext().User).MaySearch(request.Collection))
+            throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied,
+                $"this key may not search collection '{request.Collection}': an admin grants it with 'gryphgen keys create --collection'"));
+        return symorg.SearchAsync(request, Options(context)).ResponseAsync;
+    }
 
     private static CallOptions Options(ServerCallContext context) =>
         new(deadline: context.Deadline == DateTime.MaxValue ? null : context.Deadline, cancellationToken: context.CancellationToken);

@@ -30,6 +30,11 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("name");
 
+                    b.PrimitiveCollection<List<string>>("Collections")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("collections");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
