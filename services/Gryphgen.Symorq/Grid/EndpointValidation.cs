@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Contracts.Network;
+using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Llm;
 
 namespace Gryphgen.Symorq.Grid;
@@ -8,16 +9,13 @@ namespace Gryphgen.Symorq.Grid;
 /// <summary>The rules an endpoint added at run time must meet; each broken rule is one readable line.</summary>
 public static partial class EndpointValidation
 {
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
-    private static partial Regex EndpointName();
-
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$")]
     private static partial Regex ModelAlias();
 
     public static IEnumerable<string> Problems(LlmEndpointOptions endpoint, UpstreamAddresses addresses)
     {
-        if (!EndpointName().IsMatch(endpoint.Name))
-            yield return $"name '{endpoint.Name}' must be 1-40 lower-case letters, digits or '-', starting with a letter or digit";
+        if (!RecordName.IsValid(endpoint.Name))
+            yield return $"name '{endpoint.Name}' {RecordName.Rule}";
         if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
             yield return $"url '{endpoint.Url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1";

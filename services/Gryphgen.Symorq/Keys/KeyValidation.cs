@@ -1,18 +1,15 @@
-using System.Text.RegularExpressions;
 using Gryphgen.Contracts;
+using Gryphgen.Symorq.Data;
 
 namespace Gryphgen.Symorq.Keys;
 
 /// <summary>The rules a new key must meet; each broken rule is one readable line.</summary>
-public static partial class KeyValidation
+public static class KeyValidation
 {
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
-    private static partial Regex KeyName();
-
     public static IEnumerable<string> Problems(CreateKeyRequest request)
     {
-        if (!KeyName().IsMatch(request.Name))
-            yield return $"name '{request.Name}' must be 1-40 lower-case letters, digits or '-', starting with a letter or digit";
+        if (!RecordName.IsValid(request.Name))
+            yield return $"name '{request.Name}' {RecordName.Rule}";
         else if (KeyRing.ConfiguredNames.Contains(request.Name))
             yield return $"name '{request.Name}' is a configured key's (Gryphgen:Gateway:ApiKey, Gryphgen:Gateway:AgentKey)";
         if (request.Scope is not (KeyScope.User or KeyScope.Admin or KeyScope.Agent))
