@@ -106,6 +106,9 @@ build_sandbox_image() {
   cp /etc/apt/sources.list.d/debian.sources "$context/debian.sources"
   as_root podman build -q --network host -f "$containerfile" -t "$image:$stamp" -t "$image:1" "$context" >/dev/null
   rm -rf "$context"
+  # Images of earlier Containerfiles are not used any more (about 700 MB each).
+  as_root podman images --format '{{.Repository}}:{{.Tag}}' "$image" | grep -vxF -e "$image:$stamp" -e "$image:1" \
+    | as_root xargs -r podman rmi >/dev/null || true
   log "sandbox image: $image:1 ($stamp)"
 }
 

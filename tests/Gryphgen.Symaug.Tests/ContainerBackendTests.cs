@@ -36,6 +36,31 @@ public sealed class ContainerBackendTests
         }
     }
 
+    [Theory]
+    [InlineData("localhost/gryphgen-sandbox:1", typeof(ContainerBackend))] // the image scripts/setup.sh builds
+    [InlineData("localhost/gryphgen-no-such-image:0", typeof(BubblewrapBackend))]
+    public async Task Auto_chooses_the_container_where_its_image_exists_else_bubblewrap_and_the_health_says_which_and_why(string image, Type chosen)
+    {
+        var server = new Configured(new Dictionary<string, string> { ["Sandbox:Backend"] = Backends.Auto, ["Sandbox:Image"] = image });
+        await server.InitializeAsync();
+        try
+        {
+            var report = await server.Service<HostCapabilities>().GetAsync();
+            var id = await server.Client.NewWorkspaceAsync("auto");
+            var run = await server.Client.RunAsync(WorkspaceRequests.Shell(id, "echo ran"));
+
+            Assert.IsType(chosen, server.Service<ISandboxBackend>());
+            Assert.True(report.Sandbox.Available, report.Sandbox.Detail);
+            Assert.Contains("Sandbox:Backend auto", report.Sandbox.Detail);
+            if (chosen == typeof(BubblewrapBackend)) Assert.Contains("Sandbox:Image", report.Sandbox.Detail);
+            Assert.Equal("ran\n", run.Stdout.ToStringUtf8());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
     [Fact]
     public void An_unknown_backend_is_refused_at_start_naming_the_key()
     {

@@ -55,12 +55,13 @@ public abstract class ResourceIsolationTests(SymaugServer server)
         public async Task A_fork_bomb_stops_at_the_containers_pids_limit()
         {
             var id = await Client.NewWorkspaceAsync("pids");
-            var bomb = await Client.RunAsync(Shell(id, "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; f() { f | f & }; f; sleep 8; " +
+            var bomb = await Client.RunAsync(Shell(id, "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; f() { f | f & }; f; sleep 5; " +
                                                        "cat /sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null", timeLimitMs: 15_000));
 
+            // pids.max, then pids.events ("max N": how often a fork met it), of the container's own cgroup.
             var output = bomb.Stdout.ToStringUtf8().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(SymaugServer.Pids.ToString(), output[0]);
-            Assert.Equal(StopReason.Timeout, bomb.StopReason);
+            Assert.True(long.Parse(output[1].Split(' ')[1]) > 0, bomb.Stdout.ToStringUtf8());
         }
 
         [Fact]
@@ -76,7 +77,8 @@ public abstract class ResourceIsolationTests(SymaugServer server)
             await Server.RestartAsync();
 
             await orphan.WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.Empty(OwnContainers());
+            // Eventually: the new SYMAUG's start-up probe runs a container of its own for a moment.
+            await Eventually.Get(() => Task.FromResult(OwnContainers().Count), count => count == 0, TimeSpan.FromSeconds(30), "the left container's removal");
         }
 
         /// <summary>The containers carrying this SYMAUG's owner mark.</summary>
