@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything GRYPHGEN's local mode needs on a fresh Debian 12 (bookworm) machine, idempotently:
-# PostgreSQL 15 with pgvector (built from Debian's source package), Redis, bubblewrap, python3-pytest,
-# llama-server (built from the llama.cpp source carried by the node-llama-cpp npm package) and the tiny
+# PostgreSQL 15 with pgvector (built from Debian's source package), Redis, bubblewrap, python3-pytest, podman
+# with the container sandbox's image (built from Debian packages: no registry is needed), llama-server (built from the llama.cpp source carried by the node-llama-cpp npm package) and the tiny
 # random-weight test model. Built artefacts are cached under $GRYPHGEN_CACHE (default ~/.cache/gryphgen),
 # outside the clone, so a machine pays each build once.
 set -euo pipefail
@@ -17,7 +17,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_debian_packages() {
   local wanted=(build-essential cmake git postgresql-15 postgresql-server-dev-15 redis-server bubblewrap
-                python3-pytest python3-numpy util-linux)
+                python3-pytest python3-numpy util-linux podman runc debootstrap uidmap slirp4netns fuse-overlayfs)
   # npm comes with Node.js where it was installed from elsewhere; only then is Debian's package not needed.
   command -v npm >/dev/null || wanted+=(npm)
   local missing=()
@@ -37,9 +37,7 @@ install_pgvector() {
   fi
   log "building pgvector from Debian's trixie source package"
   local apt_dir; apt_dir=$(mktemp -d)
-  local mirror
-  mirror=$(grep -hoE '^URIs:[[:space:]]+\S+' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1 | awk '{print $2}')
-  [ -n "$mirror" ] || mirror=$(grep -hoE '^deb\s+\S+' /etc/apt/sources.list 2>/dev/null | head -n1 | awk '{print $2}')
+  local mirror; mirror=$(debian_mirror)
   mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/parts"
   cat >"$apt_dir/parts/trixie-src.sources" <<EOF
 Types: deb-src
@@ -57,6 +55,61 @@ EOF
   make -s -C "$src" PG_CONFIG="$pg_bin/pg_config" >/dev/null
   as_root make -s -C "$src" PG_CONFIG="$pg_bin/pg_config" install >/dev/null
   rm -rf "$apt_dir"
+}
+
+debian_mirror() {
+  local mirror
+  mirror=$(grep -hoE '^URIs:[[:space:]]+\S+' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1 | awk '{print $2}')
+  [ -n "$mirror" ] || mirror=$(grep -hoE '^deb\s+\S+' /etc/apt/sources.list 2>/dev/null | head -n1 | awk '{print $2}')
+  echo "${mirror:-http://deb.debian.org/debian}"
+}
+
+# crun, podman's default runtime, fails on cgroup v1 hybrid hosts; runc works. The hard limits on open files and
+# processes cannot be raised in some hosts, so podman's defaults (above them) are lowered. Written only where no
+# containers.conf exists: an administrator's own is left as it is (and then must say the same, or runs fail).
+configure_podman() {
+  local conf=/etc/containers/containers.conf
+  local wanted='[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"'
+  if [ ! -f "$conf" ]; then
+    log "writing $conf (runtime runc, lowered default ulimits)"
+    as_root mkdir -p /etc/containers
+    printf '%s\n' "$wanted" | as_root tee "$conf" >/dev/null
+  elif [ "$(cat "$conf")" != "$wanted" ]; then
+    log "keeping the existing $conf (it must choose runtime runc where crun fails, and ulimits within the hard limits)"
+  fi
+}
+
+# The container sandbox's default image (Sandbox:Image, localhost/gryphgen-sandbox:1): a debootstrap base from the
+# machine's Debian mirror, then scripts/images/sandbox.Containerfile on it. Tagged :1 and with a stamp of the
+# Containerfile, so a changed Containerfile builds anew and an unchanged one costs nothing.
+build_sandbox_image() {
+  local image=localhost/gryphgen-sandbox
+  local containerfile=$repo_root/scripts/images/sandbox.Containerfile
+  local stamp; stamp=$(sha256sum "$containerfile" | cut -c1-12)
+  if as_root podman image exists "$image:$stamp"; then
+    as_root podman tag "$image:$stamp" "$image:1"
+    log "sandbox image: $image:1 ($stamp)"; return
+  fi
+  if ! as_root podman image exists localhost/bookworm-min; then
+    log "building localhost/bookworm-min with debootstrap (about a minute)"
+    local rootfs; rootfs=$(mktemp -d)
+    as_root debootstrap --variant=minbase bookworm "$rootfs" "$(debian_mirror)" >/dev/null
+    as_root tar -C "$rootfs" -c . | as_root podman import - localhost/bookworm-min >/dev/null
+    as_root rm -rf "$rootfs"
+  fi
+  log "building $image:$stamp from $containerfile"
+  local context; context=$(mktemp -d)
+  cp /etc/apt/sources.list.d/debian.sources "$context/debian.sources"
+  as_root podman build -q --network host -f "$containerfile" -t "$image:$stamp" -t "$image:1" "$context" >/dev/null
+  rm -rf "$context"
+  # Images of earlier Containerfiles are not used any more (about 700 MB each).
+  as_root podman images --format '{{.Repository}}:{{.Tag}}' "$image" | grep -vxF -e "$image:$stamp" -e "$image:1" \
+    | as_root xargs -r podman rmi >/dev/null || true
+  log "sandbox image: $image:1 ($stamp)"
 }
 
 fetch_llama_cpp_source() {
@@ -103,6 +156,8 @@ make_tiny_model() {
 }
 
 install_debian_packages
+configure_podman
+build_sandbox_image
 install_pgvector
 llama_src=$(fetch_llama_cpp_source)
 build_llama_server "$llama_src"

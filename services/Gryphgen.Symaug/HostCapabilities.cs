@@ -9,13 +9,14 @@ public sealed record HostCapabilitiesReport(SandboxAvailability Sandbox, IReadOn
 /// Probes the host once, at start-up, and keeps the answer: the sandbox and toolchains do not change while
 /// SYMAUG runs, and probing them costs processes.
 /// </summary>
-public sealed class HostCapabilities(BubblewrapSandbox sandbox, Toolchains toolchains)
+public sealed class HostCapabilities(SandboxChoice sandbox, Toolchains toolchains)
 {
     private readonly Lazy<Task<HostCapabilitiesReport>> _report = new(async () =>
     {
-        var sandboxProbe = sandbox.ProbeAsync(CancellationToken.None);
+        var sandboxProbe = sandbox.Backend.ProbeAsync(CancellationToken.None);
         var found = await toolchains.FindAsync(CancellationToken.None);
-        return new HostCapabilitiesReport(await sandboxProbe, found);
+        var probed = await sandboxProbe;
+        return new HostCapabilitiesReport(probed with { Detail = $"{probed.Detail} ({sandbox.Reason})" }, found);
     });
 
     public Task<HostCapabilitiesReport> GetAsync() => _report.Value;

@@ -9,17 +9,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddInternalAuthentication(); // only SYMORQ, with the internal credential; /health and /alive stay anonymous
 builder.Services.AddGrpc(o => o.Interceptors.Add<WorkspaceErrorInterceptor>());
-builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<BubblewrapSandbox>();
+builder.Services.AddSandbox();
 builder.Services.AddSingleton<Toolchains>();
 builder.Services.AddSingleton<HostCapabilities>();
-builder.Services.AddSingleton<SandboxOwner>();
-builder.Services.AddSingleton<SandboxUsers>();
-builder.Services.AddSingleton<RunCgroups>();
 builder.Services.AddSingleton<DiskFloor>();
-builder.Services.AddSingleton<SandboxedRunner>();
-builder.Services.AddHostedService<SandboxSweep>();
 builder.Services.AddSingleton<AcceptanceTestRunner>();
 builder.Services.AddSingleton<WorkspaceLocks>();
 builder.Services.AddSingleton<WorkspaceRecords>();

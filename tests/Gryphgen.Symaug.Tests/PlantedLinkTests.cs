@@ -9,8 +9,14 @@ namespace Gryphgen.Symaug.Tests;
 /// Links generated code leaves in its workspace: no root file operation of SYMAUG (checkpoint, revert, list, read,
 /// export, delete) follows a symlink or reaches a file through another of its names.
 /// </summary>
-public sealed class PlantedLinkTests(SymaugServer server) : IClassFixture<SymaugServer>, IDisposable
+public abstract class PlantedLinkTests(SymaugServer server) : IDisposable
 {
+    /// <summary>On the bubblewrap backend.</summary>
+    public sealed class Bubblewrap(SymaugServer server) : PlantedLinkTests(server), IClassFixture<SymaugServer>;
+
+    /// <summary>On the container backend: the same attacks, the same verdicts.</summary>
+    public sealed class Container(ContainerSymaugServer server) : PlantedLinkTests(server), IClassFixture<ContainerSymaugServer>;
+
     // A root-owned, mode-700 host folder: what the sandbox user must never own or read, like /etc/ssl/private.
     private readonly string _hostFolder = Directory.CreateTempSubdirectory("gryphgen-root-only-").FullName;
 

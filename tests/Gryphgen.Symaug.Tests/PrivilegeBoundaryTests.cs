@@ -9,8 +9,14 @@ namespace Gryphgen.Symaug.Tests;
 /// Nothing a caller supplies reaches a root process: the sandbox is set up as root (no user namespace), so a
 /// loader variable that reached setpriv before the drop would run the caller's library as host root.
 /// </summary>
-public sealed class PrivilegeBoundaryTests(SymaugServer server) : IClassFixture<SymaugServer>
+public abstract class PrivilegeBoundaryTests(SymaugServer server)
 {
+    /// <summary>On the bubblewrap backend.</summary>
+    public sealed class Bubblewrap(SymaugServer server) : PrivilegeBoundaryTests(server), IClassFixture<SymaugServer>;
+
+    /// <summary>On the container backend: the same attacks, the same verdicts.</summary>
+    public sealed class Container(ContainerSymaugServer server) : PrivilegeBoundaryTests(server), IClassFixture<ContainerSymaugServer>;
+
     // A library whose constructor records, in the workspace, the user and effective capabilities of every process it is loaded into.
     private const string ProbeSource = """
         #include <stdio.h>

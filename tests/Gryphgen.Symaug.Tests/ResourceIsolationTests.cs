@@ -9,9 +9,96 @@ using static Gryphgen.Symaug.Tests.WorkspaceRequests;
 namespace Gryphgen.Symaug.Tests;
 
 /// <summary>What one run uses cannot take what another run, or the host, needs.</summary>
-public sealed class ResourceIsolationTests(SymaugServer server) : IClassFixture<SymaugServer>
+public abstract class ResourceIsolationTests(SymaugServer server)
 {
-    private Contracts.Workspaces.WorkspacesClient Client => server.Client;
+    /// <summary>On the bubblewrap backend.</summary>
+    public sealed class Bubblewrap(SymaugServer server) : ResourceIsolationTests(server), IClassFixture<SymaugServer>
+    {
+        [Fact]
+        public async Task A_fork_bomb_stops_at_the_run_cgroups_pids_limit_and_the_group_is_gone_after_the_run()
+        {
+            var id = await Client.NewWorkspaceAsync("pids");
+            var bomb = Client.RunAsync(Shell(id, "f() { f | f & }; f; sleep 120", timeLimitMs: 30_000)).ResponseAsync;
+            var group = await Eventually.Get(() => Task.FromResult(RunCgroupFolders().SingleOrDefault(f => System.IO.File.Exists(Path.Combine(f, "pids.events")))),
+                folder => folder is not null && Counter(Path.Combine(folder, "pids.events"), "max") > 0, TimeSpan.FromSeconds(25), "the fork bomb meeting pids.max");
+            var current = long.Parse(System.IO.File.ReadAllText(Path.Combine(group!, "pids.current")));
+
+            Assert.InRange(current, 1, SymaugServer.Pids);
+            Assert.Equal(StopReason.Timeout, (await bomb).StopReason);
+            AssertNoRunCgroupsLeft();
+        }
+
+        [Fact]
+        public async Task A_run_cgroup_an_earlier_symaug_left_is_killed_and_removed_when_symaug_starts()
+        {
+            var parents = Server.Service<RunCgroups>().Parents;
+            Assert.NotEmpty(parents); // this machine's cgroups are SYMAUG's to write
+            var left = "run-" + Guid.NewGuid().ToString("N");
+            foreach (var parent in parents) Directory.CreateDirectory(Path.Combine(parent, left));
+            // A process in the group, as a run of a SYMAUG that was killed would have left it.
+            var procs = string.Join(' ', parents.Select(p => Path.Combine(p, left, "cgroup.procs")));
+            using var sleeper = System.Diagnostics.Process.Start("/bin/sh", ["-c", $"for f in {procs}; do echo $$ > $f; done; exec sleep 600"]);
+            await Eventually.Get(() => Task.FromResult(System.IO.File.ReadAllText(Path.Combine(parents[0], left, "cgroup.procs")).Trim()),
+                pid => pid == sleeper.Id.ToString(), TimeSpan.FromSeconds(20), "the sleeper joining the group");
+
+            await Server.RestartAsync();
+
+            await sleeper.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.All(parents, parent => Assert.False(Directory.Exists(Path.Combine(parent, left))));
+        }
+    }
+
+    /// <summary>On the container backend: the same attacks, the same verdicts.</summary>
+    public sealed class Container(ContainerSymaugServer server) : ResourceIsolationTests(server), IClassFixture<ContainerSymaugServer>
+    {
+        [Fact]
+        public async Task A_fork_bomb_stops_at_the_containers_pids_limit()
+        {
+            var id = await Client.NewWorkspaceAsync("pids");
+            var bomb = await Client.RunAsync(Shell(id, "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; f() { f | f & }; f; sleep 5; " +
+                                                       "cat /sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null", timeLimitMs: 15_000));
+
+            // pids.max, then pids.events ("max N": how often a fork met it), of the container's own cgroup.
+            var output = bomb.Stdout.ToStringUtf8().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(SymaugServer.Pids.ToString(), output[0]);
+            Assert.True(long.Parse(output[1].Split(' ')[1]) > 0, bomb.Stdout.ToStringUtf8());
+        }
+
+        [Fact]
+        public async Task A_container_an_earlier_symaug_left_is_removed_when_symaug_starts()
+        {
+            var id = await Client.NewWorkspaceAsync("sweep");
+            // The run as SYMAUG's runner starts it; its caller then goes away without ending it, as a killed SYMAUG would.
+            var orphan = Server.Service<SandboxedRunner>().RunAsync(
+                new SandboxRun(Server.FilesOf(id), ["/bin/sh", "-c", "echo started > started.txt; exec sleep 600"], TimeSpan.FromMinutes(20), 1 << 16),
+                CancellationToken.None);
+            await Eventually.Get(() => Task.FromResult(OwnContainers().Count), count => count == 1, TimeSpan.FromMinutes(1), "the run's container starting");
+
+            await Server.RestartAsync();
+
+            await orphan.WaitAsync(TimeSpan.FromMinutes(1));
+            // Eventually: the new SYMAUG's start-up probe runs a container of its own for a moment.
+            await Eventually.Get(() => Task.FromResult(OwnContainers().Count), count => count == 0, TimeSpan.FromSeconds(30), "the left container's removal");
+        }
+
+        /// <summary>The containers carrying this SYMAUG's owner mark.</summary>
+        private List<string> OwnContainers()
+        {
+            var owner = Server.Service<SandboxOwner>().Value;
+            using var ps = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("podman", ["ps", "--all", "--quiet", "--filter", $"label=gryphgen.owner={owner}"])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            var ids = ps.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+            ps.WaitForExit();
+            Assert.Equal(0, ps.ExitCode);
+            return ids;
+        }
+    }
+
+    protected SymaugServer Server => server;
+
+    protected Contracts.Workspaces.WorkspacesClient Client => server.Client;
 
     [Fact]
     public async Task A_fork_bomb_in_one_workspace_does_not_make_a_concurrent_run_of_another_workspace_fail()
@@ -59,45 +146,12 @@ public sealed class ResourceIsolationTests(SymaugServer server) : IClassFixture<
         AssertNoRunCgroupsLeft();
     }
 
-    [Fact]
-    public async Task A_fork_bomb_stops_at_the_run_cgroups_pids_limit_and_the_group_is_gone_after_the_run()
-    {
-        var id = await Client.NewWorkspaceAsync("pids");
-        var bomb = Client.RunAsync(Shell(id, "f() { f | f & }; f; sleep 120", timeLimitMs: 30_000)).ResponseAsync;
-        var group = await Eventually.Get(() => Task.FromResult(RunCgroupFolders().SingleOrDefault(f => System.IO.File.Exists(Path.Combine(f, "pids.events")))),
-            folder => folder is not null && Counter(Path.Combine(folder, "pids.events"), "max") > 0, TimeSpan.FromSeconds(25), "the fork bomb meeting pids.max");
-        var current = long.Parse(System.IO.File.ReadAllText(Path.Combine(group!, "pids.current")));
-
-        Assert.InRange(current, 1, SymaugServer.Pids);
-        Assert.Equal(StopReason.Timeout, (await bomb).StopReason);
-        AssertNoRunCgroupsLeft();
-    }
-
-    [Fact]
-    public async Task A_run_cgroup_an_earlier_symaug_left_is_killed_and_removed_when_symaug_starts()
-    {
-        var parents = server.Service<RunCgroups>().Parents;
-        Assert.NotEmpty(parents); // this machine's cgroups are SYMAUG's to write
-        var left = "run-" + Guid.NewGuid().ToString("N");
-        foreach (var parent in parents) Directory.CreateDirectory(Path.Combine(parent, left));
-        // A process in the group, as a run of a SYMAUG that was killed would have left it.
-        var procs = string.Join(' ', parents.Select(p => Path.Combine(p, left, "cgroup.procs")));
-        using var sleeper = System.Diagnostics.Process.Start("/bin/sh", ["-c", $"for f in {procs}; do echo $$ > $f; done; exec sleep 600"]);
-        await Eventually.Get(() => Task.FromResult(System.IO.File.ReadAllText(Path.Combine(parents[0], left, "cgroup.procs")).Trim()),
-            pid => pid == sleeper.Id.ToString(), TimeSpan.FromSeconds(20), "the sleeper joining the group");
-
-        await server.RestartAsync();
-
-        await sleeper.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.All(parents, parent => Assert.False(Directory.Exists(Path.Combine(parent, left))));
-    }
-
-    private IEnumerable<string> RunCgroupFolders() => server.Service<RunCgroups>().Parents
+    protected IEnumerable<string> RunCgroupFolders() => server.Service<RunCgroups>().Parents
         .Where(Directory.Exists).SelectMany(Directory.EnumerateDirectories).Where(f => Path.GetFileName(f).StartsWith("run-"));
 
-    private void AssertNoRunCgroupsLeft() => Assert.Empty(RunCgroupFolders());
+    protected void AssertNoRunCgroupsLeft() => Assert.Empty(RunCgroupFolders());
 
-    private static long Counter(string file, string key) => System.IO.File.ReadLines(file).Select(l => l.Split(' '))
+    protected static long Counter(string file, string key) => System.IO.File.ReadLines(file).Select(l => l.Split(' '))
         .Where(f => f[0] == key).Select(f => long.Parse(f[1])).FirstOrDefault();
 
     [Theory]
@@ -167,7 +221,7 @@ public sealed class ResourceIsolationTests(SymaugServer server) : IClassFixture<
         Assert.Contains(problem, validation.FailureMessage);
     }
 
-    private static int ProcessesOf(int uid) => Directory.EnumerateDirectories("/proc").Count(folder =>
+    protected static int ProcessesOf(int uid) => Directory.EnumerateDirectories("/proc").Count(folder =>
     {
         try
         {

@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.ServiceDefaults.Security;
+using Gryphgen.Symaug.Sandbox;
 using Gryphgen.Symaug.Workspaces;
 using Gryphgen.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -11,9 +12,10 @@ namespace Gryphgen.Symaug.Tests;
 
 /// <summary>
 /// The real SYMAUG service in-process (its Program, gRPC, interceptors), on a real PostgreSQL, running code in
-/// the real bubblewrap sandbox, with small limits so that hostile programs are contained quickly.
+/// the real bubblewrap sandbox (<see cref="ContainerSymaugServer"/>: in containers), with small limits so that hostile
+/// programs are contained quickly.
 /// </summary>
-public sealed class SymaugServer : IAsyncLifetime
+public class SymaugServer : IAsyncLifetime
 {
     public const int MaxFiles = 20;
     public const long MaxFileBytes = 64 * 1024;
@@ -31,6 +33,18 @@ public sealed class SymaugServer : IAsyncLifetime
     private PostgresServerProcess? _postgres;
     private WebApplicationFactory<Program>? _factory;
     private string _connectionString = "";
+
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public SymaugServer() : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>SYMAUG with <paramref name="settings"/> over the test defaults (<c>Sandbox:Backend</c> bubblewrap).</summary>
+    protected SymaugServer(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+
+    /// <summary>The sandbox backend this SYMAUG was told to use.</summary>
+    public string Backend => _settings.GetValueOrDefault("Sandbox:Backend", Backends.Bubblewrap);
 
     public string Root { get; } = Directory.CreateTempSubdirectory("gryphgen-workspaces-").FullName;
 
@@ -86,6 +100,8 @@ public sealed class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:Pids", Pids.ToString());
             host.UseSetting("Workspaces:QuotaBytes", QuotaBytes.ToString());
             host.UseSetting("Workspaces:QuotaFiles", QuotaFiles.ToString());
+            host.UseSetting("Sandbox:Backend", Backend);
+            foreach (var (key, value) in _settings) host.UseSetting(key, value);
         });
         Client = new Contracts.Workspaces.WorkspacesClient(OpenChannel(GridProcesses.InternalCredential));
     }
@@ -103,3 +119,10 @@ public sealed class SymaugServer : IAsyncLifetime
         Directory.Delete(Root, recursive: true);
     }
 }
+
+/// <summary>
+/// <see cref="SymaugServer"/> with <c>Sandbox:Backend=container</c>: each run in a podman container of the image
+/// scripts/setup.sh builds. Where podman or the image is missing its tests fail (SYMAUG is unhealthy and refuses runs):
+/// the set-up installs both.
+/// </summary>
+public sealed class ContainerSymaugServer() : SymaugServer(new Dictionary<string, string> { ["Sandbox:Backend"] = Backends.Container });

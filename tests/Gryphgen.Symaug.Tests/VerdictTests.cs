@@ -12,8 +12,14 @@ namespace Gryphgen.Symaug.Tests;
 /// report, planting files that steer the test harness) cannot turn failing acceptance tests into a pass, nor change
 /// the acceptance tests an export ships.
 /// </summary>
-public sealed class VerdictTests(SymaugServer server) : IClassFixture<SymaugServer>
+public abstract class VerdictTests(SymaugServer server)
 {
+    /// <summary>On the bubblewrap backend.</summary>
+    public sealed class Bubblewrap(SymaugServer server) : VerdictTests(server), IClassFixture<SymaugServer>;
+
+    /// <summary>On the container backend: the same attacks, the same verdicts.</summary>
+    public sealed class Container(ContainerSymaugServer server) : VerdictTests(server), IClassFixture<ContainerSymaugServer>;
+
     private const string Seed = "from calc import add\n\ndef test_adds():\n    assert add(2, 3) == 5\n";
 
     private Contracts.Workspaces.WorkspacesClient Client => server.Client;

@@ -101,7 +101,8 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
     /// <summary>
     /// A trusted host program (git restoring a checkpoint) confined like a run and as the sandbox user, with only
     /// <paramref name="binds"/> of the host: whatever links the sandbox left in them, it reaches nothing that user
-    /// could not, and no folder above the binds needs to be open to that user.
+    /// could not, and no folder above the binds needs to be open to that user. Used on either backend
+    /// (<see cref="SandboxOptions.Backend"/>): it runs the host's git on host folders, which a container image need not hold.
     /// </summary>
     public Task<ProcessResult> RunAsSandboxUserAsync(SandboxUser? user, IReadOnlyList<SandboxBind> binds, IReadOnlyDictionary<string, string> environment,
         IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)

@@ -7,8 +7,26 @@ public sealed class SandboxOptions : IValidatableObject
 {
     public const string Section = "Sandbox";
 
+    /// <summary>
+    /// How runs are confined: <c>bubblewrap</c>, <c>container</c> (a throw-away container per run, see
+    /// <see cref="ContainerBackend"/>) or <c>auto</c>: the container where a runtime answers and <see cref="Image"/>
+    /// exists, else bubblewrap. Chosen once, at start (<see cref="SandboxChoice"/>).
+    /// </summary>
+    public string Backend { get; set; } = Backends.Auto;
+
     /// <summary>The bubblewrap executable (a name on PATH or a path).</summary>
     public string Bubblewrap { get; set; } = "bwrap";
+
+    /// <summary>The container runtime (podman, or a docker-compatible one; a name on PATH or a path); unset: podman where it is on PATH, else docker.</summary>
+    public string? ContainerRuntime { get; set; }
+
+    /// <summary>The image of the container backend's runs; scripts/setup.sh builds the default from Debian packages.</summary>
+    public string Image { get; set; } = "localhost/gryphgen-sandbox:1";
+
+    /// <summary><see cref="ContainerRuntime"/>, or the default where it is unset.</summary>
+    public string ContainerRuntimeOrDefault => string.IsNullOrWhiteSpace(ContainerRuntime)
+        ? (ExecutableSearch.OnPath("podman") ? "podman" : "docker")
+        : ContainerRuntime;
 
     /// <summary>
     /// The interpreter runs use for <c>python3</c>: named explicitly because the first python3 on PATH may be a
@@ -77,6 +95,11 @@ public sealed class SandboxOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!Backends.All.Contains(Backend, StringComparer.Ordinal))
+        {
+            yield return Error(nameof(Backend), $"must be one of {string.Join(", ", Backends.All)} (got \"{Backend}\")");
+        }
+        if (string.IsNullOrWhiteSpace(Image)) yield return Error(nameof(Image), "must name an image");
         if (UidPoolStart < 1000) yield return Error(nameof(UidPoolStart), $"must be 1000 or more (got {UidPoolStart})");
         if (UidPoolSize < 1 || (long)UidPoolStart + UidPoolSize > int.MaxValue)
         {
@@ -98,4 +121,12 @@ public sealed class SandboxOptions : IValidatableObject
     }
 
     private static ValidationResult Error(string key, string problem) => new($"{Section}:{key} {problem}", [key]);
+}
+
+/// <summary>The values of <see cref="SandboxOptions.Backend"/>.</summary>
+public static class Backends
+{
+    public const string Bubblewrap = "bubblewrap", Container = "container", Auto = "auto";
+
+    public static readonly IReadOnlyList<string> All = [Bubblewrap, Container, Auto];
 }
