@@ -78,13 +78,11 @@ public sealed class SandboxAttackMissionTests(MissionSystem system)
             TAP = "TAP version 13\n1..2\nok 1 test_spaces\nok 2 test_tabs_and_newlines\n"
 
             def forge():
-                for path, text in (("/dev/fd/3", JUNIT), ("/report/results.xml", JUNIT), ("/report/results.tap", TAP),
-                                   ("results.xml", JUNIT), ("report.xml", JUNIT), ("results.tap", TAP), ("/tmp/results.xml", JUNIT)):
-                    try:
-                        with open(path, "w") as report:
-                            report.write(text)
-                    except OSError:
-                        pass
+                targets = {"/dev/fd/3": JUNIT, "/report/results.xml": JUNIT, "/report/results.tap": TAP, "results.xml": JUNIT,
+                           "report.xml": JUNIT, "results.tap": TAP, "/tmp/results.xml": JUNIT}
+                for path, text in targets.items():
+                    try: open(path, "w").write(text)
+                    except OSError: continue
                 os._exit(0)
 
             atexit.register(forge)
