@@ -68,24 +68,36 @@ public sealed class TaskCommandsTests(MissionSystem system) : IClassFixture<Miss
     }
 
     [Fact]
-    public async Task Artifacts_of_a_project_whose_code_planted_links_are_written_without_the_links_that_leave_it()
+    public async Task Links_planted_into_a_root_only_host_folder_survive_checkpoint_revert_restart_and_export_and_artifacts_leaves_them_out()
     {
-        // The generated module plants links when the acceptance tests import it: they are in the exported project.
-        const string planting = """
+        // A root-owned, mode-700 host folder with a root-only file: what the sandbox user must never own or read.
+        var hostFolder = Path.Combine(_folder, "root-only");
+        Directory.CreateDirectory(hostFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var secret = Path.Combine(hostFolder, "secret");
+        await File.WriteAllTextAsync(secret, "host secret");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // The generated module plants links when the acceptance tests import it: each iteration's checkpoint commits
+        // them, the optimizer's revert and restart restore them, and they are in the exported project.
+        var planting = $$"""
             import os
-            for name, target in (("etc", "/etc"), ("up", "../../x"), ("alias.py", "wc.py")):
+            for name, target in (("etc", "/etc"), ("up", "../../x"), ("alias.py", "wc.py"), ("private", "{{hostFolder}}"), ("secret.txt", "{{secret}}")):
                 if not os.path.lexists(name):
                     os.symlink(target, name)
 
             def count_words(text):
-                return len(text.split())
+                return 0
             """;
         var marker = RoleScripts.NewMarker("clilinks");
-        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", ("wc.py", planting)));
-        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
-        var submit = await GryphgenCli.RunAsync(["submit", WriteSpec(WordCount.Spec(marker)), "--wait", "--json"], system.CliEnvironment);
-        Assert.True(submit.ExitCode == 0, submit.StandardError + submit.StandardOutput);
-        var id = (string)JsonNode.Parse(submit.StandardOutput)!["id"]!;
+        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("count the words", ("wc.py", planting)));
+        system.Scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "returns 0"));
+        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0));
+        system.Scripts.Script(marker, "optimizer", RoleAnswers.Optimize("revert", "back to the last tested tree"), RoleAnswers.Optimize("restart", "start the iteration over"));
+        var submit = await GryphgenCli.RunAsync(["submit", WriteSpec(WordCount.Spec(marker, iterations: 2)), "--wait", "--json"], system.CliEnvironment);
+        var task = JsonNode.Parse(submit.StandardOutput)!;
+        Assert.True((string?)task["state"] == "failed", submit.StandardError + submit.StandardOutput);
+        var id = (string)task["id"]!;
+        var done = await system.GetAsync(id);
+        Assert.Equal(["revert", "restart"], done.Steps.Where(s => s.Kind == "decide").Select(s => s.Summary.Split(':')[0]));
 
         var output = Path.Combine(_folder, "linked");
         var artifacts = await GryphgenCli.RunAsync(["artifacts", id, "--out", output], system.CliEnvironment);
@@ -93,12 +105,18 @@ public sealed class TaskCommandsTests(MissionSystem system) : IClassFixture<Miss
         Assert.True(artifacts.ExitCode == 0, artifacts.StandardError);
         Assert.Equal(planting, await File.ReadAllTextAsync(Path.Combine(output, "wc.py")));
         Assert.Equal("wc.py", new FileInfo(Path.Combine(output, "alias.py")).LinkTarget);
-        Assert.False(Path.Exists(Path.Combine(output, "etc")));
-        Assert.False(Path.Exists(Path.Combine(output, "up")));
+        Assert.All(new[] { "etc", "up", "private", "secret.txt" }, name => Assert.False(Path.Exists(Path.Combine(output, name)), name));
         var leftOut = artifacts.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, leftOut.Length);
+        Assert.Equal(4, leftOut.Length);
         Assert.Contains(leftOut, l => l.StartsWith("gryphgen: left out 'etc -> /etc'"));
         Assert.Contains(leftOut, l => l.StartsWith("gryphgen: left out 'up -> ../../x'"));
+        Assert.Contains(leftOut, l => l.StartsWith($"gryphgen: left out 'private -> {hostFolder}'"));
+        Assert.Contains(leftOut, l => l.StartsWith($"gryphgen: left out 'secret.txt -> {secret}'"));
+        // Nothing of SYMAUG's, running as root, followed the links: the host folder is as the test made it.
+        Assert.Equal("0 700", await HostFiles.OwnerAndModeAsync(hostFolder));
+        Assert.Equal("0 600", await HostFiles.OwnerAndModeAsync(secret));
+        Assert.Equal(["secret"], Directory.GetFileSystemEntries(hostFolder).Select(Path.GetFileName));
+        Assert.Equal("host secret", await File.ReadAllTextAsync(secret));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Testing;
 using static Gryphgen.Symaug.Tests.WorkspaceRequests;
 
 namespace Gryphgen.Symaug.Tests;
@@ -43,7 +44,7 @@ public abstract class PlantedLinkTests(SymaugServer server) : IDisposable
         await RevertAsync(id, beforeLink);
         Assert.Null(new FileInfo(Path.Combine(server.FilesOf(id), "x")).LinkTarget);
         // Restored by git running as the sandbox user: its file without any chown.
-        Assert.Equal($"{server.UidOf(id)} 644", await OwnerAndModeAsync(Path.Combine(server.FilesOf(id), "gone.txt")));
+        Assert.Equal($"{server.UidOf(id)} 644", await HostFiles.OwnerAndModeAsync(Path.Combine(server.FilesOf(id), "gone.txt")));
         await RevertAsync(id, withLink);
         Assert.Equal(_hostFolder, new FileInfo(Path.Combine(server.FilesOf(id), "x")).LinkTarget);
         Assert.Equal(0, (await Client.RunAsync(Shell(id, "echo more >> app.py"))).ExitCode); // the tree is still the sandbox's
@@ -59,8 +60,8 @@ public abstract class PlantedLinkTests(SymaugServer server) : IDisposable
 
         await Client.DeleteAsync(new WorkspaceRef { WorkspaceId = id });
         Assert.False(Directory.Exists(server.FilesOf(id)));
-        Assert.Equal("0 700", await OwnerAndModeAsync(_hostFolder));
-        Assert.Equal("0 644", await OwnerAndModeAsync(HostSecret));
+        Assert.Equal("0 700", await HostFiles.OwnerAndModeAsync(_hostFolder));
+        Assert.Equal("0 644", await HostFiles.OwnerAndModeAsync(HostSecret));
         Assert.Equal(["secret"], Directory.GetFileSystemEntries(_hostFolder).Select(Path.GetFileName));
         Assert.Equal("host secret", System.IO.File.ReadAllText(HostSecret));
     }
@@ -87,15 +88,7 @@ public abstract class PlantedLinkTests(SymaugServer server) : IDisposable
         Assert.Equal(["tests/test_app.py"], (await Client.ListFilesAsync(new WorkspaceRef { WorkspaceId = id })).Files.Select(f => f.Path));
         Assert.Equal(["tests", "tests/test_app.py"], (await Client.ExportAsync(id)).Keys.Order(StringComparer.Ordinal));
         Assert.Equal("host secret", System.IO.File.ReadAllText(HostSecret));
-        Assert.Equal("0 644", await OwnerAndModeAsync(HostSecret));
-    }
-
-    private static async Task<string> OwnerAndModeAsync(string path)
-    {
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%u %a", path]) { RedirectStandardOutput = true })!;
-        var output = await stat.StandardOutput.ReadToEndAsync();
-        await stat.WaitForExitAsync();
-        return output.Trim();
+        Assert.Equal("0 644", await HostFiles.OwnerAndModeAsync(HostSecret));
     }
 
     private static async Task<int> RunAsync(string file, params string[] arguments)

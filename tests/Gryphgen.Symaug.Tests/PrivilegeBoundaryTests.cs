@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Symaug.Sandbox;
+using Gryphgen.Testing;
 using static Gryphgen.Symaug.Tests.WorkspaceRequests;
 
 namespace Gryphgen.Symaug.Tests;
@@ -17,32 +18,13 @@ public abstract class PrivilegeBoundaryTests(SymaugServer server)
     /// <summary>On the container backend: the same attacks, the same verdicts.</summary>
     public sealed class Container(ContainerSymaugServer server) : PrivilegeBoundaryTests(server), IClassFixture<ContainerSymaugServer>;
 
-    // A library whose constructor records, in the workspace, the user and effective capabilities of every process it is loaded into.
-    private const string ProbeSource = """
-        #include <stdio.h>
-        #include <string.h>
-        #include <unistd.h>
-        __attribute__((constructor)) static void probe(void) {
-            char line[256], caps[64] = "?";
-            FILE *status = fopen("/proc/self/status", "r");
-            while (status && fgets(line, sizeof line, status)) {
-                if (strncmp(line, "CapEff:", 7) == 0) sscanf(line + 7, "%63s", caps);
-            }
-            if (status) fclose(status);
-            FILE *out = fopen("/workspace/probe.log", "a");
-            if (out) { fprintf(out, "%d %s\n", (int)getuid(), caps); fclose(out); }
-        }
-        """;
-
-    private const string NoCapabilities = "0000000000000000";
-
     private Contracts.Workspaces.WorkspacesClient Client => server.Client;
 
-    /// <summary>A workspace holding <c>probe.so</c>, built in the sandbox from <see cref="ProbeSource"/>.</summary>
+    /// <summary>A workspace holding <c>probe.so</c>, built in the sandbox from <see cref="LoaderProbe.Source"/>.</summary>
     private async Task<string> WorkspaceWithProbeAsync()
     {
         var id = await Client.NewWorkspaceAsync("privilege");
-        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("probe.c", ProbeSource) } });
+        await Client.WriteFilesAsync(new WriteFilesRequest { WorkspaceId = id, Files = { File("probe.c", LoaderProbe.Source) } });
         var build = await Client.RunAsync(new RunRequest
         {
             WorkspaceId = id, Command = { "gcc", "-shared", "-fPIC", "-o", "probe.so", "probe.c" },
@@ -86,7 +68,7 @@ public abstract class PrivilegeBoundaryTests(SymaugServer server)
         });
 
         Assert.True(result.ExitCode == 0, result.Stderr.ToStringUtf8());
-        Assert.Equal($"hi helper {server.UidOf(id)} {NoCapabilities} /usr/local/bin:/usr/bin:/bin\n", result.Stdout.ToStringUtf8());
+        Assert.Equal($"hi helper {server.UidOf(id)} {LoaderProbe.NoCapabilities} /usr/local/bin:/usr/bin:/bin\n", result.Stdout.ToStringUtf8());
     }
 
     [Fact]
@@ -103,6 +85,6 @@ public abstract class PrivilegeBoundaryTests(SymaugServer server)
         Assert.Equal("hi\n", result.Stdout.ToStringUtf8());
         var loadedInto = System.IO.File.ReadAllLines(ProbeLog(id));
         Assert.NotEmpty(loadedInto); // the library was loaded: into the command's processes
-        Assert.All(loadedInto, process => Assert.Equal($"{server.UidOf(id)} {NoCapabilities}", process));
+        Assert.All(loadedInto, process => Assert.Equal($"{server.UidOf(id)} {LoaderProbe.NoCapabilities}", process));
     }
 }

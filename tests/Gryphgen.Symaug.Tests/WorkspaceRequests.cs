@@ -1,8 +1,7 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using Google.Protobuf;
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Testing;
 
 namespace Gryphgen.Symaug.Tests;
 
@@ -18,25 +17,9 @@ public static class WorkspaceRequests
             TaskId = taskId, SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") },
         })).WorkspaceId;
 
-    /// <summary>One entry of an export: its type, its link target for a link, its text for a file.</summary>
-    public sealed record ExportedEntry(TarEntryType Type, string LinkName, string Content);
-
     /// <summary>The workspace's export, read back entry by entry.</summary>
-    public static async Task<IReadOnlyDictionary<string, ExportedEntry>> ExportAsync(this Contracts.Workspaces.WorkspacesClient client, string workspaceId)
-    {
-        using var archive = new MemoryStream();
-        using var call = client.Export(new WorkspaceRef { WorkspaceId = workspaceId });
-        await foreach (var chunk in call.ResponseStream.ReadAllAsync()) chunk.Data.WriteTo(archive);
-        archive.Position = 0;
-        var entries = new Dictionary<string, ExportedEntry>();
-        await using var reader = new TarReader(new GZipStream(archive, CompressionMode.Decompress));
-        while (await reader.GetNextEntryAsync() is { } entry)
-        {
-            var content = entry.DataStream is null ? "" : await new StreamReader(entry.DataStream).ReadToEndAsync();
-            entries[entry.Name] = new ExportedEntry(entry.EntryType, entry.LinkName, content);
-        }
-        return entries;
-    }
+    public static Task<IReadOnlyDictionary<string, ExportedEntry>> ExportAsync(this Contracts.Workspaces.WorkspacesClient client, string workspaceId) =>
+        ExportedArchive.ReadAsync(client.Export(new WorkspaceRef { WorkspaceId = workspaceId }).ResponseStream.ReadAllAsync().Select(chunk => chunk.Data));
 
     public static RunRequest Shell(string workspaceId, string script, int timeLimitMs = 20_000, long outputLimitBytes = 0) => new()
     {

@@ -1,3 +1,7 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using NetMQ;
@@ -31,6 +35,7 @@ public class MissionSystem : IAsyncLifetime
     private Dictionary<string, string> _symorqSettings = [];
     private RedisServerProcess? _redis;
     private GrpcChannel? _channel;
+    private GrpcChannel? _symaugChannel;
 
     public MissionSystem() : this(Roles)
     {
@@ -68,6 +73,12 @@ public class MissionSystem : IAsyncLifetime
 
     public Tasks.TasksClient Tasks { get; private set; } = null!;
 
+    /// <summary>SYMAUG's own API, as SYMORQ calls it: to read what a task left (its checkpoints) beside what SYMORQ says.</summary>
+    public Contracts.Workspaces.WorkspacesClient Workspaces { get; private set; } = null!;
+
+    /// <summary>SYMAUG's sandbox user pool (its defaults, which these tests do not change).</summary>
+    public const int UidPoolStart = 100_000, UidPoolSize = 4096;
+
     /// <summary>Environment for the <c>gryphgen</c> command: where SYMORQ is and the API key.</summary>
     public IReadOnlyDictionary<string, string?> CliEnvironment => new Dictionary<string, string?>
     {
@@ -93,6 +104,8 @@ public class MissionSystem : IAsyncLifetime
             ["ConnectionStrings__gryphgen"] = database, ["Workspaces__Root"] = _workspaces,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         });
+        _symaugChannel = ApiKeyChannel.Open(Symaug.GrpcUrl, GridProcesses.InternalCredential);
+        Workspaces = new Contracts.Workspaces.WorkspacesClient(_symaugChannel);
 
         var fabricPort = FreePort.Next();
         _symorqSettings = await GridProcesses.Settings(_redis,
@@ -149,6 +162,38 @@ public class MissionSystem : IAsyncLifetime
             d => d.Task.State is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled,
             timeout ?? TimeSpan.FromMinutes(2), $"task {taskId} ending");
 
+    /// <summary>The host folder a task's workspace files are in (bound at /workspace in its runs).</summary>
+    public string FilesOf(TaskInfo task) => Path.Combine(_workspaces, Guid.Parse(task.WorkspaceId).ToString("N"), "files");
+
+    /// <summary>The host uid the task's code runs as: its workspace's own, from SYMAUG's pool.</summary>
+    public async Task<int> UidOf(TaskInfo task)
+    {
+        var uid = int.Parse((await HostFiles.OwnerAndModeAsync(FilesOf(task))).Split(' ')[0]);
+        return uid is >= UidPoolStart and < UidPoolStart + UidPoolSize ? uid : throw new InvalidOperationException($"task {task.TaskId} runs as uid {uid}, outside SYMAUG's pool");
+    }
+
+    /// <summary>The task's exported project, as <c>gryphgen artifacts</c> receives it, read entry by entry.</summary>
+    public Task<IReadOnlyDictionary<string, ExportedEntry>> ArtifactsAsync(string taskId) =>
+        ExportedArchive.ReadAsync(ArtifactChunks(taskId));
+
+    /// <summary>The task's exported project unpacked into a new folder (an archive without links).</summary>
+    public async Task<string> UnpackArtifactsAsync(string taskId)
+    {
+        var folder = Directory.CreateTempSubdirectory("gryphgen-artifact-").FullName;
+        using var archive = new MemoryStream();
+        await foreach (var chunk in ArtifactChunks(taskId)) chunk.WriteTo(archive);
+        archive.Position = 0;
+        await using var gzip = new GZipStream(archive, CompressionMode.Decompress);
+        await TarFile.ExtractToDirectoryAsync(gzip, folder, overwriteFiles: false);
+        return folder;
+    }
+
+    private async IAsyncEnumerable<ByteString> ArtifactChunks(string taskId)
+    {
+        using var call = Tasks.Artifacts(new TaskRef { TaskId = taskId });
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync()) yield return chunk.Data;
+    }
+
     private void Connect()
     {
         _channel?.Dispose();
@@ -164,6 +209,7 @@ public class MissionSystem : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _channel?.Dispose();
+        _symaugChannel?.Dispose();
         foreach (var agent in _agents) await agent.DisposeAsync();
         await StopPlayedRolesAsync();
         foreach (var service in new[] { Symorq, Symaug, Symorg }) if (service is not null) await service.DisposeAsync();

@@ -21,16 +21,19 @@ public static class WordCount
     /// <summary>Fails both tests: a regression from <see cref="SpacesOnly"/>.</summary>
     public static readonly (string, string) Broken = ("wc.py", "def count_words(text):\n    return 0\n");
 
-    /// <summary>The task, as a user writes it; <paramref name="marker"/> in the title ties the scripted answers to it.</summary>
-    public static string Spec(string marker, int iterations = 6, string priority = "normal") => $$"""
+    /// <summary>
+    /// The task, as a user writes it; <paramref name="marker"/> in the title ties the scripted answers to it. With a
+    /// <paramref name="folder"/> (e.g. "tests/") the acceptance test is in it, and pytest collects only it.
+    /// </summary>
+    public static string Spec(string marker, int iterations = 6, string priority = "normal", string folder = "") => $$"""
         title: word count {{marker}}
         description: |
           A Python module wc.py with count_words(text) that counts words separated by any whitespace.
         language: python
         acceptance:
-          command: python3 -m pytest -q
+          command: python3 -m pytest -q {{folder}}
           files:
-            test_wc.py: |
+            {{folder}}test_wc.py: |
         {{Indent(Tests, 6)}}
         requirements:
           - counts words separated by any whitespace

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Formats.Tar;
-using System.IO.Compression;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
@@ -45,7 +43,7 @@ public sealed class MissionLoopTests(MissionSystem system)
         // The context is the task's, built once: the second iteration read it back.
         Assert.Equal(1, Assert.Single(done.Steps, s => s.Kind == "context").Iteration);
 
-        var project = await UnpackArtifactsAsync(task.TaskId);
+        var project = await system.UnpackArtifactsAsync(task.TaskId);
         Assert.Equal(WordCount.Correct.Item2, await File.ReadAllTextAsync(Path.Combine(project, "wc.py")));
         // The system python3, which scripts/setup.sh gives pytest, as the sandbox runs it.
         await using var pytest = LoggedProcess.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider"]) { WorkingDirectory = project });
@@ -73,7 +71,7 @@ public sealed class MissionLoopTests(MissionSystem system)
         Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
         Assert.Equal(3, done.Task.Iterations);
         var decide = Assert.Single(done.Steps, s => s.Iteration == 2 && s.Kind == "decide");
-        Assert.Equal("revert", Action(decide));
+        Assert.Equal("revert", MissionSteps.Action(decide));
         Assert.Contains("1 passed, 1 failed", decide.Summary); // the checkpoint it went back to: iteration 1's
         // After the revert the generator saw the spaces-only version again, not the broken one.
         var third = system.Llm.Requests.Last(r => r.Text.Contains(marker) && r.Header("X-Gryphgen-Role") == "generator");
@@ -118,7 +116,7 @@ public sealed class MissionLoopTests(MissionSystem system)
         Assert.Single(system.Llm.Requests, Generation);
         Assert.Single(system.StrongLlm.Requests, Generation);
         var decide = Assert.Single(done.Steps, s => s.Iteration == 1 && s.Kind == "decide");
-        Assert.Equal("escalate", Action(decide));
+        Assert.Equal("escalate", MissionSteps.Action(decide));
         Assert.Contains($"'{MissionSystem.StrongAlias}'", decide.Summary);
     }
 
@@ -153,7 +151,7 @@ public sealed class MissionLoopTests(MissionSystem system)
 
         Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
         var decide = Assert.Single(done.Steps, s => s.Kind == "decide");
-        Assert.Equal("restart", Action(decide));
+        Assert.Equal("restart", MissionSteps.Action(decide));
         // Restarted from the seed files: the second attempt did not see the broken wc.py.
         var second = system.Llm.Requests.Last(r => r.Text.Contains(marker) && r.Header("X-Gryphgen-Role") == "generator");
         Assert.DoesNotContain(WordCount.Broken.Item2.TrimEnd(), second.Text);
@@ -218,9 +216,6 @@ public sealed class MissionLoopTests(MissionSystem system)
         Assert.InRange(_scripts.Calls(marker, "generator"), 20, ended.Sum(d => Attempts(d, "generate")));
     }
 
-    /// <summary>The optimizer's action a decide step applied: its summary reads "action: what was done".</summary>
-    private static string Action(TaskStep decide) => decide.Summary[..Math.Max(0, decide.Summary.IndexOf(':'))];
-
     /// <summary>
     /// Every attempt of a kind of step in the task: the model calls it made, however many restarts a slow machine
     /// caused.
@@ -254,19 +249,5 @@ public sealed class MissionLoopTests(MissionSystem system)
         using var call = system.Tasks.Watch(new WatchTaskRequest { TaskId = taskId });
         while (await call.ResponseStream.MoveNext(CancellationToken.None)) events.Add(call.ResponseStream.Current);
         return events;
-    }
-
-    private async Task<string> UnpackArtifactsAsync(string taskId)
-    {
-        var folder = Directory.CreateTempSubdirectory("gryphgen-artifact-").FullName;
-        using var archive = new MemoryStream();
-        using (var call = system.Tasks.Artifacts(new TaskRef { TaskId = taskId }))
-        {
-            while (await call.ResponseStream.MoveNext(CancellationToken.None)) call.ResponseStream.Current.Data.WriteTo(archive);
-        }
-        archive.Position = 0;
-        await using var gzip = new GZipStream(archive, CompressionMode.Decompress);
-        await TarFile.ExtractToDirectoryAsync(gzip, folder, overwriteFiles: false);
-        return folder;
     }
 }
