@@ -27,11 +27,11 @@ public static class SymorgVectorBenchmark
 
     public static Command Create()
     {
-        var chunks = new Option<int>("--chunks") { DefaultValueFactory = _ => 100_000 }.AtLeast(PerDocument);
+        var chunks = new Option<int>("--chunks") { DefaultValueFactory = _ => 100_000 }.AtLeast(1);
         var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200 }.AtLeast(1);
         var texts = new Option<int>("--real-texts") { Description = "stdlib docstrings embedded with MiniLM and stored (0 skips the real-text part)", DefaultValueFactory = _ => 2000 }.AtLeast(0);
         var command = new Command("symorg-vectors", "SYMORG: write rate into an indexed collection and with the index built after, query latency and recall@10") { chunks, queries, texts };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(chunks) / PerDocument * PerDocument, parse.GetValue(queries), parse.GetValue(texts), ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(chunks), parse.GetValue(queries), parse.GetValue(texts), ct));
         return command;
     }
 
@@ -98,8 +98,7 @@ public static class SymorgVectorBenchmark
         foreach (var batch in texts.Chunk(32))
             embedded.AddRange((await embedder.GenerateAsync(batch, cancellationToken: ct)).Select(e => new Vector(e.Vector)));
         embedding.Stop();
-        var stored = embedded.Take(Math.Min(textCount, embedded.Count - 1) / PerDocument * PerDocument).ToList();
-        if (stored.Count == 0) stored = embedded.Take(embedded.Count - 1).ToList();
+        var stored = embedded.Take(Math.Min(textCount, embedded.Count - 1)).ToList(); // at least one left as a query
         var queries = embedded.Skip(stored.Count).Take(queryCount).ToList();
 
         var collection = await services.GetRequiredService<CollectionRegistry>().CreateAsync("stdlib-docstrings", endpoint: null, model: null, ct);
