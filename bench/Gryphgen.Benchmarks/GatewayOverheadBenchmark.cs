@@ -10,7 +10,9 @@ namespace Gryphgen.Benchmarks;
 /// <summary>
 /// What SYMORQ's gateway adds to a request: the same chat request sent straight to a llama-server and through a
 /// SYMORQ process in front of that same server, interleaved request by request so that drift on a shared machine
-/// hits both alike. Latency at concurrency 1 and 16, then throughput at saturation in alternating windows.
+/// hits both alike. Latency at concurrency 1 and 16, then of single requests each after an idle gap longer than
+/// the shared slot's reuse window (so each pays the Redis claim, as a real model call of more than a second does),
+/// then throughput at saturation in alternating windows.
 /// </summary>
 public static class GatewayOverheadBenchmark
 {
@@ -32,20 +34,25 @@ public static class GatewayOverheadBenchmark
             foreach (var bad in result.GetValueOrDefault<string[]>().Where(s => s.IndexOf('=') < 1))
                 result.AddError($"--symorq-setting takes KEY=VALUE (got '{bad}')");
         });
+        var idleRequests = new Option<int>("--idle-requests") { Description = "requests of each kind sent one at a time, each after an idle gap; 0 skips them", DefaultValueFactory = _ => 40 }.AtLeast(0);
+        // Longer than SYMORQ's SharedSlotReuseWindow (1 s): the slot has gone back to Redis, so each request claims it again.
+        var idleGap = new Option<double>("--idle-gap-seconds") { Description = "the idle gap before each of those requests", DefaultValueFactory = _ => 1.5 }.AtLeast(0);
         var withFloor = new Option<bool>("--floor") { Description = "also measure a bare Kestrel + HttpClient proxy (see FloorProxy) in front of the same server" };
         var llamaArguments = new Option<string[]>("--llama-argument") { Description = "an argument added to llama-server's command line (repeatable)", DefaultValueFactory = _ => [] };
         var command = new Command("gateway-overhead", "SYMORQ: latency and throughput of chat requests through the gateway against straight to llama-server")
         {
-            requests, saturation, window, concurrency, warmUp, symorqSettings, llamaArguments, withFloor,
+            requests, saturation, window, concurrency, warmUp, symorqSettings, llamaArguments, withFloor, idleRequests, idleGap,
         };
         command.SetAction((parse, cancellationToken) =>
             RunAsync(parse.GetValue(requests), parse.GetValue(saturation), TimeSpan.FromSeconds(parse.GetValue(window)),
-                parse.GetValue(concurrency)!, TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(symorqSettings)!, parse.GetValue(llamaArguments)!, parse.GetValue(withFloor), cancellationToken));
+                parse.GetValue(concurrency)!, TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(symorqSettings)!, parse.GetValue(llamaArguments)!, parse.GetValue(withFloor),
+                parse.GetValue(idleRequests), TimeSpan.FromSeconds(parse.GetValue(idleGap)), cancellationToken));
         return command;
     }
 
     private static async Task RunAsync(int requests, int saturationClients, TimeSpan window, int[] concurrencies,
-        TimeSpan warmUp, string[] symorqSettings, string[] llamaArguments, bool withFloor, CancellationToken cancellationToken)
+        TimeSpan warmUp, string[] symorqSettings, string[] llamaArguments, bool withFloor, int idleRequests, TimeSpan idleGap,
+        CancellationToken cancellationToken)
     {
         Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
         await using var redis = await RedisServerProcess.StartAsync();
@@ -97,10 +104,11 @@ public static class GatewayOverheadBenchmark
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
 
         Console.WriteLine();
-        Console.WriteLine($"{requests} requests of each kind per row, interleaved; chat, max_tokens 8, temperature 0, no cache; milliseconds");
+        Console.WriteLine($"{requests} requests of each kind per row, interleaved; chat, max_tokens 8, temperature 0, no cache; milliseconds. " +
+            "'added' is the difference of the percentiles; 'paired' the percentile of each round's own difference (the same client's requests down both paths, one after the other)");
         Console.WriteLine();
-        Console.WriteLine("| through | concurrency | direct p50 | through p50 | added p50 | direct p99 | through p99 | added p99 |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| through | concurrency | direct p50 | through p50 | added p50 | paired p50 | direct p99 | through p99 | added p99 | paired p99 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var processor = new List<string>();
         foreach (var concurrency in concurrencies)
         {
@@ -109,6 +117,14 @@ public static class GatewayOverheadBenchmark
             processor.Add($"{(symorq.ProcessorTime - before).TotalMilliseconds / requests:0.00} ms at concurrency {concurrency}");
             PrintRow("gateway", concurrency, samples[0], samples[1]);
             if (floorUrl is not null) PrintRow("floor proxy", concurrency, samples[0], samples[2]);
+        }
+
+        if (idleRequests > 0)
+        {
+            var samples = await AfterIdle(idleRequests, idleGap, Send, paths);
+            var label = $"after {idleGap.TotalSeconds:0.#} s idle";
+            PrintRow($"gateway, {label} ({idleRequests} each)", 1, samples[0], samples[1]);
+            if (floorUrl is not null) PrintRow($"floor proxy, {label}", 1, samples[0], samples[2]);
         }
 
         Console.WriteLine();
@@ -137,9 +153,13 @@ public static class GatewayOverheadBenchmark
             Console.WriteLine($"| {name} | {rates[url].Average():0} | {string.Join(", ", rates[url].Select(r => r.ToString("0")))} |");
     }
 
-    private static void PrintRow(string path, int concurrency, List<double> direct, List<double> through) =>
-        Console.WriteLine($"| {path} | {concurrency} | {P(direct, 50):0.00} | {P(through, 50):0.00} | {P(through, 50) - P(direct, 50):0.00} " +
-            $"| {P(direct, 99):0.00} | {P(through, 99):0.00} | {P(through, 99) - P(direct, 99):0.00} |");
+    /// <summary>A row of paired samples: <paramref name="direct"/>[k] and <paramref name="through"/>[k] come from the same round.</summary>
+    private static void PrintRow(string path, int concurrency, List<double> direct, List<double> through)
+    {
+        var paired = through.Zip(direct, (t, d) => t - d).ToList();
+        Console.WriteLine($"| {path} | {concurrency} | {P(direct, 50):0.00} | {P(through, 50):0.00} | {P(through, 50) - P(direct, 50):0.00} | {P(paired, 50):0.00} " +
+            $"| {P(direct, 99):0.00} | {P(through, 99):0.00} | {P(through, 99) - P(direct, 99):0.00} | {P(paired, 99):0.00} |");
+    }
 
     private static double P(IReadOnlyList<double> samples, double percentile) => Percentiles.Of(samples, percentile);
 
@@ -169,6 +189,28 @@ public static class GatewayOverheadBenchmark
                 }
             }
         }));
+        return samples;
+    }
+
+    /// <summary>
+    /// One request at a time, each after <paramref name="gap"/> with nothing sent (so no path gets a machine another
+    /// request just woke): one round down every URL in turn,
+    /// starting one URL later each round. Returns each URL's latencies, in the order of <paramref name="urls"/>.
+    /// </summary>
+    private static async Task<List<double>[]> AfterIdle(int rounds, TimeSpan gap, Func<Uri, Task<double>> send, params Uri[] urls)
+    {
+        var samples = urls.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            var latencies = new double[urls.Length];
+            for (var i = 0; i < urls.Length; i++)
+            {
+                await Task.Delay(gap);
+                var which = (round + i) % urls.Length;
+                latencies[which] = await send(urls[which]);
+            }
+            for (var i = 0; i < urls.Length; i++) samples[i].Add(latencies[i]);
+        }
         return samples;
     }
 

@@ -1,96 +1,164 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Gryphgen.Symaug.Git;
+using Google.Protobuf;
+using Gryphgen.Contracts;
 using Gryphgen.Symaug.Sandbox;
 using Gryphgen.Symaug.Workspaces;
+using Gryphgen.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Benchmarks;
 
 /// <summary>
-/// SYMAUG's overhead: <c>python3 -c pass</c> run plainly against the same run through the whole sandbox path
-/// (prlimit, bubblewrap, the unprivileged user, the accounting shell), and one git checkpoint, side by side.
+/// SYMAUG's overhead: <c>python3 -c pass</c> run plainly against the same run through each sandbox backend, and a
+/// real <c>Checkpoint</c> call to a running SYMAUG (the acceptance run, the commit of the whole tree, the database
+/// row), side by side. Every variant runs once per round, the order turning by one each round, so drift on a
+/// shared machine hits all alike.
 /// </summary>
 public static class SandboxOverheadBenchmark
 {
+    /// <summary>One row of the table: run once per round, it returns the milliseconds of the part it times.</summary>
+    private sealed record Variant(string Name, Func<int, Task<double>> Measure);
+
+    private const int SeedModules = 20;
+
     public static Command Create()
     {
-        var iterations = new Option<int>("--iterations") { Description = "runs of each kind", DefaultValueFactory = _ => 30 }.AtLeast(1);
-        var command = new Command("sandbox-overhead", "SYMAUG: one sandboxed run against an unsandboxed one, and a checkpoint") { iterations };
+        var iterations = new Option<int>("--iterations") { Description = "rounds; each runs every variant once", DefaultValueFactory = _ => 30 }.AtLeast(1);
+        var command = new Command("sandbox-overhead", "SYMAUG: sandboxed runs against an unsandboxed one, and Checkpoint calls") { iterations };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(iterations), cancellationToken));
         return command;
     }
 
     private static async Task RunAsync(int iterations, CancellationToken cancellationToken)
     {
+        Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
         var options = Options.Create(new SandboxOptions());
         var root = Directory.CreateTempSubdirectory("gryphgen-bench-").FullName;
         var workspaceOptions = Options.Create(new WorkspaceOptions { Root = root });
-        var sandbox = new BubblewrapSandbox(options);
         var users = new SandboxUsers(options, workspaceOptions);
         var owner = new SandboxOwner(workspaceOptions);
         using var cgroups = new RunCgroups(options, owner);
-        var runner = new SandboxedRunner(sandbox, options, owner, users, cgroups);
-        var layout = new WorkspaceLayout(Path.Combine(root, "bench"));
+        var runner = new SandboxedRunner(new BubblewrapSandbox(options), options, owner, users, cgroups);
+        var runFolder = Path.Combine(root, "run");
+        Directory.CreateDirectory(runFolder);
+        users.Assign(runFolder);
+        var python = options.Value.Python;
+        var run = new SandboxRun(runFolder, [python, "-c", "pass"], TimeSpan.FromSeconds(30), 1 << 20);
+
+        await using var postgres = await PostgresServerProcess.StartAsync();
+        var symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__gryphgen"] = await postgres.CreateDatabaseAsync("sandbox_bench"),
+            ["Workspaces__Root"] = Path.Combine(root, "workspaces"),
+            [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+        using var channel = ApiKeyChannel.Open(symaug.GrpcUrl, GridProcesses.InternalCredential);
+        var workspaces = new Workspaces.WorkspacesClient(channel);
         try
         {
-            Directory.CreateDirectory(layout.Files);
-            var files = new WorkspaceFiles(layout.Files, new WorkspaceOptions(), users.Assign(layout.Files)?.Uid);
-            files.Write([.. Enumerable.Range(0, 20).Select(i => File($"src/module{i}.py", $"VALUE = {i}\n" + new string('#', 2000)))], new HashSet<string>());
-            var git = new GitRepository(layout);
-            await git.InitAsync(cancellationToken);
-            var python = options.Value.Python;
-            var run = new SandboxRun(layout.Files, [python, "-c", "pass"], TimeSpan.FromSeconds(30), 1 << 20);
+            var pytest = await CheckpointAsync(workspaces, "pytest (3 tests)", skipTests: false,
+                new AcceptanceTest { Command = { python, "-m", "pytest", "-q" }, Format = TestFormat.Pytest }, cancellationToken);
+            var exitCode = await CheckpointAsync(workspaces, "`python3 -c pass` as the test", skipTests: false,
+                new AcceptanceTest { Command = { python, "-c", "pass" } }, cancellationToken);
+            var untested = await CheckpointAsync(workspaces, "no test (`skip_tests`)", skipTests: true,
+                new AcceptanceTest { Command = { python, "-c", "pass" } }, cancellationToken);
+            // A further sandbox backend is one more entry here, beside bubblewrap.
+            List<Variant> variants =
+            [
+                new("`python3 -c pass`, unsandboxed", _ => TimedAsync(async () =>
+                {
+                    var result = await ProcessRunner.RunAsync(python, ["-c", "pass"], TimeSpan.FromSeconds(30), cancellationToken);
+                    if (!result.Succeeded) throw new InvalidOperationException(result.StandardError);
+                })),
+                new("`python3 -c pass`, bubblewrap (prlimit + bwrap + setpriv)", _ => TimedAsync(async () =>
+                {
+                    var result = await runner.RunAsync(run, cancellationToken);
+                    if (result.ExitCode != 0) throw new InvalidOperationException(result.Stderr.ToStringUtf8());
+                })),
+                pytest, exitCode, untested,
+            ];
+            var samples = await InterleavedAsync(variants, iterations);
 
-            var plain = await MeasureAsync(iterations, async i =>
-            {
-                var result = await ProcessRunner.RunAsync(python, ["-c", "pass"], TimeSpan.FromSeconds(30), cancellationToken);
-                if (!result.Succeeded) throw new InvalidOperationException(result.StandardError);
-            });
-            var sandboxed = await MeasureAsync(iterations, async i =>
-            {
-                var result = await runner.RunAsync(run, cancellationToken);
-                if (result.ExitCode != 0) throw new InvalidOperationException(result.Stderr.ToStringUtf8());
-            });
-            var checkpoint = await MeasureAsync(iterations, i =>
-            {
-                files.Write([File($"src/module{i % 20}.py", $"VALUE = {i}\n")], new HashSet<string>());
-                git.CommitAll($"checkpoint {i}");
-                return Task.CompletedTask;
-            });
-
-            Console.WriteLine($"{iterations} iterations each, after one warm-up; milliseconds");
+            Console.WriteLine();
+            Console.WriteLine($"{iterations} rounds after one warm-up round, every variant once per round, the order turning each round; milliseconds");
             Console.WriteLine();
             Console.WriteLine("| operation | p50 | p95 | mean |");
             Console.WriteLine("|---|---:|---:|---:|");
-            Row("`python3 -c pass`, unsandboxed", plain);
-            Row("`python3 -c pass`, sandboxed (prlimit + bwrap + setpriv)", sandboxed);
-            Row("checkpoint: one file changed of 20, staged and committed in-process (libgit2)", checkpoint);
+            foreach (var (variant, times) in variants.Zip(samples))
+                Console.WriteLine($"| {variant.Name} | {Percentiles.Of(times, 50):0.0} | {Percentiles.Of(times, 95):0.0} | {times.Average():0.0} |");
             Console.WriteLine();
-            Console.WriteLine($"sandbox overhead per run (p50): {Percentiles.Of(sandboxed, 50) - Percentiles.Of(plain, 50):0.0} ms");
+            // Both from the same rounds, so the difference per round is a paired one.
+            var added = samples[1].Zip(samples[0], (sandboxed, plain) => sandboxed - plain).ToList();
+            Console.WriteLine($"bubblewrap's overhead per run: p50 of the paired differences {Percentiles.Of(added, 50):0.0} ms, " +
+                $"difference of the p50s {Percentiles.Of(samples[1], 50) - Percentiles.Of(samples[0], 50):0.0} ms");
         }
         finally
         {
+            await symaug.DisposeAsync();
             Directory.Delete(root, recursive: true);
         }
+        Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 
-    private static Gryphgen.Contracts.FileContent File(string path, string content) =>
-        new() { Path = path, Content = Google.Protobuf.ByteString.CopyFromUtf8(content) };
-
-    private static async Task<List<double>> MeasureAsync(int iterations, Func<int, Task> operation)
+    /// <summary>
+    /// A workspace of <see cref="SeedModules"/> modules of 2 KB and a test file, and a variant that changes one module
+    /// (not timed) and then times one <c>Checkpoint</c> call, as the mission's test step makes it.
+    /// </summary>
+    private static async Task<Variant> CheckpointAsync(Workspaces.WorkspacesClient workspaces, string test, bool skipTests,
+        AcceptanceTest acceptance, CancellationToken cancellationToken)
     {
-        await operation(iterations); // warm-up: JIT, page cache
-        var samples = new List<double>();
-        for (var i = 0; i < iterations; i++)
+        var workspace = await workspaces.CreateAsync(new CreateWorkspaceRequest
         {
+            TaskId = "benchmark", Acceptance = acceptance,
+            SeedFiles = { Source("test_modules.py", "from src import module0\n\ndef test_value():\n    assert module0.VALUE >= 0\n\n" +
+                "def test_name():\n    assert module0.__name__.endswith('module0')\n\ndef test_true():\n    assert True\n") },
+        }, cancellationToken: cancellationToken);
+        await workspaces.WriteFilesAsync(new WriteFilesRequest
+        {
+            WorkspaceId = workspace.WorkspaceId,
+            Files = { Enumerable.Range(0, SeedModules).Select(i => Source($"src/module{i}.py", $"VALUE = {i}\n" + new string('#', 2000) + "\n")) },
+        }, cancellationToken: cancellationToken);
+        return new Variant($"`Checkpoint` call, {test}: one module of {SeedModules} changed", async i =>
+        {
+            await workspaces.WriteFilesAsync(new WriteFilesRequest
+            {
+                WorkspaceId = workspace.WorkspaceId, Files = { Source($"src/module{i % SeedModules}.py", $"VALUE = {i + 1}\n") },
+            }, cancellationToken: cancellationToken);
             var clock = Stopwatch.StartNew();
-            await operation(i);
-            samples.Add(clock.Elapsed.TotalMilliseconds);
+            var checkpoint = await workspaces.CheckpointAsync(new CheckpointRequest
+            {
+                WorkspaceId = workspace.WorkspaceId, Message = $"checkpoint {i}", SkipTests = skipTests,
+            }, cancellationToken: cancellationToken);
+            var millis = clock.Elapsed.TotalMilliseconds;
+            if (!skipTests && (checkpoint.Summary.Failed > 0 || checkpoint.Summary.Errored > 0 || checkpoint.Summary.Passed == 0))
+                throw new InvalidOperationException($"the checkpoint's tests did not pass: {checkpoint.Summary}");
+            return millis;
+        });
+    }
+
+    private static async Task<double> TimedAsync(Func<Task> operation)
+    {
+        var clock = Stopwatch.StartNew();
+        await operation();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<List<double>[]> InterleavedAsync(IReadOnlyList<Variant> variants, int rounds)
+    {
+        var samples = variants.Select(_ => new List<double>()).ToArray();
+        for (var round = -1; round < rounds; round++) // round -1 warms up: JIT, page cache, connections
+        {
+            for (var k = 0; k < variants.Count; k++)
+            {
+                var which = (Math.Max(round, 0) + k) % variants.Count;
+                var millis = await variants[which].Measure(round + 1);
+                if (round >= 0) samples[which].Add(millis);
+            }
         }
         return samples;
     }
 
-    private static void Row(string name, IReadOnlyList<double> samples) =>
-        Console.WriteLine($"| {name} | {Percentiles.Of(samples, 50):0.0} | {Percentiles.Of(samples, 95):0.0} | {samples.Average():0.0} |");
+    private static FileContent Source(string path, string content) => new() { Path = path, Content = ByteString.CopyFromUtf8(content) };
 }

@@ -28,7 +28,7 @@ public static class SymorgRetrievalQualityBenchmark
         return command;
     }
 
-    private sealed record Function(string Module, string Name, string Doc, string Code);
+    internal sealed record Function(string Module, string Name, string Doc, string Code);
 
     private static async Task RunAsync(int count, int seed, CancellationToken ct)
     {
@@ -74,7 +74,8 @@ public static class SymorgRetrievalQualityBenchmark
 
     private static string FileName(int index, Function function) => $"{index:D5}_{function.Name}.py";
 
-    private static async Task<(int Total, List<Function> Functions)> SampleAsync(int count, int seed, CancellationToken ct)
+    /// <summary><paramref name="count"/> documented functions of the machine's Python standard library, shuffled by <paramref name="seed"/>.</summary>
+    internal static async Task<(int Total, List<Function> Functions)> SampleAsync(int count, int seed, CancellationToken ct)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "python_functions.py");
         var output = await RunPythonAsync([script, count.ToString(), seed.ToString()], ct);

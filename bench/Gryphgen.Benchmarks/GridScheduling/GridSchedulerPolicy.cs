@@ -42,7 +42,8 @@ public sealed class GridSchedulerPolicy : IGridPolicy
         public SimulatedEndpoint Endpoint => endpoint;
 
         public void Succeeded(double timeToFirstTokenSeconds, double heldSeconds, int tokens) => registry.ReportSuccess(lease.Endpoint,
-            TimeSpan.FromSeconds(timeToFirstTokenSeconds), TimeSpan.FromSeconds(heldSeconds), tokens, endpoint.TokensPerSecond);
+            TimeSpan.FromSeconds(timeToFirstTokenSeconds), TimeSpan.FromSeconds(heldSeconds), tokens,
+            tokens / (heldSeconds - timeToFirstTokenSeconds)); // the speed this request got, as llama-server's timings report it
 
         public void Failed() => registry.ReportFailure(lease.Endpoint, "answered 500");
 

@@ -4,10 +4,11 @@ using Gryphgen.Symorq.Grid;
 namespace Gryphgen.Benchmarks.GridScheduling;
 
 /// <summary>
-/// GRYPHGEN's scheduler against round-robin, least-busy and random routing on a simulated heterogeneous grid (one
-/// fast endpoint with 8 slots, two slow ones with 2, one of them failing 5% of requests before the first byte) under
-/// the same bursty, mixed-priority workload, in virtual time: makespan against the fluid lower bound, wait per
-/// priority, and fail-overs.
+/// GRYPHGEN's scheduler against a central first-come queue and round-robin, least-busy, throughput-weighted and
+/// random routing on a simulated heterogeneous grid (one fast endpoint with 8 slots, two slow ones with 2, one of
+/// them failing 5% of requests before the first byte; each slot slower the more of them generate) under the same
+/// bursty, mixed-priority workload, in virtual time: makespan against the fluid lower bound, wait per priority, and
+/// fail-overs.
 /// </summary>
 public static class GridSchedulingBenchmark
 {
@@ -27,22 +28,31 @@ public static class GridSchedulingBenchmark
     {
         var requests = new Option<int>("--requests") { Description = "requests in the workload", DefaultValueFactory = _ => 3000 };
         var seed = new Option<int>("--seed") { Description = "seed of the workload, the failures and the random router", DefaultValueFactory = _ => 1 };
-        var command = new Command("grid-scheduling", "SYMORQ: the grid scheduler against round-robin, least-busy and random on a simulated grid")
+        // 0.1: 8 slots generating together each get 1/1.7 of one alone, 4.7× one slot's tokens in all; 0 is no slowdown.
+        var contention = new Option<double[]>("--contention")
         {
-            requests, seed,
+            Description = "slowdown of each slot per other slot generating (one table each)", DefaultValueFactory = _ => [0.1, 0], AllowMultipleArgumentsPerToken = true,
+        }.EachAtLeast(0);
+        var command = new Command("grid-scheduling", "SYMORQ: the grid scheduler against a central FIFO and four routers on a simulated grid")
+        {
+            requests, seed, contention,
         };
-        command.SetAction(parse => Run(parse.GetValue(requests), parse.GetValue(seed)));
+        command.SetAction(parse =>
+        {
+            foreach (var c in parse.GetValue(contention)!) Run(parse.GetValue(requests), parse.GetValue(seed), c);
+        });
         return command;
     }
 
-    private static void Run(int count, int seed)
+    private static void Run(int count, int seed, double contention)
     {
+        var grid = Grid.Select(e => e with { Contention = contention }).ToArray();
         var workload = Workload(count, new Random(seed));
-        var capacity = Grid.Sum(e => e.Capacity);
+        var capacity = grid.Sum(e => e.Capacity);
         var bound = FluidLowerBound(workload, capacity);
         Console.WriteLine($"{count} requests in bursts over {workload[^1].Arrival:0} s, {workload.Sum(r => r.Tokens)} tokens; " +
-            $"grid: {string.Join(", ", Grid.Select(e => $"{e.Name} {e.Slots} slots × {e.TokensPerSecond} tok/s" + (e.FailureRate > 0 ? $", {e.FailureRate:P0} failing" : "")))}; " +
-            $"fluid lower bound {bound:0} s");
+            $"grid: {string.Join(", ", grid.Select(e => $"{e.Name} {e.Slots} slots × {e.TokensPerSecond} tok/s alone, {e.Capacity:0} tok/s all busy" + (e.FailureRate > 0 ? $", {e.FailureRate:P0} failing" : "")))}; " +
+            $"contention {contention}; fluid lower bound {bound:0} s");
         Console.WriteLine();
         Console.WriteLine("| policy | makespan s | vs bound | high p50 / p95 | normal p50 / p95 | low p50 / p95 | failed over |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -50,10 +60,12 @@ public static class GridSchedulingBenchmark
         var options = new GridOptions { MaxQueuedRequests = count };
         IEnumerable<Func<VirtualTime, IGridPolicy>> policies =
         [
-            time => new GridSchedulerPolicy(Grid, options, time),
-            _ => RoutingPolicy.RoundRobin(Grid),
-            _ => RoutingPolicy.LeastBusy(Grid),
-            _ => RoutingPolicy.Random(Grid, seed),
+            time => new GridSchedulerPolicy(grid, options, time),
+            _ => new CentralFifoPolicy(grid),
+            _ => RoutingPolicy.ThroughputWeighted(grid),
+            _ => RoutingPolicy.LeastBusy(grid),
+            _ => RoutingPolicy.RoundRobin(grid),
+            _ => RoutingPolicy.Random(grid, seed),
         ];
         foreach (var create in policies)
         {
@@ -85,7 +97,10 @@ public static class GridSchedulingBenchmark
     {
         var outcomes = workload.Select(r => new Outcome(r)).ToList();
         var served = new List<Task>();
-        foreach (var outcome in outcomes) time.At(outcome.Request.Arrival, () => served.Add(ServeAsync(outcome, policy, time, failures)));
+        var batches = new Dictionary<SimulatedEndpoint, BatchedGeneration>();
+        BatchedGeneration Batch(SimulatedEndpoint endpoint) =>
+            batches.TryGetValue(endpoint, out var batch) ? batch : batches[endpoint] = new BatchedGeneration(endpoint, time);
+        foreach (var outcome in outcomes) time.At(outcome.Request.Arrival, () => served.Add(ServeAsync(outcome, policy, time, failures, Batch)));
         time.Run();
         var unfinished = served.Count(t => !t.IsCompletedSuccessfully);
         if (unfinished > 0)
@@ -94,7 +109,8 @@ public static class GridSchedulingBenchmark
     }
 
     /// <summary>One request's life, as the gateway's forwarder lives it: a slot, then the answer or a fail-over.</summary>
-    private static async Task ServeAsync(Outcome outcome, IGridPolicy policy, VirtualTime time, Random failures)
+    private static async Task ServeAsync(Outcome outcome, IGridPolicy policy, VirtualTime time, Random failures,
+        Func<SimulatedEndpoint, BatchedGeneration> batch)
     {
         var request = outcome.Request;
         var excluded = new HashSet<string>(StringComparer.Ordinal);
@@ -111,9 +127,10 @@ public static class GridSchedulingBenchmark
                 continue;
             }
             outcome.Waited = time.Now - request.Arrival;
-            var held = endpoint.TimeToFirstTokenSeconds + request.Tokens / endpoint.TokensPerSecond;
-            await time.Delay(held);
-            slot.Succeeded(endpoint.TimeToFirstTokenSeconds, held, request.Tokens);
+            var start = time.Now;
+            await time.Delay(endpoint.TimeToFirstTokenSeconds);
+            await batch(endpoint).GenerateAsync(request.Tokens);
+            slot.Succeeded(endpoint.TimeToFirstTokenSeconds, time.Now - start, request.Tokens);
             outcome.Finished = time.Now;
             return;
         }

@@ -29,6 +29,13 @@ public sealed class RoutingPolicy : IGridPolicy
     public static RoutingPolicy LeastBusy(IEnumerable<SimulatedEndpoint> endpoints) =>
         new("least-busy", endpoints, candidates => candidates.MinBy(e => (double)e.Load / e.Spec.Slots)!);
 
+    /// <summary>
+    /// Fewest requests (running and waiting, the newcomer included) per token per second the endpoint does with
+    /// every slot busy: a router told each endpoint's throughput, still blind to priority and to what a request costs.
+    /// </summary>
+    public static RoutingPolicy ThroughputWeighted(IEnumerable<SimulatedEndpoint> endpoints) =>
+        new("throughput-weighted", endpoints, candidates => candidates.MinBy(e => (e.Load + 1) / e.Spec.Capacity)!);
+
     public static RoutingPolicy Random(IEnumerable<SimulatedEndpoint> endpoints, int seed)
     {
         var random = new Random(seed);
