@@ -2,6 +2,7 @@ using Gryphgen.AppHost;
 using Gryphgen.AppHost.Configuration;
 using Gryphgen.AppHost.Containers;
 using Gryphgen.AppHost.Local;
+using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -60,7 +61,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEnvironment("Gryphgen__Grid__KeyEncryptionSecret", keyEncryptionSecret)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
-var roles = new[] { "generator", "analyzer", "monitor", "optimizer" };
+var roles = AgentRoles.AllNames.ToArray();
 var fabric = FabricWiring.Add(builder, roles);
 fabric.Broker(symorq);
 foreach (var role in roles)

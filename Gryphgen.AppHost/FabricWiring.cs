@@ -2,6 +2,7 @@ using Gryphgen.AppHost.Configuration;
 using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Configuration;
 using NetMQ;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.AppHost;
 

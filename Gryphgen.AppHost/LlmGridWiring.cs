@@ -1,4 +1,5 @@
 using Gryphgen.AppHost.Configuration;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.AppHost;
 
@@ -14,7 +15,7 @@ public static class LlmGridWiring
         var index = 0;
         if (local is not null)
         {
-            symorq.WithEndpointVariables(index++, ExternalEndpointSettings.LocalName, "llamacpp", llm.LocalAliases)
+            symorq.WithEndpointVariables(index++, ExternalEndpointSettings.LocalName, LlmEndpointKinds.LlamaCpp, llm.LocalAliases)
                 .WithEnvironment(Key(0, "Url"), local.Endpoint);
         }
         foreach (var endpoint in llm.Endpoints)

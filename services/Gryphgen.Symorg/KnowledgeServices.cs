@@ -5,6 +5,7 @@ using Gryphgen.Symorg.Ingestion;
 using Gryphgen.Symorg.Retrieval;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 using Polly;
@@ -24,6 +25,7 @@ public static class KnowledgeServices
         {
             services.AddStackExchangeRedisCache(o => (o.Configuration, o.InstanceName) = (redisConnectionString, "symorg:"));
         }
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MiniLmEmbeddingGenerator>();
         // A collection's embedding endpoint is a URL a caller named: connected to only where UpstreamAddresses
         // allows (checked on the address connected to), redirects not followed, answers bounded.

@@ -3,6 +3,7 @@ using System.Text;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Testing;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.Symorq.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gryphgen.Contracts.Fabric;
 using NetMQ;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.Symorq.Tests;
 

@@ -2,6 +2,7 @@ using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Llm;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Symorq.Tests;
 

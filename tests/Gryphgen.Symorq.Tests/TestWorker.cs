@@ -2,6 +2,7 @@ using Gryphgen.Contracts.Fabric;
 using NetMQ;
 using NetMQ.Monitoring;
 using NetMQ.Sockets;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.Symorq.Tests;
 

@@ -13,7 +13,10 @@ public static class GryphgenCli
 {
     public static async Task<CliRun> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "gryphgen.dll"), .. arguments])
+        // The tool needs only the .NET runtime, but beside the tests it finds only what the test project itself does
+        // not take from ASP.NET Core's shared framework (logging, DI...): it runs on the test project's frameworks.
+        var testRuntime = Directory.GetFiles(AppContext.BaseDirectory, "*.Tests.runtimeconfig.json").Single();
+        var start = new ProcessStartInfo("dotnet", ["exec", "--runtimeconfig", testRuntime, Path.Combine(AppContext.BaseDirectory, "gryphgen.dll"), .. arguments])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };

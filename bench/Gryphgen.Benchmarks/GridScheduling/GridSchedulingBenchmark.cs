@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Benchmarks.GridScheduling;
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Gryphgen.Contracts.Fabric;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.Agents.Fabric;
 

@@ -5,6 +5,7 @@ using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Options;
 using NetMQ;
 using NetMQ.Sockets;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.Agents.Fabric;
 

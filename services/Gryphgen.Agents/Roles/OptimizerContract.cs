@@ -7,18 +7,16 @@ namespace Gryphgen.Agents.Roles;
 
 public sealed class OptimizerContract : RoleContract
 {
-    private static readonly string[] Actions = ["continue", "revert", "restart", "escalate", "abort"];
-
     public override AgentRole Role => AgentRole.Optimizer;
 
     public override JsonObject Schema(ReplyLimits limits) => Object(
-        ("action", Enum(Actions)),
+        ("action", Enum([.. OptimizerActions.All])),
         ("checkpoint", NullableString(limits.MaxPathChars)),
         ("reason", String(limits.MaxTextChars)));
 
     protected override string? Check(JsonElement reply)
     {
         var decision = reply.Deserialize<OptimizerReply>(RoleReplies.Json)!;
-        return OneOf("action", decision.Action, Actions);
+        return OneOf("action", decision.Action, [.. OptimizerActions.All]);
     }
 }

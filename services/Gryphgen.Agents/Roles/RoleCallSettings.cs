@@ -1,4 +1,5 @@
 using Gryphgen.Contracts.Fabric;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Agents.Roles;
 
@@ -10,7 +11,8 @@ public sealed record RoleCallSettings(string Model, double? Temperature, int Max
     /// <summary>Checks what the job brings from outside and resolves its settings; a bad job fails with the reason.</summary>
     public static RoleCallSettings For(RoleJob job, RoleAgentOptions options)
     {
-        if (job.Priority is < 0 or > 9) throw new RoleJobFailedException($"priority must be from 0 to 9 (got {job.Priority})");
+        if (!GridPriority.IsValid(job.Priority))
+            throw new RoleJobFailedException($"priority must be from {GridPriority.Min} to {GridPriority.Max} (got {job.Priority})");
         if (job.TaskId.Length > MaxTaskIdLength || job.TaskId.Any(c => c < 0x20 || c > 0x7e))
             throw new RoleJobFailedException($"task id must be at most {MaxTaskIdLength} printable ASCII characters (got '{job.TaskId}')");
         if (job.HasTemperature && (double.IsNaN(job.Temperature) || job.Temperature is < 0 or > 2))

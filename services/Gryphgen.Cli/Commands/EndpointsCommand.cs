@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Llm;
 using Spectre.Console;
 
 namespace Gryphgen.Cli.Commands;
@@ -33,8 +34,8 @@ public static class EndpointsCommand
     {
         var name = new Option<string>("--name") { Description = "A name for the endpoint (lower-case letters, digits, '-')", Required = true };
         var url = new Option<string>("--url") { Description = "The server's URL, e.g. http://gpu-box:8080 or http://laptop:1234/v1", Required = true };
-        var kind = new Option<string>("--kind") { Description = "llamacpp, lmstudio, jan or openai", DefaultValueFactory = _ => "openai" };
-        kind.AcceptOnlyFromAmong("llamacpp", "lmstudio", "jan", "openai");
+        var kind = new Option<string>("--kind") { Description = string.Join(", ", LlmEndpointKinds.All), DefaultValueFactory = _ => LlmEndpointKinds.OpenAi };
+        kind.AcceptOnlyFromAmong(LlmEndpointKinds.All);
         var models = new Option<string?>("--models") { Description = "Comma-separated model aliases it serves, e.g. coder,fast" };
         var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Name of an environment variable that holds the server's API key" };
         var weight = new Option<double?>("--weight") { Description = "Preference among equally fast endpoints (default 1)" };

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Gryphgen.Symorg.Data;
 
 /// <summary>Finds and creates collections; creating one fixes its embedding model and dimension and builds its HNSW index.</summary>
-public sealed class CollectionRegistry(KnowledgeDbContext db, EmbeddingGenerators generators)
+public sealed class CollectionRegistry(KnowledgeDbContext db, EmbeddingGenerators generators, TimeProvider time)
 {
     public const string Lessons = "lessons";
 
@@ -47,7 +47,7 @@ public sealed class CollectionRegistry(KnowledgeDbContext db, EmbeddingGenerator
         ValidateName(name);
         var collection = new Collection
         {
-            Name = name, EmbeddingEndpoint = endpoint, CreatedAt = DateTimeOffset.UtcNow,
+            Name = name, EmbeddingEndpoint = endpoint, CreatedAt = time.GetUtcNow(),
             EmbeddingModel = endpoint is null ? MiniLmEmbeddingGenerator.ModelId : model!,
             Dimension = endpoint is null ? MiniLmEmbeddingGenerator.Dimension : await ProbeDimensionAsync(endpoint, model!, cancellationToken),
         };

@@ -10,7 +10,7 @@ namespace Gryphgen.Symorg.Ingestion;
 /// Writes one document and its chunks in one transaction, replacing the previous version: a failure leaves the old
 /// version whole. Chunks go in by binary COPY, which beats row-by-row inserts from a handful of rows up.
 /// </summary>
-public sealed class DocumentWriter(KnowledgeDbContext db)
+public sealed class DocumentWriter(KnowledgeDbContext db, TimeProvider time)
 {
     public Task WriteAsync(Collection collection, PreparedDocument prepared, IReadOnlyList<Vector> embeddings,
         CancellationToken cancellationToken) =>
@@ -27,7 +27,7 @@ public sealed class DocumentWriter(KnowledgeDbContext db)
         var document = new Document
         {
             CollectionId = collection.Id, SourceUri = prepared.SourceUri, ContentHash = prepared.ContentHash,
-            Language = prepared.Language, Metadata = new(prepared.Metadata), IngestedAt = DateTimeOffset.UtcNow,
+            Language = prepared.Language, Metadata = new(prepared.Metadata), IngestedAt = time.GetUtcNow(),
         };
         db.Documents.Add(document);
         await db.SaveChangesAsync(cancellationToken);

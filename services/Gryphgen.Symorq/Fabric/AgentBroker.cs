@@ -6,6 +6,7 @@ using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Options;
 using NetMQ;
 using NetMQ.Sockets;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.Symorq.Fabric;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Gryphgen.Contracts.Fabric;
+using Gryphgen.Fabric;
 
 namespace Gryphgen.Symorq.Fabric;
 

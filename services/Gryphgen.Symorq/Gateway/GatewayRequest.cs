@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gryphgen.Contracts;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Http;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Symorq.Gateway;
 

@@ -57,7 +57,7 @@ public sealed class SharedSlotLedger : BackgroundService
     private readonly IConnectionMultiplexer _redis;
     private readonly GridOptions _options;
     private readonly ILogger<SharedSlotLedger> _logger;
-    private readonly string _replica = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly string _replica;
     private readonly ConcurrentDictionary<SlotLease, ClaimedSlot> _held = new();
     private readonly ConcurrentDictionary<string, ConcurrentStack<ClaimedSlot>> _idle = new(StringComparer.Ordinal);
     private long _leases;
@@ -66,8 +66,9 @@ public sealed class SharedSlotLedger : BackgroundService
     /// <summary>A slot this replica holds in Redis: its endpoint, its member of the endpoint's set, when it was claimed.</summary>
     private sealed record ClaimedSlot(string Endpoint, string Member, long ClaimedAt);
 
-    public SharedSlotLedger(IConnectionMultiplexer redis, IOptions<GridOptions> options, ILogger<SharedSlotLedger> logger)
+    public SharedSlotLedger(IConnectionMultiplexer redis, IOptions<GridOptions> options, ReplicaIdentity replica, ILogger<SharedSlotLedger> logger)
     {
+        _replica = replica.Id;
         _redis = redis;
         _options = options.Value;
         _logger = logger;

@@ -13,15 +13,15 @@ namespace Gryphgen.Symorq.Missions;
 /// continue from their last completed step. Several replicas share the work without running a task twice.
 /// </summary>
 public sealed class MissionEngine(
-    IServiceScopeFactory scopes, MissionServices services, IOptions<WorkflowOptions> options, ILogger<MissionEngine> logger)
+    IServiceScopeFactory scopes, MissionServices services, IOptions<WorkflowOptions> options, ReplicaIdentity replica, ILogger<MissionEngine> logger)
     : BackgroundService
 {
     private readonly WorkflowOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, RunningTask> _running = new();
     private readonly SemaphoreSlim _wake = new(0);
 
-    /// <summary>Identifies this replica's claims; unique per process, so a restarted replica waits out its old leases.</summary>
-    public string ReplicaId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    /// <summary>Identifies this replica's claims.</summary>
+    public string ReplicaId { get; } = replica.Id;
 
     /// <summary>Look for work now (a task was submitted or cancelled) rather than at the next poll.</summary>
     public void Wake() => _wake.Release();

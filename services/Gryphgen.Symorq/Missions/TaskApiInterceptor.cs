@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Gryphgen.Contracts.Errors;
+using Gryphgen.ServiceDefaults.Errors;
 
 namespace Gryphgen.Symorq.Missions;
 

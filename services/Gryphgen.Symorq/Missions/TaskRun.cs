@@ -284,13 +284,13 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         job.History.AddRange(checkpoints.Checkpoints.Select(c => $"checkpoint {c.CheckpointId}: {c.Message}" +
             (c.Tested ? $" (tests: {c.Summary.Passed} passed, {c.Summary.Failed} failed, {c.Summary.Errored} errored)" : "")));
         var (decision, tokens) = await AskAsync<OptimizerReply>(AgentRole.Optimizer, job, watch, ct);
-        if (decision.Action is "revert" or "restart") _files = null; // the workspace changes: the next roles read it afresh
+        if (decision.Action is OptimizerActions.Revert or OptimizerActions.Restart) _files = null; // the workspace changes: the next roles read it afresh
         var (applied, escalated) = decision.Action switch
         {
-            "revert" => (await RevertAsync(prepared, decision.Checkpoint, ct), ""),
-            "restart" => (await RestartAsync(prepared, tested, ct), ""),
-            "escalate" => Escalate(),
-            "abort" => ("the task stops", ""),
+            OptimizerActions.Revert => (await RevertAsync(prepared, decision.Checkpoint, ct), ""),
+            OptimizerActions.Restart => (await RestartAsync(prepared, tested, ct), ""),
+            OptimizerActions.Escalate => Escalate(),
+            OptimizerActions.Abort => ("the task stops", ""),
             _ => ("the next iteration builds on this one", ""),
         };
         var output = new DecideOutput(decision, applied, escalated);
@@ -305,7 +305,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             task.EscalatedModel = decided.EscalatedModel;
             await journal.RecordAsync(task, TaskEventKinds.Decision, $"the generator now uses '{decided.EscalatedModel}'", StepKinds.Decide, ct: ct);
         }
-        if (decided.Decision.Action == "abort")
+        if (decided.Decision.Action == OptimizerActions.Abort)
         {
             await LessonAsync(iteration, succeeded: false, ct);
             throw new TaskEndedException(TaskState.Failed, $"aborted by the optimizer: {decided.Decision.Reason}");

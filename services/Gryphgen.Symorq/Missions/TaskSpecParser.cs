@@ -5,6 +5,7 @@ using Gryphgen.Contracts.Paths;
 using Gryphgen.Symorq.Grid;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Symorq.Missions;
 

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace Gryphgen.Contracts.Errors;
+namespace Gryphgen.ServiceDefaults.Errors;
 
 /// <summary>
 /// Turns a service's own refusals (its exception types) into gRPC statuses with their messages, for unary and

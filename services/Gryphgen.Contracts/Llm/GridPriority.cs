@@ -1,9 +1,12 @@
-namespace Gryphgen.Symorq.Grid;
+namespace Gryphgen.Contracts.Llm;
 
-/// <summary>Request urgency, 0 (least) to 9 (most), from the <c>X-Gryphgen-Priority</c> header (<see cref="Contracts.GryphgenHeaders.Priority"/>).</summary>
+/// <summary>Request urgency, 0 (least) to 9 (most), from the <c>X-Gryphgen-Priority</c> header (<see cref="GryphgenHeaders.Priority"/>).</summary>
 public static class GridPriority
 {
-    public const int Low = 2, Normal = 5, High = 8, Max = 9;
+    public const int Min = 0, Low = 2, Normal = 5, High = 8, Max = 9;
+
+    /// <summary>Whether a number is a priority (a job's, which the workflow sets, is checked by the agent too).</summary>
+    public static bool IsValid(int priority) => priority is >= Min and <= Max;
 
     /// <summary>Reads <c>high</c>, <c>normal</c>, <c>low</c> or a digit 0–9; absent means normal.</summary>
     public static bool TryParse(string? value, out int priority)
@@ -13,7 +16,7 @@ public static class GridPriority
             null or "" or "normal" => Normal,
             "high" => High,
             "low" => Low,
-            [var digit] when digit is >= '0' and <= '9' => digit - '0',
+            [var digit] when char.IsAsciiDigit(digit) => digit - '0',
             _ => -1,
         };
         return priority >= 0;

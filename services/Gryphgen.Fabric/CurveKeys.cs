@@ -1,6 +1,6 @@
 using NetMQ;
 
-namespace Gryphgen.Contracts.Fabric;
+namespace Gryphgen.Fabric;
 
 /// <summary>
 /// CURVE keys as configuration carries them: 32 bytes written as 40 Z85 characters (ZeroMQ RFC 32), the form

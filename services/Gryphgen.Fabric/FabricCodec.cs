@@ -1,7 +1,8 @@
 using Google.Protobuf;
+using Gryphgen.Contracts.Fabric;
 using NetMQ;
 
-namespace Gryphgen.Contracts.Fabric;
+namespace Gryphgen.Fabric;
 
 /// <summary>
 /// Turns <see cref="FabricMessage"/>s into ZeroMQ frames and back. Every message is a protocol header frame

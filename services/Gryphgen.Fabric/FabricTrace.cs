@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using Gryphgen.Contracts.Fabric;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
-namespace Gryphgen.Contracts.Fabric;
+namespace Gryphgen.Fabric;
 
 /// <summary>
 /// Carries W3C trace context across the ZeroMQ fabric in <see cref="FabricMessage.TraceContext"/>, so that one
