@@ -39,12 +39,30 @@ public static class SandboxOverheadBenchmark
         var users = new SandboxUsers(options, workspaceOptions);
         var owner = new SandboxOwner(workspaceOptions);
         using var cgroups = new RunCgroups(options, owner);
-        var runner = new SandboxedRunner(new BubblewrapSandbox(options), options, owner, users, cgroups);
+        var bubblewrap = new SandboxedRunner(new BubblewrapBackend(new BubblewrapSandbox(options), options, users, cgroups), owner);
+        var containers = new ContainerBackend(options, users, owner);
+        var container = new SandboxedRunner(containers, owner);
+        if (await containers.WhyNotAsync(cancellationToken) is { } noContainer) throw new InvalidOperationException($"the container backend cannot run here: {noContainer}");
         var runFolder = Path.Combine(root, "run");
         Directory.CreateDirectory(runFolder);
+        File.WriteAllText(Path.Combine(runFolder, "test_small.py"), "def test_one():\n    assert 1 + 1 == 2\n\ndef test_two():\n    assert 'a' in 'abc'\n");
         users.Assign(runFolder);
         var python = options.Value.Python;
-        var run = new SandboxRun(runFolder, [python, "-c", "pass"], TimeSpan.FromSeconds(30), 1 << 20);
+        string[] Pass(string _) => [python, "-c", "pass"];
+        string[] PytestFile(string folder) => [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", $"{folder}/test_small.py"];
+
+        IEnumerable<Variant> Backends(string name, Func<string, string[]> command)
+        {
+            var run = new SandboxRun(runFolder, command(SandboxRun.WorkspaceMount), TimeSpan.FromSeconds(60), 1 << 20);
+            var plain = command(runFolder);
+            yield return new($"{name}, unsandboxed", _ => TimedAsync(async () =>
+            {
+                var result = await ProcessRunner.RunAsync(plain[0], plain[1..], TimeSpan.FromSeconds(60), cancellationToken);
+                if (!result.Succeeded) throw new InvalidOperationException(result.StandardError);
+            }));
+            yield return new($"{name}, bubblewrap (prlimit + bwrap + setpriv, cgroup)", _ => SandboxedAsync(bubblewrap, run, cancellationToken));
+            yield return new($"{name}, container (podman run, image {options.Value.Image})", _ => SandboxedAsync(container, run, cancellationToken));
+        }
 
         await using var postgres = await PostgresServerProcess.StartAsync();
         var symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", new Dictionary<string, string>
@@ -64,19 +82,10 @@ public static class SandboxOverheadBenchmark
                 new AcceptanceTest { Command = { python, "-c", "pass" } }, cancellationToken);
             var untested = await CheckpointAsync(workspaces, "no test (`skip_tests`)", skipTests: true,
                 new AcceptanceTest { Command = { python, "-c", "pass" } }, cancellationToken);
-            // A further sandbox backend is one more entry here, beside bubblewrap.
+            // Each command unsandboxed and on each backend, in that order (the summary below pairs them by position).
             List<Variant> variants =
             [
-                new("`python3 -c pass`, unsandboxed", _ => TimedAsync(async () =>
-                {
-                    var result = await ProcessRunner.RunAsync(python, ["-c", "pass"], TimeSpan.FromSeconds(30), cancellationToken);
-                    if (!result.Succeeded) throw new InvalidOperationException(result.StandardError);
-                })),
-                new("`python3 -c pass`, bubblewrap (prlimit + bwrap + setpriv)", _ => TimedAsync(async () =>
-                {
-                    var result = await runner.RunAsync(run, cancellationToken);
-                    if (result.ExitCode != 0) throw new InvalidOperationException(result.Stderr.ToStringUtf8());
-                })),
+                .. Backends("`python3 -c pass`", Pass), .. Backends("a 2-test pytest file", PytestFile),
                 pytest, exitCode, untested,
             ];
             var samples = await InterleavedAsync(variants, iterations);
@@ -89,13 +98,20 @@ public static class SandboxOverheadBenchmark
             foreach (var (variant, times) in variants.Zip(samples))
                 Console.WriteLine($"| {variant.Name} | {Percentiles.Of(times, 50):0.0} | {Percentiles.Of(times, 95):0.0} | {times.Average():0.0} |");
             Console.WriteLine();
-            // Both from the same rounds, so the difference per round is a paired one.
-            var added = samples[1].Zip(samples[0], (sandboxed, plain) => sandboxed - plain).ToList();
-            Console.WriteLine($"bubblewrap's overhead per run: p50 of the paired differences {Percentiles.Of(added, 50):0.0} ms, " +
-                $"difference of the p50s {Percentiles.Of(samples[1], 50) - Percentiles.Of(samples[0], 50):0.0} ms");
+            // From the same rounds, so the difference per round is a paired one.
+            foreach (var (command, first) in new[] { ("`python3 -c pass`", 0), ("the pytest file", 3) })
+            {
+                foreach (var (backend, offset) in new[] { ("bubblewrap", 1), ("container", 2) })
+                {
+                    var added = samples[first + offset].Zip(samples[first], (sandboxed, plain) => sandboxed - plain).ToList();
+                    Console.WriteLine($"{backend}'s overhead per run of {command}: p50 of the paired differences {Percentiles.Of(added, 50):0.0} ms, " +
+                        $"difference of the p50s {Percentiles.Of(samples[first + offset], 50) - Percentiles.Of(samples[first], 50):0.0} ms");
+                }
+            }
         }
         finally
         {
+            await containers.RemoveLeftoversAsync(CancellationToken.None);
             await symaug.DisposeAsync();
             Directory.Delete(root, recursive: true);
         }
@@ -137,6 +153,12 @@ public static class SandboxOverheadBenchmark
             return millis;
         });
     }
+
+    private static Task<double> SandboxedAsync(SandboxedRunner runner, SandboxRun run, CancellationToken cancellationToken) => TimedAsync(async () =>
+    {
+        var result = await runner.RunAsync(run, cancellationToken);
+        if (result.ExitCode != 0) throw new InvalidOperationException($"exit code {result.ExitCode}: {result.Stderr.ToStringUtf8()}{result.Stdout.ToStringUtf8()}");
+    });
 
     private static async Task<double> TimedAsync(Func<Task> operation)
     {
