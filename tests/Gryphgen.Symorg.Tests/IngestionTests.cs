@@ -1,4 +1,5 @@
 using Gryphgen.Contracts;
+using Gryphgen.Testing;
 using Npgsql;
 
 namespace Gryphgen.Symorg.Tests;
@@ -77,11 +78,29 @@ public sealed class IngestionTests(SymorgHost host)
     [Fact]
     public async Task Embeddings_are_cached_in_redis_by_model_and_text()
     {
-        await host.IngestSampleRepositoryAsync("ingest-cache");
+        // An embedding endpoint of this test's own: it counts what the model is asked, and no earlier test has cached
+        // anything under its address. Two collections with the same endpoint and model share the cached embeddings.
+        await using var model = await ScriptedLlmServer.StartAsync("cached-embedder");
+        foreach (var name in new[] { "ingest-cache", "ingest-cache-again" })
+        {
+            await host.Knowledge.CreateCollectionAsync(new CreateCollectionRequest
+            {
+                Name = name, EmbeddingEndpoint = new Uri(model.Url, "v1").ToString(), EmbeddingModel = model.ModelId,
+            });
+        }
+        var path = host.NewSampleRepository();
+        var before = model.EmbeddedTexts.Count; // creating a collection embeds a probe text, to learn the dimension
 
+        var first = await host.Knowledge.IngestPathAsync(new IngestPathRequest { Collection = "ingest-cache", Path = path, Source = "repo" });
+        var embedded = model.EmbeddedTexts.Count;
+        var second = await host.Knowledge.IngestPathAsync(new IngestPathRequest { Collection = "ingest-cache-again", Path = path, Source = "repo" });
+
+        Assert.Equal(4, first.Added);
+        Assert.True(embedded - before >= first.ChunksWritten, $"{embedded - before} texts embedded for {first.ChunksWritten} chunks");
+        Assert.Equal((4, first.ChunksWritten), (second.Added, second.ChunksWritten));
+        Assert.Equal(embedded, model.EmbeddedTexts.Count); // the same texts again: every embedding read from the cache
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(host.Redis.ConnectionString);
-        var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "symorg:*").ToList();
-        Assert.NotEmpty(keys);
+        Assert.NotEmpty(redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "symorg:*"));
     }
 
     private async Task<List<string>> SourceUrisAsync(string collection)

@@ -51,6 +51,27 @@ public sealed class AgentProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_cancelled_through_the_broker_drops_the_agents_request_to_its_model()
+    {
+        _llm.Hold(); // the model never answers: only the agent hanging up can end its request
+        var abandoned = _llm.Abandoned;
+        StartGenerator();
+        await WorkersAsync(1);
+        using var cancel = new CancellationTokenSource();
+        var job = _harness.Broker.RunJobAsync(AgentRole.Generator,
+            new RoleJob { TaskId = "t-cancel", Title = "hello", Description = "print hi", Language = "python", AcceptanceCommand = "python3 main.py" },
+            progress: null, cancel.Token);
+        await Eventually.Get(() => Task.FromResult(_llm.InFlight), n => n == 1, Patience, "the generator asking the model");
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job.WaitAsync(Patience));
+        // Counted at the model's server: the agent's upstream request ended, abandoned, while the server still held it.
+        await Eventually.Get(() => Task.FromResult(_llm.InFlight), n => n == 0, Patience, "the agent's request to its model dropped");
+        Assert.Equal(abandoned + 1, _llm.Abandoned);
+    }
+
+    [Fact]
     public async Task Generator_processes_with_a_wrong_credential_or_broker_key_are_never_admitted_and_keep_redialling()
     {
         var wrongCredential = StartGenerator(credential: _harness.Credential(AgentRole.Analyzer));

@@ -57,6 +57,9 @@ public sealed class LoggedProcess : IAsyncDisposable
     /// <summary>Kills the process tree at once (SIGKILL), as a crash or a pulled cable would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Kills this process alone (SIGKILL), leaving its children orphaned.</summary>
+    public void KillAlone() => _process.Kill(entireProcessTree: false);
+
     private void Append(string? line)
     {
         if (line is null) return;

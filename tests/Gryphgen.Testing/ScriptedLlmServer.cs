@@ -41,6 +41,9 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     /// <summary>Every <c>/v1/models</c> request received (a probe's), with its headers, in arrival order.</summary>
     public ConcurrentQueue<ScriptedRequest> ModelListRequests { get; } = new();
 
+    /// <summary>Every text a <c>/v1/embeddings</c> request asked to embed, in arrival order: what the model was made to do.</summary>
+    public ConcurrentQueue<string> EmbeddedTexts { get; } = new();
+
     /// <summary>When set, <c>/v1/models</c> requests are answered with this status and plain-text body instead.</summary>
     public (int Status, string Body)? ModelListFailure { get; set; }
 
@@ -73,11 +76,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
                 : Results.Json(new { @object = "list", data = new[] { new { id = modelId, @object = "model" } } });
         });
         app.MapPost("/v1/chat/completions", server.ChatAsync);
-        app.MapPost("/v1/embeddings", () => Results.Json(new
-        {
-            @object = "list", model = modelId, data = new[] { new { @object = "embedding", index = 0, embedding = new[] { 0.6f, 0.8f } } },
-            usage = new { prompt_tokens = 1, total_tokens = 1 },
-        }));
+        app.MapPost("/v1/embeddings", server.EmbedAsync);
         await app.StartAsync();
         return server;
     }
@@ -134,6 +133,20 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    /// <summary>One fixed two-dimensional vector per input, a string or an array of them, as OpenAI answers a batch.</summary>
+    private async Task EmbedAsync(HttpContext context)
+    {
+        var input = (await JsonNode.ParseAsync(context.Request.Body))?["input"];
+        List<string> texts = input is JsonArray batch ? [.. batch.Select(t => t?.ToString() ?? "")] : [input?.ToString() ?? ""];
+        foreach (var text in texts) EmbeddedTexts.Enqueue(text);
+        await context.Response.WriteAsJsonAsync(new
+        {
+            @object = "list", model = ModelId,
+            data = texts.Select((_, index) => new { @object = "embedding", index, embedding = new[] { 0.6f, 0.8f } }),
+            usage = new { prompt_tokens = texts.Count, total_tokens = texts.Count },
+        });
     }
 
     private static Dictionary<string, string> HeadersOf(HttpContext context) =>

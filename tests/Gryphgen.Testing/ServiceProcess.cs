@@ -59,6 +59,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Kills the service at once (SIGKILL), as a crash would: no shutdown, no goodbyes.</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>
+    /// SIGKILL to the service's own process only, as the kernel's OOM killer or <c>kill -9</c> would: the programs it
+    /// started live on, orphaned, for whatever comes next to find.
+    /// </summary>
+    public void KillAlone() => _process.KillAlone();
+
     private static ProcessStartInfo StartInfo(string name, IReadOnlyDictionary<string, string> settings)
     {
         var output = Path.Combine(TestAssets.RepositoryRoot, "services", name, "bin", TestAssets.BuildConfiguration, "net10.0");
