@@ -10,9 +10,16 @@ namespace Gryphgen.Symaug.Sandbox;
 /// </summary>
 public sealed class BubblewrapBackend(BubblewrapSandbox sandbox, IOptions<SandboxOptions> options, SandboxUsers users, RunCgroups cgroups) : ISandboxBackend
 {
-    // The host-side shell waits for the sandbox and records the CPU time of every process that ran in it. It opens
-    // the report FIFO (or /dev/null) as descriptor 3 for the sandbox, which inherits it.
-    private const string AccountingShell = "usage=$1; report=$2; shift 2; \"$@\" 3>\"$report\"; status=$?; times > \"$usage\"; exit $status";
+    // One host-side shell does all that must happen before bubblewrap, with builtins (each program started per run
+    // costs milliseconds): it joins the run's cgroup (each cgroup.procs given), sets the per-process limits, opens
+    // the report FIFO (or /dev/null) as descriptor 3 and the seccomp filter as the descriptor bubblewrap loads it
+    // from, both inherited by the sandbox; then it waits for the sandbox and records the CPU time of every process
+    // that ran in it. Exit code 125: the cgroup or a limit could not be set, and nothing ran.
+    private const string HostShell =
+        "usage=$1; report=$2; filter=$3; n=$4; shift 4; " +
+        "while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n - 1)); done; " +
+        "{ $ULIMITS; } || exit 125; " +
+        "\"$@\" 3>\"$report\" " + BubblewrapSandbox.FilterDescriptorText + "<\"$filter\"; status=$?; times > \"$usage\"; exit $status";
 
     public Task<SandboxAvailability> ProbeAsync(CancellationToken cancellationToken) => sandbox.ProbeAsync(cancellationToken);
 
@@ -20,12 +27,12 @@ public sealed class BubblewrapBackend(BubblewrapSandbox sandbox, IOptions<Sandbo
     {
         var usageFile = Path.Combine(Path.GetTempPath(), $"gryphgen-usage-{Guid.NewGuid():N}");
         var cgroup = cgroups.Create();
+        var procs = cgroup?.ProcsFiles ?? [];
         IReadOnlyList<string> command =
         [
-            "/bin/sh", "-c", AccountingShell, "sh", usageFile, run.ReportPipe?.HostPath ?? "/dev/null",
-            .. cgroup?.JoinCommand() ?? [],
-            .. RunRlimits.Prlimit(options.Value, run.TimeLimit),
-            .. sandbox.Launcher(), .. sandbox.Arguments(run, users.OfWorkspace(run.WorkspaceFolder)),
+            "/bin/sh", "-c", HostShell.Replace("$ULIMITS", RunRlimits.Ulimits(options.Value, run.TimeLimit), StringComparison.Ordinal), "sh",
+            usageFile, run.ReportPipe?.HostPath ?? "/dev/null", sandbox.FilterFile ?? "/dev/null", procs.Count.ToString(CultureInfo.InvariantCulture), .. procs,
+            options.Value.Bubblewrap, .. sandbox.Arguments(run, users.OfWorkspace(run.WorkspaceFolder)),
         ];
         return new Launched(command, cgroup, usageFile);
     }

@@ -37,11 +37,14 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
     /// <see cref="FilterDescriptor"/> (which <c>--seccomp</c> names) and execs bubblewrap. Put in front of <see cref="Arguments(SandboxRun)"/>.
     /// </summary>
     public IReadOnlyList<string> Launcher() => _filterFile.Value is { } filter
-        ? ["/bin/sh", "-c", $"exec {FilterDescriptor}<\"$0\" && exec \"$@\"", filter, options.Value.Bubblewrap]
+        ? ["/bin/sh", "-c", $"exec {FilterDescriptorText}<\"$0\" && exec \"$@\"", filter, options.Value.Bubblewrap]
         : [options.Value.Bubblewrap];
 
-    // One digit: dash, /bin/sh here, opens no higher descriptor.
-    private const int FilterDescriptor = 9;
+    /// <summary>The seccomp filter's file, which a launching shell opens as <see cref="FilterDescriptorText"/>; null where none applies.</summary>
+    public string? FilterFile => _filterFile.Value;
+
+    /// <summary>The descriptor <c>--seccomp</c> names. One digit: dash, /bin/sh here, opens no higher descriptor.</summary>
+    public const string FilterDescriptorText = "9";
 
     /// <summary>Runs <paramref name="command"/> confined with no workspace.</summary>
     public Task<ProcessResult> RunConfinedAsync(IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -65,17 +68,20 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
         }
         if (run.ReportFolder is not null) args.AddRange(["--bind", run.ReportFolder, SandboxRun.ReportMount]);
         args.AddRange(["--chdir", SandboxRun.WorkspaceMount, "--hostname", "sandbox", "--as-pid-1"]);
-        args.AddRange(["--", .. Unprivileged(user, run.Environment, ["/bin/sh", "-c", "\"$@\"; exit $?", "sh", .. run.Command])]);
+        args.AddRange(["--", .. Unprivileged(user, run.Environment, run.Command)]);
         return args;
     }
 
     /// <summary>
     /// The command as the sandbox user with its environment. bubblewrap clears the environment (<c>--clearenv</c>),
-    /// so setpriv, still root, starts with none; the environment is set by <c>env</c>, which setpriv execs after the
-    /// drop. Nothing the caller chose (LD_PRELOAD and the like) is ever seen by a root process.
+    /// so setpriv, still root, starts with none; the environment is exported by the shell setpriv execs after the
+    /// drop, from its arguments (<c>export "$1"</c> assigns a value as it is, expanding nothing), and that shell runs
+    /// the command as its child. Nothing the caller chose (LD_PRELOAD and the like) is ever seen by a root process.
     /// </summary>
     private static IReadOnlyList<string> Unprivileged(SandboxUser? user, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command) =>
-        [.. DropPrivileges(user), .. SandboxEnvironment.EnvCommand(environment), .. command];
+        [.. DropPrivileges(user), "/bin/sh", "-c", ExportingShell, "sh", .. SandboxEnvironment.Assignments(environment), "--", .. command];
+
+    private const string ExportingShell = "while [ $# -gt 0 ] && [ \"$1\" != -- ]; do export \"$1\"; shift; done; shift; \"$@\"; exit $?";
 
     /// <summary>Whether code is dropped to a <see cref="SandboxUser"/>; otherwise it runs as SYMAUG's own unprivileged user.</summary>
     public static bool RunningAsRoot => Environment.UserName == "root";
@@ -94,7 +100,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
         // /tmp is RAM: sized, or one run could fill half the host's memory with files.
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", options.Value.TmpBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tmpfs", "/tmp", "--clearenv"]);
-        if (_filterFile.Value is not null) args.AddRange(["--seccomp", FilterDescriptor.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (_filterFile.Value is not null) args.AddRange(["--seccomp", FilterDescriptorText]);
         return args;
     }
 

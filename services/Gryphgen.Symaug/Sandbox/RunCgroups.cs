@@ -154,17 +154,13 @@ public sealed partial class RunCgroups : IDisposable
     private static partial int kill(int pid, int signal);
 }
 
-/// <summary>One run's cgroup: the command that puts a process into it, what the OOM killer did there, and its removal.</summary>
+/// <summary>One run's cgroup: the files that put a process into it, what the OOM killer did there, and its removal.</summary>
 public sealed class RunCgroup(RunCgroups groups, ICgroupHierarchy hierarchy, string name) : IDisposable
 {
-    // Moves the shell into the group (every hierarchy's cgroup.procs) and execs the command: all it starts is inside.
-    private const string JoinShell = "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n - 1)); done; exec \"$@\"";
-
     public string Name => name;
 
-    /// <summary>Put in front of a command so that it runs in the group.</summary>
-    public IReadOnlyList<string> JoinCommand() =>
-        ["/bin/sh", "-c", JoinShell, "sh", $"{hierarchy.Parents.Count}", .. hierarchy.Parents.Select(p => Path.Combine(p, name, "cgroup.procs"))];
+    /// <summary>The group's <c>cgroup.procs</c> in every hierarchy: a process that writes its pid to each is inside, and all it starts.</summary>
+    public IReadOnlyList<string> ProcsFiles => [.. hierarchy.Parents.Select(p => Path.Combine(p, name, "cgroup.procs"))];
 
     /// <summary>
     /// Whether the OOM killer struck in the group. A group that is gone was removed with its run by a later SYMAUG's

@@ -5,7 +5,7 @@ namespace Gryphgen.Symaug.Sandbox;
 
 /// <summary>
 /// The environment a sandboxed command sees: fixed defaults and the caller's variables. It is applied only after
-/// the drop to the sandbox user (<c>env -i</c> exec'd by setpriv), never to a process that still runs as root.
+/// the drop to the sandbox user (by the shell setpriv execs, or <c>env -i</c> in a container), never to a process that still runs as root.
 /// </summary>
 public static partial class SandboxEnvironment
 {
@@ -45,15 +45,18 @@ public static partial class SandboxEnvironment
     }
 
     /// <summary>
-    /// <c>/usr/bin/env -i NAME=VALUE…</c>: the defaults overridden by the caller's variables, to be exec'd as the
-    /// sandbox user in front of the command. Names never contain '=' (checked), so env cannot mistake one for the command.
+    /// <c>NAME=VALUE</c> for the defaults overridden by the caller's variables. Names never contain '=' (checked), so
+    /// neither env nor a shell's <c>export</c> can split one elsewhere, and none is "--".
     /// </summary>
-    public static IReadOnlyList<string> EnvCommand(IReadOnlyDictionary<string, string> environment)
+    public static IReadOnlyList<string> Assignments(IReadOnlyDictionary<string, string> environment)
     {
         var merged = new Dictionary<string, string>(Defaults);
         foreach (var (name, value) in environment) merged[name] = value;
-        return ["/usr/bin/env", "-i", .. merged.Select(v => $"{v.Key}={v.Value}")];
+        return [.. merged.Select(v => $"{v.Key}={v.Value}")];
     }
+
+    /// <summary><c>/usr/bin/env -i NAME=VALUE…</c>, to be exec'd as the sandbox user in front of the command.</summary>
+    public static IReadOnlyList<string> EnvCommand(IReadOnlyDictionary<string, string> environment) => ["/usr/bin/env", "-i", .. Assignments(environment)];
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex Name();
