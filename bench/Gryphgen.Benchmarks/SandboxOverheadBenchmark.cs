@@ -60,7 +60,7 @@ public static class SandboxOverheadBenchmark
                 var result = await ProcessRunner.RunAsync(plain[0], plain[1..], TimeSpan.FromSeconds(60), cancellationToken);
                 if (!result.Succeeded) throw new InvalidOperationException(result.StandardError);
             }));
-            yield return new($"{name}, bubblewrap (prlimit + bwrap + setpriv, cgroup)", _ => SandboxedAsync(bubblewrap, run, cancellationToken));
+            yield return new($"{name}, bubblewrap (host shell with ulimits + bwrap + setpriv, cgroup)", _ => SandboxedAsync(bubblewrap, run, cancellationToken));
             yield return new($"{name}, container (podman run, image {options.Value.Image})", _ => SandboxedAsync(container, run, cancellationToken));
         }
 
