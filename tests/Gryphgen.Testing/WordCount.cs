@@ -31,7 +31,7 @@ public static class WordCount
           A Python module wc.py with count_words(text) that counts words separated by any whitespace.
         language: python
         acceptance:
-          command: python3 -m pytest -q {{folder}}
+          command: python3 -m pytest -q{{(folder.Length > 0 ? " " + folder : "")}}
           files:
             {{folder}}test_wc.py: |
         {{Indent(Tests, 6)}}
