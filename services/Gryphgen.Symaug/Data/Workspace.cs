@@ -21,6 +21,9 @@ public sealed class Workspace
     /// <summary>Paths where the task's spec allows a file that steers the test harness (<see cref="Acceptance.HarnessSteeringFiles"/>).</summary>
     public List<string> AllowedHarnessFiles { get; set; } = [];
 
+    /// <summary>The container image its runs use where the task named one (<see cref="Sandbox.RunImages"/>); null: <c>Sandbox:Image</c>.</summary>
+    public string? Image { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public List<Checkpoint> Checkpoints { get; set; } = [];
 }

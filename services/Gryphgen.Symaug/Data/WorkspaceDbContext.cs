@@ -28,6 +28,7 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.Property(w => w.ProtectedPaths).HasColumnName("protected_paths");
             e.Property(w => w.SeedSha256).HasColumnName("seed_sha256");
             e.Property(w => w.AllowedHarnessFiles).HasColumnName("allowed_harness_files");
+            e.Property(w => w.Image).HasColumnName("image").HasMaxLength(Gryphgen.Contracts.Sandbox.ContainerImageNames.MaxLength);
             e.Property(w => w.CreatedAt).HasColumnName("created_at");
             e.HasMany(w => w.Checkpoints).WithOne().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -37,10 +37,13 @@ public sealed class ContainerBackend(IOptions<SandboxOptions> options, SandboxUs
         {
             return $"no container runtime answered (Sandbox:ContainerRuntime {Runtime}: {version.FirstLine})";
         }
-        var image = await RuntimeAsync(["image", "inspect", "--format", "{{.Id}}", Options.Image], cancellationToken);
-        return image.Succeeded ? null
+        return await HasImageAsync(Options.Image, cancellationToken) ? null
             : $"the image {Options.Image} (Sandbox:Image) is not in {Runtime}'s store: build it with scripts/setup.sh (no registry is reached)";
     }
+
+    /// <summary>Whether <paramref name="image"/> (an image reference, checked) is in the runtime's store.</summary>
+    public async Task<bool> HasImageAsync(string image, CancellationToken cancellationToken) =>
+        (await RuntimeAsync(["image", "inspect", "--format", "{{.Id}}", image], cancellationToken)).Succeeded;
 
     public async Task<SandboxAvailability> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +76,7 @@ public sealed class ContainerBackend(IOptions<SandboxOptions> options, SandboxUs
         // The container's first process is a shell that waits for the command, so its exit status comes out and
         // what it leaves dies with the container; it opens the report as descriptor 3, as the accounting shell does.
         var first = run.ReportPipe is null ? "\"$@\"; exit $?" : $"exec {ReportPipe.Descriptor}>{ReportFifo} || exit 125; \"$@\"; exit $?";
-        arguments.AddRange([Options.Image, "/bin/sh", "-c", first, "sh",
+        arguments.AddRange([run.Image ?? Options.Image, "/bin/sh", "-c", first, "sh",
             .. RunRlimits.Prlimit(Options, run.TimeLimit), .. SandboxEnvironment.EnvCommand(run.Environment), .. run.Command]);
         return new Launched(this, name, [Runtime, .. arguments]);
     }

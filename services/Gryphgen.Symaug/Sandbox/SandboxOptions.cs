@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gryphgen.Contracts.Sandbox;
 
 namespace Gryphgen.Symaug.Sandbox;
 
@@ -23,6 +24,12 @@ public sealed class SandboxOptions : IValidatableObject
 
     /// <summary>The image of the container backend's runs; scripts/setup.sh builds the default from Debian packages.</summary>
     public string Image { get; set; } = "localhost/gryphgen-sandbox:1";
+
+    /// <summary>
+    /// Further images a task may name (<c>sandbox.image</c>) beside <see cref="Image"/>; none by default, so a task
+    /// runs only in what the operator built for it.
+    /// </summary>
+    public List<string> AllowedImages { get; set; } = [];
 
     /// <summary><see cref="ContainerRuntime"/>, or the default where it is unset.</summary>
     public string ContainerRuntimeOrDefault => string.IsNullOrWhiteSpace(ContainerRuntime)
@@ -100,7 +107,11 @@ public sealed class SandboxOptions : IValidatableObject
         {
             yield return Error(nameof(Backend), $"must be one of {string.Join(", ", Backends.All)} (got \"{Backend}\")");
         }
-        if (string.IsNullOrWhiteSpace(Image)) yield return Error(nameof(Image), "must name an image");
+        if (ContainerImageNames.Problem(Image) is { } imageProblem) yield return Error(nameof(Image), $"\"{Image}\" {imageProblem}");
+        foreach (var allowed in AllowedImages)
+        {
+            if (ContainerImageNames.Problem(allowed) is { } problem) yield return Error(nameof(AllowedImages), $"\"{allowed}\" {problem}");
+        }
         if (UidPoolStart < 1000) yield return Error(nameof(UidPoolStart), $"must be 1000 or more (got {UidPoolStart})");
         if (UidPoolSize < 1 || (long)UidPoolStart + UidPoolSize > int.MaxValue)
         {

@@ -20,6 +20,7 @@ public static class SandboxRegistration
             sp.GetRequiredService<BubblewrapBackend>(), sp.GetRequiredService<ContainerBackend>()));
         services.AddSingleton(sp => sp.GetRequiredService<SandboxChoice>().Backend);
         services.AddSingleton<SandboxedRunner>();
+        services.AddSingleton<RunImages>();
         services.AddHostedService<SandboxSweep>();
         return services;
     }

@@ -28,5 +28,8 @@ public sealed record SandboxRun(string WorkspaceFolder, IReadOnlyList<string> Co
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The container image on the container backend (the task's, checked by <see cref="RunImages"/>); null for <c>Sandbox:Image</c>.</summary>
+    public string? Image { get; init; }
+
     public byte[] StandardInput { get; init; } = [];
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>Workspaces and their checkpoints: metadata in PostgreSQL, files and git history on disk.</summary>
-public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, SandboxUsers users)
+public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, SandboxUsers users, RunImages images)
 {
     private WorkspaceOptions Limits => options.Value;
 
@@ -23,8 +23,10 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
             throw new WorkspaceInputException("an acceptance test with a format needs a command");
         }
 
+        var image = await images.ChooseAsync(request.Image, cancellationToken);
         var workspace = new Workspace
         {
+            Image = image,
             Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = DateTimeOffset.UtcNow,
             AcceptanceCommand = [.. request.Acceptance?.Command ?? []], AcceptanceFormat = request.Acceptance?.Format ?? TestFormat.ExitCode,
             AllowedHarnessFiles = [.. request.AllowedHarnessFiles.Select(p => WorkspacePath.Normalize(p, Limits.MaxPathLength)).Distinct().Order(StringComparer.Ordinal)],

@@ -217,6 +217,7 @@ public sealed class WorkspacesService(
         {
             ProtectedFiles = [.. workspace.ProtectedPaths.Select(p => (seeds.Source(p), p))],
             Quota = workspaceOptions.Value.Quota,
+            Image = workspace.Image,
         };
     }
 

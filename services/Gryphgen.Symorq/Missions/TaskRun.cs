@@ -190,6 +190,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         var request = new CreateWorkspaceRequest { TaskId = task.Id, Acceptance = AcceptanceCommand.Parse(spec.Acceptance.Command) };
         request.SeedFiles.AddRange(spec.Acceptance.Files.Select(f => new FileContent { Path = f.Key, Content = Google.Protobuf.ByteString.CopyFromUtf8(f.Value) }));
         request.AllowedHarnessFiles.AddRange(spec.Sandbox?.AllowHarnessFiles ?? []);
+        request.Image = spec.Sandbox?.Image ?? "";
         var workspace = await services.Workspaces.CreateAsync(request, cancellationToken: ct);
         task.WorkspaceId = workspace.WorkspaceId;
         return new(new PrepareOutput(workspace.WorkspaceId, workspace.InitialCheckpointId), 0, $"workspace {workspace.WorkspaceId} with {request.SeedFiles.Count} acceptance file(s)");

@@ -21,9 +21,10 @@ public sealed record AcceptanceSpec(string Command, IReadOnlyDictionary<string, 
 
 /// <summary>
 /// What the task changes about SYMAUG's sandbox rules: the paths where the generator may write a file that steers
-/// the test harness (conftest.py, pytest.ini...), which otherwise fails the test run.
+/// the test harness (conftest.py, pytest.ini...), which otherwise fails the test run, and the container image its
+/// runs use (SYMAUG's container backend only; empty for SYMAUG's own).
 /// </summary>
-public sealed record SandboxSpec(IReadOnlyList<string> AllowHarnessFiles);
+public sealed record SandboxSpec(IReadOnlyList<string> AllowHarnessFiles, string Image = "");
 
 /// <summary>What a task may spend before it fails for lack of budget.</summary>
 public sealed record TaskBudget(int Iterations, long Tokens, int Minutes);

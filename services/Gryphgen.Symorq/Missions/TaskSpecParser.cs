@@ -6,6 +6,7 @@ using Gryphgen.Symorq.Grid;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Gryphgen.Contracts.Llm;
+using Gryphgen.Contracts.Sandbox;
 
 namespace Gryphgen.Symorq.Missions;
 
@@ -96,14 +97,17 @@ public static partial class TaskSpecParser
     {
         var sandbox = reader.Mapping(root, "sandbox", required: false);
         if (sandbox is null) return new SandboxSpec([]);
-        reader.OnlyFields(sandbox, "sandbox", "allow_harness_files");
+        reader.OnlyFields(sandbox, "sandbox", "allow_harness_files", "image");
         var allowed = reader.TextList(sandbox, "allow_harness_files", MaxAcceptanceFiles, MaxPathChars, parent: "sandbox");
         foreach (var path in allowed)
         {
             if (WorkspacePathRules.Problem(path, MaxPathChars) is { } problem)
                 reader.Problem(sandbox, $"sandbox.allow_harness_files: path \"{PrintableText.Line(path)}\" rejected: {problem}");
         }
-        return new SandboxSpec(allowed);
+        var image = reader.Text(sandbox, "image", ContainerImageNames.MaxLength, required: false, parent: "sandbox");
+        if (image.Length > 0 && ContainerImageNames.Problem(image) is { } imageProblem)
+            reader.Problem(sandbox, "image", $"sandbox.image: \"{PrintableText.Line(image)}\" {imageProblem}");
+        return new SandboxSpec(allowed, image);
     }
 
     private static int ReadPriority(SpecReader reader, YamlMappingNode root)

@@ -27,25 +27,28 @@ public sealed class TaskSpecParserTests
     [Fact]
     public void The_sandbox_section_allows_harness_files_at_checked_paths()
     {
-        var spec = TaskSpecParser.Parse(Minimal + "\nsandbox: { allow_harness_files: [conftest.py, tests/pytest.ini] }\n");
+        var spec = TaskSpecParser.Parse(Minimal + "\nsandbox: { allow_harness_files: [conftest.py, tests/pytest.ini], image: localhost/py-tools:3.11 }\n");
         Assert.Equal(["conftest.py", "tests/pytest.ini"], spec.Sandbox!.AllowHarnessFiles);
+        Assert.Equal("localhost/py-tools:3.11", spec.Sandbox.Image);
 
         var error = Assert.Throws<TaskSpecException>(() => TaskSpecParser.Parse(Minimal + "\n" + """
             sandbox:
               allow_harness_files: [../conftest.py]
-              image: debian
+              image: --privileged
+              network: host
             """));
         Assert.Equal(
         [
-            "sandbox: unknown field 'image' (known: allow_harness_files) (line 7)",
+            "sandbox: unknown field 'network' (known: allow_harness_files, image) (line 8)",
             "sandbox.allow_harness_files: path \"../conftest.py\" rejected: '..' would leave the workspace (line 6)",
+            "sandbox.image: \"--privileged\" is not an image reference (registry/path:tag or @sha256:digest, lower-case path) (line 7)",
         ], error.Problems);
     }
 
     [Fact]
     public void A_spec_stored_before_the_sandbox_section_still_reads()
     {
-        var stored = System.Text.Json.JsonSerializer.Serialize(TaskSpecParser.Parse(Minimal), JournalJson.Options).Replace(",\"sandbox\":{\"allowHarnessFiles\":[]}", "");
+        var stored = System.Text.Json.JsonSerializer.Serialize(TaskSpecParser.Parse(Minimal), JournalJson.Options).Replace(",\"sandbox\":{\"allowHarnessFiles\":[],\"image\":\"\"}", "");
         Assert.DoesNotContain("sandbox", stored);
         Assert.Null(System.Text.Json.JsonSerializer.Deserialize<TaskSpec>(stored, JournalJson.Options)!.Sandbox);
     }

@@ -106,6 +106,11 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Image")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("image");
+
                     b.PrimitiveCollection<List<string>>("ProtectedPaths")
                         .IsRequired()
                         .HasColumnType("text[]")
