@@ -1,8 +1,8 @@
+using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Llm;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Symorq.Tests;
 

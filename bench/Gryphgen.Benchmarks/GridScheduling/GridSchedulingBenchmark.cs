@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Gryphgen.Symorq.Grid;
 using Gryphgen.Contracts.Llm;
+using Gryphgen.Symorq.Grid;
 
 namespace Gryphgen.Benchmarks.GridScheduling;
 

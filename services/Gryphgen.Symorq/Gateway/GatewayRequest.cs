@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Gryphgen.Contracts;
-using Gryphgen.Symorq.Grid;
-using Gryphgen.Symorq.Http;
 using Gryphgen.Contracts.Llm;
+using Gryphgen.Symorq.Http;
 
 namespace Gryphgen.Symorq.Gateway;
 

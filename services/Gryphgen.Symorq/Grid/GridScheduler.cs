@@ -1,6 +1,6 @@
+using Gryphgen.Contracts.Llm;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Symorq.Grid;
 

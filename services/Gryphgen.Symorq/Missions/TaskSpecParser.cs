@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Fabric;
+using Gryphgen.Contracts.Llm;
 using Gryphgen.Contracts.Paths;
-using Gryphgen.Symorq.Grid;
+using Gryphgen.Contracts.Sandbox;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using Gryphgen.Contracts.Llm;
-using Gryphgen.Contracts.Sandbox;
 
 namespace Gryphgen.Symorq.Missions;
 
