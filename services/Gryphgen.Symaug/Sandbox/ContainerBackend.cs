@@ -74,7 +74,7 @@ public sealed class ContainerBackend(IOptions<SandboxOptions> options, SandboxUs
         if (run.ReportFolder is not null) Bind(arguments, run.ReportFolder, SandboxRun.ReportMount, writable: true);
         if (run.ReportPipe is not null) Bind(arguments, run.ReportPipe.HostPath, ReportFifo, writable: true);
         // The container's first process is a shell that waits for the command, so its exit status comes out and
-        // what it leaves dies with the container; it opens the report as descriptor 3, as the accounting shell does.
+        // what it leaves dies with the container; it opens the report as descriptor 3, as bubblewrap's host shell does.
         var first = run.ReportPipe is null ? "\"$@\"; exit $?" : $"exec {ReportPipe.Descriptor}>{ReportFifo} || exit 125; \"$@\"; exit $?";
         arguments.AddRange([run.Image ?? Options.Image, "/bin/sh", "-c", first, "sh",
             .. RunRlimits.Prlimit(Options, run.TimeLimit), .. SandboxEnvironment.EnvCommand(run.Environment), .. run.Command]);
