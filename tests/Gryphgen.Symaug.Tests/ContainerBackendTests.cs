@@ -70,4 +70,17 @@ public sealed class ContainerBackendTests
         Assert.True(validation.Failed);
         Assert.Contains("Sandbox:Backend", validation.FailureMessage);
     }
+
+    [Theory]
+    [InlineData("--privileged", null)]
+    [InlineData("localhost/gryphgen-sandbox:1", "localhost/x:1 --rm")]
+    [InlineData("localhost/gryphgen-sandbox:1", "Localhost/Upper:1")]
+    public void An_image_setting_that_is_no_image_reference_is_refused_at_start_naming_the_key(string image, string? allowed)
+    {
+        var options = new SandboxOptions { Image = image, AllowedImages = allowed is null ? [] : [allowed] };
+        var validation = new DataAnnotationValidateOptions<SandboxOptions>(Options.DefaultName).Validate(Options.DefaultName, options);
+
+        Assert.True(validation.Failed);
+        Assert.Contains(allowed is null ? "Sandbox:Image" : "Sandbox:AllowedImages", validation.FailureMessage);
+    }
 }
