@@ -78,7 +78,10 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             // iteration builds it and the later ones read it back.
             var context = await StepAsync(1, StepKinds.Context, (_, c) => ContextAsync(c), ct);
             var generated = await StepAsync(iteration, StepKinds.Generate, (watch, c) => GenerateAsync(prepared, context, watch, c), ct, onlyAsksAnAgent: true);
-            var tested = await StepAsync(iteration, StepKinds.Test, (_, c) => TestAsync(prepared, iteration, generated, c), ct);
+            // The acceptance run reports nothing until it ends, and SYMAUG ends it at its time limit: only after that
+            // may the step count as stalled.
+            var tested = await StepAsync(iteration, StepKinds.Test, (_, c) => TestAsync(prepared, iteration, generated, c), ct,
+                stallTimeout: _options.TestTimeLimit + _options.StepStallTimeout);
             var analysis = tested.Passed ? null
                 : await StepAsync(iteration, StepKinds.Analyze, (watch, c) => AnalyzeAsync(prepared, tested, watch, c), ct, onlyAsksAnAgent: true);
             var verdict = await StepAsync(iteration, StepKinds.Monitor, (watch, c) => MonitorAsync(prepared, tested, analysis, watch, c), ct, onlyAsksAnAgent: true);
@@ -108,15 +111,16 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
 
     /// <summary>
     /// Runs one step unless the journal has it completed; restarts it when it stalls (no progress for
-    /// <see cref="WorkflowOptions.StepStallTimeout"/>) or fails, up to <see cref="WorkflowOptions.MaxStepAttempts"/>.
+    /// <paramref name="stallTimeout"/>, by default <see cref="WorkflowOptions.StepStallTimeout"/>) or fails, up to <see cref="WorkflowOptions.MaxStepAttempts"/>.
     /// A step that only asks an agent (<paramref name="onlyAsksAnAgent"/>) goes out while its start is being saved,
     /// so the save and the agent's round trip overlap: such work reads the task but changes neither it nor the
     /// journal, so nothing races the save, and whatever it returns waits for the save before it is recorded. (A crash
     /// in those milliseconds loses the attempt's count, never a completed step.)
     /// </summary>
     private async Task<T> StepAsync<T>(int iteration, string kind, Func<StallWatch, CancellationToken, Task<StepResult<T>>> work,
-        CancellationToken ct, bool onlyAsksAnAgent = false)
+        CancellationToken ct, bool onlyAsksAnAgent = false, TimeSpan? stallTimeout = null)
     {
+        var patience = stallTimeout ?? _options.StepStallTimeout;
         if (_steps.FirstOrDefault(s => s.Iteration == iteration && s.Kind == kind && s.State == StepStates.Completed) is { } done)
             return JsonSerializer.Deserialize<T>(done.Output, JournalJson.Options)!;
         var lastError = "";
@@ -136,7 +140,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
                 await saving;
                 throw new TaskEndedException(TaskState.Failed, $"step {kind} of iteration {iteration} could not complete in {_options.MaxStepAttempts} attempts: {lastError}");
             }
-            using var watch = new StallWatch(_options.StepStallTimeout, ct);
+            using var watch = new StallWatch(patience, ct);
             var early = onlyAsksAnAgent ? work(watch, watch.Token) : null;
             await SavedAsync(saving, early, watch);
             try
@@ -147,8 +151,8 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             }
             catch (OperationCanceledException) when (watch.Stalled)
             {
-                lastError = $"no progress for {_options.StepStallTimeout}";
-                await journal.FailStepAsync(task, step, TaskEventKinds.StepStalled, $"{kind} made no progress for {_options.StepStallTimeout}; the health loop restarts it", 0, ct);
+                lastError = $"no progress for {patience}";
+                await journal.FailStepAsync(task, step, TaskEventKinds.StepStalled, $"{kind} made no progress for {patience}; the health loop restarts it", 0, ct);
             }
             catch (StepFailedException failed)
             {

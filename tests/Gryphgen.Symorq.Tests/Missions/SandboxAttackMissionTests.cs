@@ -109,12 +109,13 @@ public sealed class SandboxAttackMissionTests(MissionSystem system)
     public async Task A_fork_bomb_in_one_tasks_tests_does_not_make_a_concurrent_tasks_acceptance_run_fail()
     {
         var bomber = RoleScripts.NewMarker("forkbomb");
-        // At import: a fork bomb in its own process group, kept at its limit until the test drops a file in the
-        // workspace (or four minutes pass), then killed as a whole.
+        // At import: a fork bomb in its own process group whose every process retries a failed fork, so it stays at
+        // its limit (a shell bomb's forks give up and its count swings), until the test drops a file in the
+        // workspace (or four minutes pass); then killed as a whole.
         var bombing = $$"""
-            import os, signal, subprocess, time
-            bomb = subprocess.Popen(["/bin/bash", "-c", "f() { f | f & }; f # {{bomber}}"], start_new_session=True)
-            bomb.wait()
+            import os, signal, subprocess, sys, time
+            BOMB = "import os, time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        time.sleep(0.05)\n# {{bomber}}"
+            bomb = subprocess.Popen([sys.executable, "-c", BOMB], start_new_session=True)
             deadline = time.monotonic() + 240
             while not os.path.exists("stop-bomb") and time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -135,25 +136,23 @@ public sealed class SandboxAttackMissionTests(MissionSystem system)
         var innocent = RoleScripts.NewMarker("innocent");
         _scripts.Script(innocent, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
         _scripts.Script(innocent, "monitor", RoleAnswers.Monitor(true, 1.0));
-        _scripts.Hold(innocent, "generator");
-        string bombed, other;
-        try
-        {
-            bombed = (await system.SubmitAsync(WordCount.Spec(bomber, iterations: 1))).TaskId;
-            other = (await system.SubmitAsync(WordCount.Spec(innocent, iterations: 1))).TaskId;
-            await Eventually.Get(() => Task.FromResult(ProcessesWith(bomber)), count => count >= BombAtItsLimit,
-                TimeSpan.FromMinutes(2), "the fork bomb reaching its task's process limit");
-        }
-        finally
-        {
-            _scripts.Release(innocent, "generator");
-        }
+
+        var bombed = (await system.SubmitAsync(WordCount.Spec(bomber, iterations: 1))).TaskId;
+        await Eventually.Get(() => system.GetAsync(bombed), d => d.Steps.Any(s => s.Kind == "test") || d.Task.State is not (TaskState.Queued or TaskState.Running),
+            TimeSpan.FromMinutes(3), "the bomber's acceptance run starting");
+        await Eventually.Get(() => Task.FromResult(ProcessesWith(bomber)), count => count >= BombAtItsLimit,
+            TimeSpan.FromMinutes(1), "the fork bomb reaching its task's process limit");
+        var atItsLimit = System.Diagnostics.Stopwatch.StartNew();
+        // Only now the other task: the scripted endpoint has one slot, so its generator is not queued behind the bomb.
+        var other = (await system.SubmitAsync(WordCount.Spec(innocent, iterations: 1))).TaskId;
 
         // The other task's acceptance run starts and ends while the bomb holds every process its run may have.
         var tested = await Eventually.Get(() => system.GetAsync(other),
-            d => d.Steps.Any(s => s.Kind == "test" && s.State == "completed") || d.Task.State != TaskState.Running,
+            d => d.Steps.Any(s => s.Kind == "test" && s.State == "completed") || d.Task.State is not (TaskState.Queued or TaskState.Running),
             TimeSpan.FromMinutes(2), "the other task's acceptance run ending");
         Assert.True(ProcessesWith(bomber) >= BombAtItsLimit, "the bomb was still at its limit when the other run ended");
+        // Its run lasts longer than a step may go without progress: the run's own time limit governs its step.
+        if (MissionSystem.StallTimeout + TimeSpan.FromSeconds(5) - atItsLimit.Elapsed is { Ticks: > 0 } rest) await Task.Delay(rest);
         var bombedTask = (await system.GetAsync(bombed)).Task;
         await File.WriteAllTextAsync(Path.Combine(system.FilesOf(bombedTask), "stop-bomb"), "");
 
@@ -163,6 +162,7 @@ public sealed class SandboxAttackMissionTests(MissionSystem system)
         Assert.Equal(2, innocentDone.Task.Tests.Passed);
         Assert.Equal(1, Assert.Single(tested.Steps, s => s.Kind == "test").Attempts);
         Assert.Equal(TaskState.Failed, bombedDone.Task.State);
+        Assert.Equal(1, Assert.Single(bombedDone.Steps, s => s.Kind == "test").Attempts);
         Assert.NotEqual(await system.UidOf(bombedDone.Task), await system.UidOf(innocentDone.Task));
         await Eventually.Get(() => Task.FromResult(ProcessesWith(bomber)), count => count == 0, TimeSpan.FromMinutes(1), "the bomb's processes gone");
     }
