@@ -36,7 +36,7 @@ public static class FloorProxy
         using var http = new HttpClient();
         await Eventually.Get(async () =>
         {
-            process.ThrowIfExited("floor proxy");
+            await process.ThrowIfExitedAsync("floor proxy");
             try { return (await http.GetAsync(url)).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
         }, ready => ready, TimeSpan.FromSeconds(30), "the floor proxy listening");

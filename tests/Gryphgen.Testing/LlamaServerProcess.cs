@@ -41,7 +41,7 @@ public sealed class LlamaServerProcess : IAsyncDisposable
         using var http = new HttpClient();
         await Eventually.Get(async () =>
         {
-            process.ThrowIfExited("llama-server");
+            await process.ThrowIfExitedAsync("llama-server");
             try { return (await http.GetAsync(new Uri(server.Url, "health"))).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
         }, ready => ready, TimeSpan.FromSeconds(30), "llama-server becoming ready");

@@ -45,10 +45,23 @@ public sealed class LoggedProcess : IAsyncDisposable
         return process;
     }
 
-    /// <summary>Throws with the process's output when it has exited: for readiness loops.</summary>
-    public void ThrowIfExited(string name)
+    /// <summary>
+    /// Throws with the process's output when it has exited: for readiness loops. The exit is seen before the last of
+    /// its output is read (the reader threads drain the pipes after it), so it waits for the pipes to close first,
+    /// a while at most, since a child the process left running may hold them open.
+    /// </summary>
+    public async Task ThrowIfExitedAsync(string name)
     {
-        if (_process.HasExited) throw new InvalidOperationException($"{name} exited with {_process.ExitCode}:\n{Log}");
+        if (!_process.HasExited) return;
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // An orphan holds the pipes: what was read so far says enough.
+        }
+        throw new InvalidOperationException($"{name} exited with {_process.ExitCode}:\n{Log}");
     }
 
     /// <summary>Waits for the process to exit and for its output to be drained into <see cref="Log"/>.</summary>

@@ -42,7 +42,7 @@ public sealed class PostgresServerProcess : IAsyncDisposable
         var postgres = new PostgresServerProcess(process, state, server);
         await Eventually.Get(async () =>
         {
-            process.ThrowIfExited("postgres");
+            await process.ThrowIfExitedAsync("postgres");
             try
             {
                 await using var connection = new NpgsqlConnection(server.ConnectionString);

@@ -26,7 +26,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]));
         await Eventually.Get(async () =>
         {
-            process.ThrowIfExited("redis-server");
+            await process.ThrowIfExitedAsync("redis-server");
             try
             {
                 using var client = new TcpClient();

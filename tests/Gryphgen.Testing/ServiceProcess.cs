@@ -45,7 +45,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         using var client = new HttpClient();
         await Eventually.Get(async () =>
         {
-            process.ThrowIfExited(name);
+            await process.ThrowIfExitedAsync(name);
             try { return (await client.GetAsync(new Uri(http, "health"))).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
         }, healthy => healthy, TimeSpan.FromSeconds(60), $"{name} becoming healthy");
