@@ -55,13 +55,20 @@ public abstract class ResourceIsolationTests(SymaugServer server)
         public async Task A_fork_bomb_stops_at_the_containers_pids_limit()
         {
             var id = await Client.NewWorkspaceAsync("pids");
-            var bomb = await Client.RunAsync(Shell(id, "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; f() { f | f & }; f; sleep 5; " +
-                                                       "cat /sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null", timeLimitMs: 15_000));
+            // Forks until the limit refuses one, then ends them all, so that the shell can fork again to read the counters
+            // (a bomb left running could take the very fork the reading needs).
+            var bomb = await Client.RunAsync(Shell(id, $"""
+                cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null
+                {WorkspaceRequests.ForkUntilRefused}
+                cat /sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null
+                """, timeLimitMs: 30_000));
 
-            // pids.max, then pids.events ("max N": how often a fork met it), of the container's own cgroup.
+            // pids.max; how many forks the limit let through; pids.events ("max N": how often a fork met it), of the container's own cgroup.
             var output = bomb.Stdout.ToStringUtf8().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(output.Length == 3, bomb.Stdout.ToStringUtf8() + bomb.Stderr.ToStringUtf8());
             Assert.Equal(SymaugServer.Pids.ToString(), output[0]);
-            Assert.True(long.Parse(output[1].Split(' ')[1]) > 0, bomb.Stdout.ToStringUtf8());
+            Assert.InRange(int.Parse(output[1]), SymaugServer.Pids / 2, SymaugServer.Pids);
+            Assert.True(long.Parse(output[2].Split(' ')[1]) > 0, bomb.Stdout.ToStringUtf8());
         }
 
         [Fact]
@@ -107,7 +114,7 @@ public abstract class ResourceIsolationTests(SymaugServer server)
         var other = await Client.NewWorkspaceAsync("innocent");
         Assert.NotEqual(server.UidOf(bombed), server.UidOf(other));
 
-        var bomb = Client.RunAsync(Shell(bombed, "f() { f | f & }; f; sleep 120", timeLimitMs: 60_000)).ResponseAsync;
+        var bomb = Client.RunAsync(Shell(bombed, WorkspaceRequests.ForkBomb, timeLimitMs: 60_000)).ResponseAsync;
         // The bomb holds (nearly) every process its user may have before the other run starts.
         await Eventually.Get(() => Task.FromResult(ProcessesOf(server.UidOf(bombed))), count => count >= Math.Min(SymaugServer.Processes, SymaugServer.Pids) - 6,
             TimeSpan.FromSeconds(50), "the fork bomb reaching the process limit");
