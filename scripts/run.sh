@@ -6,5 +6,6 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
 
 scripts/setup.sh
+# 5081: SYMORQ's gRPC port, Gryphgen.Contracts.Network.GryphgenPorts.Grpc (Gryphgen:Ports:Grpc)
 echo "[run] dashboard: the 'Login to the dashboard at' link below   SYMORQ gRPC: http://localhost:5081   then: gryphgen status"
 exec dotnet run --project Gryphgen.AppHost -- "$@"

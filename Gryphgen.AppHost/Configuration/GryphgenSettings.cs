@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Network;
 using Microsoft.Extensions.Configuration;
 
 namespace Gryphgen.AppHost.Configuration;
@@ -62,11 +63,11 @@ public sealed partial class GryphgenSettings
 /// <summary>SYMORQ's fixed local ports in run mode: the public HTTP API, the gRPC API and the agent fabric.</summary>
 public sealed class PortSettings
 {
-    public int Http { get; set; } = 5080;
+    public int Http { get; set; } = GryphgenPorts.Http;
 
-    public int Grpc { get; set; } = 5081;
+    public int Grpc { get; set; } = GryphgenPorts.Grpc;
 
-    public int Fabric { get; set; } = 5082;
+    public int Fabric { get; set; } = GryphgenPorts.Fabric;
 
     public IEnumerable<(string Key, int Port)> All => [("Http", Http), ("Grpc", Grpc), ("Fabric", Fabric)];
 

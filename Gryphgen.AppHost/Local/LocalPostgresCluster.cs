@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Diagnostics;
+using Gryphgen.Contracts;
 
 namespace Gryphgen.AppHost.Local;
 
@@ -17,10 +18,8 @@ public sealed class LocalPostgresCluster(string postgresBin, string stateDirecto
 
     public string SocketDirectory => Path.Combine(stateDirectory, "postgres", "run");
 
-    public static bool RunningAsRoot => Environment.UserName == "root";
-
     /// <summary>The program and leading arguments that run <paramref name="program"/> as the cluster's owner.</summary>
-    public (string Command, string[] Prefix) AsOwner(string program) => RunningAsRoot
+    public (string Command, string[] Prefix) AsOwner(string program) => ProcessUser.IsRoot
         ? ("setpriv", [$"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", Path.Combine(postgresBin, program)])
         : (Path.Combine(postgresBin, program), []);
 
@@ -52,7 +51,7 @@ public sealed class LocalPostgresCluster(string postgresBin, string stateDirecto
 
     private void GiveToOwner()
     {
-        if (!RunningAsRoot) return;
+        if (!ProcessUser.IsRoot) return;
         // The postgres user must be able to reach the folders below the state folder.
         File.SetUnixFileMode(stateDirectory, File.GetUnixFileMode(stateDirectory) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
         Run("chown", ["-R", $"{ServiceUser}:{ServiceUser}", Path.Combine(stateDirectory, "postgres")]);

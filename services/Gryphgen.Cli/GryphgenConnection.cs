@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Network;
 
 namespace Gryphgen.Cli;
 
@@ -8,7 +9,7 @@ namespace Gryphgen.Cli;
 /// </summary>
 public static class GryphgenConnection
 {
-    public const string DefaultUrl = "http://localhost:5081";
+    public static readonly string DefaultUrl = GryphgenPorts.LocalGrpcUrl;
     public const string UrlVariable = "GRYPHGEN_URL";
     public const string ApiKeyVariable = "GRYPHGEN_API_KEY";
     public const string ApiKeyFileVariable = "GRYPHGEN_API_KEY_FILE";

@@ -10,7 +10,7 @@ public static class StateFolder
     /// <c>/var/lib/gryphgen</c> for root (PostgreSQL runs as the <c>postgres</c> user and must reach its data, which a
     /// folder under /root does not allow), else <c>~/.local/state/gryphgen</c>.
     /// </summary>
-    public static string Default => Environment.UserName == "root"
+    public static string Default => ProcessUser.IsRoot
         ? "/var/lib/gryphgen"
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "gryphgen");
 

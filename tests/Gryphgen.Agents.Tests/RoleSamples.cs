@@ -10,7 +10,7 @@ public static class RoleSamples
         [AgentRole.Generator] = (
             """{"files":[{"path":"src/app.py","content":"print('hi')\n"}],"summary":"wrote app.py"}""",
             """{"files":[{"path":"../../etc/cron.d/x","content":"boom"}],"summary":"escape"}""",
-            "must not leave the workspace"),
+            "leave the workspace"),
         [AgentRole.Analyzer] = (
             """{"verdict":"fail","problems":[{"file":"src/app.py","line":3,"message":"NameError: x"}],"advice":"define x"}""",
             """{"verdict":"maybe","problems":[],"advice":"?"}""",

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Fabric;
+using Gryphgen.Contracts.Paths;
 using static Gryphgen.Agents.Roles.JsonSchemaShapes;
 
 namespace Gryphgen.Agents.Roles;
@@ -20,8 +22,10 @@ public sealed class GeneratorContract : RoleContract
         foreach (var file in generated.Files)
         {
             if (file is null) return "'files' must not contain null";
-            if (WorkspacePath.Problem(file.Path) is { } problem) return $"file path \"{file.Path}\" {problem}";
-            if (!seen.Add(WorkspacePath.Normalize(file.Path))) return $"file path \"{file.Path}\" appears more than once";
+            // SYMAUG's own rule, so the model is told here, and can fix it, what SYMAUG would refuse to write. The
+            // length bound is the schema's (Agent:Limits:MaxPathChars); a path the rule accepts is already canonical.
+            if (WorkspacePathRules.Problem(file.Path, int.MaxValue) is { } problem) return $"file path \"{PrintableText.Line(file.Path)}\" rejected: {problem}";
+            if (!seen.Add(file.Path)) return $"file path \"{PrintableText.Line(file.Path)}\" appears more than once";
         }
         return null;
     }

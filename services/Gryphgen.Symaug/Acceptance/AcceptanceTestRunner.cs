@@ -1,4 +1,5 @@
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Acceptance;
 using Gryphgen.Symaug.Sandbox;
 using Microsoft.Extensions.Options;
 
@@ -11,14 +12,12 @@ namespace Gryphgen.Symaug.Acceptance;
 /// </summary>
 public sealed class AcceptanceTestRunner(SandboxedRunner runner, SandboxUsers users, IOptions<SandboxOptions> options)
 {
-    private const string TrxReportFile = "results.trx";
-
     /// <param name="steering">The harness-steering files found in the workspace before the run: each is an error of it.</param>
     public async Task<TestReport> RunAsync(SandboxRun workspaceRun, AcceptanceTest acceptance, string reportFolder,
         IReadOnlyList<HarnessSteeringFile> steering, CancellationToken cancellationToken)
     {
         var name = string.Join(' ', acceptance.Command);
-        var command = WithReporter(acceptance);
+        var command = AcceptanceCommand.WithReporter(acceptance, ReportPipe.SandboxPath, SandboxRun.ReportMount);
         RunResult run;
         TestResults? results;
         switch (acceptance.Format)
@@ -58,7 +57,7 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, SandboxUsers us
             var result = await runner.RunAsync(run with { ReportFolder = reportFolder }, cancellationToken);
             if (user is not null) Workspaces.UnixFiles.GiveTo(reportFolder, 0);
             File.SetUnixFileMode(reportFolder, Workspaces.OwnerOnlyFolder.Mode);
-            var path = Path.Combine(reportFolder, TrxReportFile);
+            var path = Path.Combine(reportFolder, AcceptanceCommand.TrxReportFile);
             // Written by code in the sandbox: only a regular file is read, never a link it planted.
             var results = Workspaces.UnixFiles.KindOf(path) == Workspaces.FileKind.RegularFile && new FileInfo(path).Length <= options.Value.ReportLimitBytes
                 ? Parse(TestFormat.DotnetTest, await File.ReadAllTextAsync(path, cancellationToken))
@@ -69,21 +68,6 @@ public sealed class AcceptanceTestRunner(SandboxedRunner runner, SandboxUsers us
         {
             Directory.Delete(reportFolder, recursive: true);
         }
-    }
-
-    private static IReadOnlyList<string> WithReporter(AcceptanceTest acceptance)
-    {
-        var command = acceptance.Command.ToList();
-        return acceptance.Format switch
-        {
-            TestFormat.Pytest =>
-                [.. command, $"--junitxml={ReportPipe.SandboxPath}", "-o", "junit_family=xunit1", "-p", "no:cacheprovider"],
-            TestFormat.NodeTest =>
-                [command[0], "--test-reporter=tap", $"--test-reporter-destination={ReportPipe.SandboxPath}", .. command[1..]],
-            TestFormat.DotnetTest =>
-                [.. command, "--results-directory", SandboxRun.ReportMount, "--logger", $"trx;LogFileName={TrxReportFile}"],
-            _ => command,
-        };
     }
 
     /// <summary>The report's results, or null when it is no valid report (cut short, two reports in one, not the format).</summary>

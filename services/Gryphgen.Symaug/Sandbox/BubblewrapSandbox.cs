@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symaug.Sandbox;
@@ -51,7 +52,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
         RunAsync([.. SystemArguments(), "--", .. Unprivileged(ProbeUser, new Dictionary<string, string>(), command)], timeout, cancellationToken);
 
     /// <summary>Who runs what belongs to no workspace (the probe): the user of the time before the pool.</summary>
-    private SandboxUser? ProbeUser => RunningAsRoot ? new SandboxUser(options.Value.RunAsUid) : null;
+    private SandboxUser? ProbeUser => ProcessUser.IsRoot ? new SandboxUser(options.Value.RunAsUid) : null;
 
     /// <summary>
     /// The bubblewrap arguments for a run in a workspace. The command runs as the child of a shell that is the
@@ -83,13 +84,10 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
 
     private const string ExportingShell = "while [ $# -gt 0 ] && [ \"$1\" != -- ]; do export \"$1\"; shift; done; shift; \"$@\"; exit $?";
 
-    /// <summary>Whether code is dropped to a <see cref="SandboxUser"/>; otherwise it runs as SYMAUG's own unprivileged user.</summary>
-    public static bool RunningAsRoot => Environment.UserName == "root";
-
     private List<string> SystemArguments()
     {
         // As root every namespace but the user's: the sandbox user must be a real host user for its limits to hold.
-        List<string> args = RunningAsRoot
+        List<string> args = ProcessUser.IsRoot
             ? ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--new-session"]
             : ["--unshare-all", "--new-session"];
         foreach (var folder in ReadOnlySystemFolders.Where(Directory.Exists)) args.AddRange(["--ro-bind", folder, folder]);

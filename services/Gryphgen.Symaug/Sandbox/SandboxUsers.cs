@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Gryphgen.Symaug.Workspaces;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ public sealed class SandboxUsers(IOptions<SandboxOptions> options, IOptions<Work
     /// <summary>The user of a workspace's files folder, refused unless it is one SYMAUG hands out.</summary>
     public SandboxUser? OfWorkspace(string filesFolder)
     {
-        if (!BubblewrapSandbox.RunningAsRoot) return null;
+        if (!ProcessUser.IsRoot) return null;
         var uid = UnixFiles.OwnerOf(filesFolder);
         // Workspaces made before the pool belong to the single user of that time.
         if (InPool(uid) || uid == Pool.RunAsUid) return new SandboxUser(uid);
@@ -29,7 +30,7 @@ public sealed class SandboxUsers(IOptions<SandboxOptions> options, IOptions<Work
     /// <summary>Gives a new workspace's (still empty) files folder the lowest pool uid no other workspace has.</summary>
     public SandboxUser? Assign(string filesFolder)
     {
-        if (!BubblewrapSandbox.RunningAsRoot) return null;
+        if (!ProcessUser.IsRoot) return null;
         lock (_assigning)
         {
             var taken = Directory.EnumerateDirectories(workspaces.Value.Root)

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Gryphgen.Contracts.Fabric;
+using Gryphgen.Contracts.Network;
 using Gryphgen.Fabric;
 
 namespace Gryphgen.Symorq.Fabric;
@@ -15,7 +16,7 @@ public sealed class FabricOptions : IValidatableObject
 
     /// <summary>TCP port of the ROUTER socket; 0 picks a free one.</summary>
     [Range(0, 65535)]
-    public int Port { get; set; } = 5082;
+    public int Port { get; set; } = GryphgenPorts.Fabric;
 
     /// <summary>The address the ROUTER binds: loopback unless a deployment says to listen wider (<c>*</c> for all).</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Acceptance;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Contracts.Missions;
 using Gryphgen.Symorq.Data;

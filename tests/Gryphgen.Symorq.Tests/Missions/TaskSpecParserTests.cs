@@ -1,4 +1,5 @@
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Acceptance;
 using Gryphgen.Symorq.Missions;
 
 namespace Gryphgen.Symorq.Tests.Missions;
