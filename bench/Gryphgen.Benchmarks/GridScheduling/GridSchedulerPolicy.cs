@@ -41,11 +41,11 @@ public sealed class GridSchedulerPolicy : IGridPolicy
     {
         public SimulatedEndpoint Endpoint => endpoint;
 
-        public void Succeeded(double timeToFirstTokenSeconds, double heldSeconds, int tokens) => registry.ReportSuccess(lease.Endpoint,
+        public void Succeeded(double timeToFirstTokenSeconds, double heldSeconds, int tokens) => lease.Endpoint.RecordSuccess(
             TimeSpan.FromSeconds(timeToFirstTokenSeconds), TimeSpan.FromSeconds(heldSeconds), tokens,
             tokens / (heldSeconds - timeToFirstTokenSeconds)); // the speed this request got, as llama-server's timings report it
 
-        public void Failed() => registry.ReportFailure(lease.Endpoint, "answered 500");
+        public void Failed() => lease.Endpoint.RecordFailure("answered 500", registry.Now);
 
         public void Dispose() => lease.Dispose();
     }

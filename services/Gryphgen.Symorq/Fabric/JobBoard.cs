@@ -15,10 +15,6 @@ public sealed class JobBoard(int maxAttempts, int maxQueuedPerRole)
     private readonly Dictionary<string, long> _lastAssigned = [];
     private long _assignments;
 
-    public int Queued(AgentRole role) => _queues.TryGetValue(role, out var queue) ? queue.Count : 0;
-
-    public int Running => _running.Count;
-
     /// <summary>Queues a job; false when its role's queue is full.</summary>
     public bool Enqueue(PendingJob job)
     {

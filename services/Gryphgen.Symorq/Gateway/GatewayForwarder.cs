@@ -60,7 +60,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
             {
                 problem ??= $"answered {(int)response!.StatusCode}";
                 response?.Dispose();
-                registry.ReportFailure(endpoint, problem);
+                endpoint.RecordFailure(problem, registry.Now);
                 excluded.Add(endpoint.Name);
                 GridMetrics.Failovers.Add(1, new KeyValuePair<string, object?>("gryphgen.endpoint", endpoint.Name));
                 logger.LogWarning("Endpoint {Endpoint} {Problem} before answering; failing over", endpoint.Name, problem);
@@ -80,7 +80,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
                 }
                 var (usage, firstByte) = await RelayAsync(context, request, response, started, TaskTokenMeter.TaskOf(context.User, request));
                 if (response.IsSuccessStatusCode)
-                    registry.ReportSuccess(endpoint, firstByte, Stopwatch.GetElapsedTime(started), usage.OutputTokens, usage.TokensPerSecond);
+                    endpoint.RecordSuccess(firstByte, Stopwatch.GetElapsedTime(started), usage.OutputTokens, usage.TokensPerSecond);
                 Record(activity, endpoint, usage, firstByte, Stopwatch.GetElapsedTime(started));
                 Count(request, response.IsSuccessStatusCode ? "ok" : "upstream_error");
             }
@@ -114,7 +114,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.Options.BaseUri, request.Operation.Path))
         {
-            Content = new ByteArrayContent(request.BodyFor(endpoint.UpstreamModel(request.Model))),
+            Content = new ByteArrayContent(request.BodyFor(endpoint.Snapshot().UpstreamModel(request.Model))),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (!string.IsNullOrEmpty(endpoint.Options.ApiKey))

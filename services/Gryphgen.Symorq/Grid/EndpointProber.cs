@@ -17,12 +17,11 @@ public sealed class EndpointProber(EndpointRegistry registry, LlmEndpointProbe p
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task ProbeAsync(GridEndpoint endpoint, CancellationToken stoppingToken)
+    private async Task ProbeAsync(EndpointSnapshot endpoint, CancellationToken stoppingToken)
     {
-        var wasHealthy = endpoint.ProbedHealthy;
         var state = await probe.ProbeAsync(endpoint.Options, stoppingToken);
-        registry.ApplyProbe(endpoint, state);
-        if (wasHealthy != state.Healthy)
+        registry.ApplyProbe(endpoint.Endpoint, state);
+        if (endpoint.ProbedHealthy != state.Healthy)
         {
             logger.LogInformation("LLM endpoint {Endpoint} is now {State}: {Detail}",
                 endpoint.Name, state.Healthy ? "up" : "down", Gryphgen.Contracts.PrintableText.Line(state.Detail));

@@ -20,6 +20,7 @@ public sealed class GridScheduler
     private readonly EndpointRegistry _registry;
     private readonly GridOptions _options;
     private readonly SharedSlotLedger? _ledger;
+    private readonly Lock _gate = new(); // the queue; a decision takes each endpoint's own lock after this one, never before
     private readonly List<Waiter> _waiting = [];
     private long _sequence;
 
@@ -29,7 +30,7 @@ public sealed class GridScheduler
         _registry = registry;
         _options = options.Value;
         _ledger = ledger;
-        registry.CapacityChanged += () => { lock (registry.Gate) Dispatch(); };
+        registry.CapacityChanged += () => { lock (_gate) Dispatch(); };
         if (ledger is not null) ledger.SlotsMayHaveFreed += RetryFullElsewhere;
 
         GryphgenTelemetry.Meter.CreateObservableGauge("gryphgen.grid.queue.depth", () =>
@@ -44,12 +45,12 @@ public sealed class GridScheduler
 
     public int QueueDepth
     {
-        get { lock (_registry.Gate) return _waiting.Count; }
+        get { lock (_gate) return _waiting.Count; }
     }
 
     public IReadOnlyDictionary<int, int> QueueDepthByPriority()
     {
-        lock (_registry.Gate) return _waiting.GroupBy(w => w.Request.Priority).ToDictionary(g => g.Key, g => g.Count());
+        lock (_gate) return _waiting.GroupBy(w => w.Request.Priority).ToDictionary(g => g.Key, g => g.Count());
     }
 
     /// <summary>
@@ -60,9 +61,9 @@ public sealed class GridScheduler
     public async Task<SlotLease> AcquireAsync(GridRequest request, CancellationToken cancellationToken)
     {
         Waiter waiter;
-        lock (_registry.Gate)
+        lock (_gate)
         {
-            CheckServable(request);
+            CheckServable(request, _registry.Snapshot());
             if (_waiting.Count >= _options.MaxQueuedRequests)
                 throw new GridQueueFullException(_options.MaxQueuedRequests, EstimatedDrainTime());
             waiter = Enqueue(new Waiter(request, ++_sequence, _registry.Now, NewLease()));
@@ -71,21 +72,29 @@ public sealed class GridScheduler
         while (true)
         {
             var lease = await WaitAsync(waiter, cancellationToken);
-            if (_ledger is null || await _ledger.TryAcquireAsync(lease))
+            if (await ClaimSharedAsync(lease))
             {
                 GridMetrics.QueueWait.Record(lease.QueueWait.TotalSeconds,
                     new KeyValuePair<string, object?>("gryphgen.priority", GridPriority.Name(request.Priority)));
                 return lease;
             }
             // Full elsewhere until a "slot freed" message or the next poll clears the flag and dispatches again.
-            lock (_registry.Gate)
+            lease.Endpoint.ReleaseFullElsewhere();
+            lock (_gate)
             {
-                lease.Endpoint.InFlight--;
-                lease.Endpoint.FullElsewhere = true;
                 cancellationToken.ThrowIfCancellationRequested();
                 waiter = Enqueue(waiter with { Lease = NewLease() });
             }
         }
+    }
+
+    /// <summary>Claims the lease's slot in the shared ledger, if there is one; false when other replicas hold them all.</summary>
+    private async ValueTask<bool> ClaimSharedAsync(SlotLease lease)
+    {
+        if (_ledger is null) return true;
+        var (granted, shared) = await _ledger.TryClaimAsync(lease.Endpoint.Name, lease.Endpoint.Snapshot().Slots);
+        lease.Shared = shared;
+        return granted;
     }
 
     private static TaskCompletionSource<SlotLease> NewLease() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -102,7 +111,7 @@ public sealed class GridScheduler
     {
         await using var cancel = cancellationToken.Register(() =>
         {
-            lock (_registry.Gate)
+            lock (_gate)
             {
                 if (_waiting.Remove(waiter)) waiter.Lease.TrySetCanceled(cancellationToken);
             }
@@ -110,37 +119,31 @@ public sealed class GridScheduler
         return await waiter.Lease.Task;
     }
 
-    internal void Release(SlotLease lease)
+    private void Release(SlotLease lease)
     {
-        _ledger?.Release(lease);
-        lock (_registry.Gate)
-        {
-            lease.Endpoint.InFlight--;
-            Dispatch();
-        }
+        if (lease.Shared is { } shared) _ledger?.Release(shared);
+        lease.Endpoint.ReleaseSlot();
+        lock (_gate) Dispatch();
     }
 
     /// <summary>A slot may have freed on another replica: try the endpoints that were full there again.</summary>
     private void RetryFullElsewhere(string? endpointName)
     {
-        lock (_registry.Gate)
+        var retry = false;
+        foreach (var endpoint in _registry.Endpoints().Where(e => endpointName is null || e.Name == endpointName))
+            retry |= endpoint.ClearFullElsewhere();
+        if (retry)
         {
-            var retry = false;
-            foreach (var endpoint in _registry.EndpointsHeld.Where(e => e.FullElsewhere && (endpointName is null || e.Name == endpointName)))
-            {
-                endpoint.FullElsewhere = false;
-                retry = true;
-            }
-            if (retry) Dispatch();
+            lock (_gate) Dispatch();
         }
     }
 
-    private void CheckServable(GridRequest request)
+    private void CheckServable(GridRequest request, IReadOnlyList<EndpointSnapshot> endpoints)
     {
-        var serving = _registry.EndpointsHeld.Where(e => e.Serves(request.Model)).ToList();
+        var serving = endpoints.Where(e => e.Serves(request.Model)).ToList();
         if (serving.Count == 0)
         {
-            throw new ModelNotServedException(request.Model, _registry.EndpointsHeld
+            throw new ModelNotServedException(request.Model, endpoints
                 .SelectMany(e => e.Options.Models.Concat(e.ModelIds)).Distinct().Order());
         }
         var tokens = request.PromptTokens + request.MaxTokens;
@@ -152,11 +155,11 @@ public sealed class GridScheduler
         if (!serving.Any(e => IsEligible(e, request, _registry.Now))) throw Unavailable(request, serving);
     }
 
-    private bool IsEligible(GridEndpoint endpoint, GridRequest request, DateTimeOffset now) =>
+    private static bool IsEligible(EndpointSnapshot endpoint, GridRequest request, DateTimeOffset now) =>
         endpoint.Serves(request.Model) && endpoint.IsAvailable(now) && !request.Excluded.Contains(endpoint.Name)
         && endpoint.Fits(request.PromptTokens + request.MaxTokens);
 
-    private static GridUnavailableException Unavailable(GridRequest request, IEnumerable<GridEndpoint> serving) => new(
+    private static GridUnavailableException Unavailable(GridRequest request, IEnumerable<EndpointSnapshot> serving) => new(
         $"No endpoint serving '{request.Model}' can take requests now: " +
         string.Join("; ", serving.Select(e => $"{e.Name}: {(request.Excluded.Contains(e.Name) ? "failed this request" : e.LastProblem is "" ? "cooling down after failures" : e.LastProblem)}")));
 
@@ -165,7 +168,7 @@ public sealed class GridScheduler
     {
         if (_waiting.Count == 0) return;
         var now = _registry.Now;
-        var endpoints = _registry.EndpointsHeld.ToList();
+        var endpoints = _registry.Snapshot().ToList();
         var queuedAhead = new Dictionary<GridEndpoint, int>();
         foreach (var waiter in _waiting.OrderByDescending(w => EffectivePriority(w, now)).ThenBy(w => w.Sequence).ToList())
         {
@@ -176,16 +179,18 @@ public sealed class GridScheduler
                 waiter.Lease.TrySetException(Unavailable(waiter.Request, endpoints.Where(e => e.Serves(waiter.Request.Model))));
                 continue;
             }
-            var best = eligible.MinBy(e => ExpectedCompletionSeconds(e, waiter.Request, queuedAhead.GetValueOrDefault(e)))!;
-            if (best.SlotsTaken < best.Slots)
+            var best = eligible.MinBy(e => ExpectedCompletionSeconds(e, waiter.Request, queuedAhead.GetValueOrDefault(e.Endpoint)))!;
+            var taken = best.Endpoint.TryTakeSlot();
+            // This pass goes on with what the endpoint is now: one more slot taken, or full elsewhere since the snapshot.
+            endpoints[endpoints.IndexOf(best)] = best.Endpoint.Snapshot();
+            if (taken)
             {
-                best.InFlight++;
                 _waiting.Remove(waiter);
-                waiter.Lease.TrySetResult(new SlotLease(this, best, now - waiter.Enqueued));
+                waiter.Lease.TrySetResult(new SlotLease(best.Endpoint, now - waiter.Enqueued, Release));
             }
             else
             {
-                queuedAhead[best] = queuedAhead.GetValueOrDefault(best) + 1;
+                queuedAhead[best.Endpoint] = queuedAhead.GetValueOrDefault(best.Endpoint) + 1;
             }
         }
     }
@@ -206,7 +211,7 @@ public sealed class GridScheduler
     /// (requests running and queued ahead, each holding a slot for the endpoint's typical time) plus its own time to
     /// first token and generation, all divided by the endpoint's weight.
     /// </summary>
-    internal static double ExpectedCompletionSeconds(GridEndpoint endpoint, GridRequest request, int queuedAhead)
+    internal static double ExpectedCompletionSeconds(EndpointSnapshot endpoint, GridRequest request, int queuedAhead)
     {
         var ahead = endpoint.SlotsTaken + queuedAhead - endpoint.Slots + 1;
         var wait = ahead <= 0 ? 0 : ahead * endpoint.ServiceSeconds / endpoint.Slots;
@@ -216,7 +221,7 @@ public sealed class GridScheduler
 
     private TimeSpan EstimatedDrainTime()
     {
-        var endpoints = _registry.EndpointsHeld.ToList();
+        var endpoints = _registry.Snapshot();
         var slots = Math.Max(1, endpoints.Sum(e => e.Slots));
         var service = endpoints.Count == 0 ? 1 : endpoints.Average(e => e.ServiceSeconds);
         return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_waiting.Count * service / slots)));

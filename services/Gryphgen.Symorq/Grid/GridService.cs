@@ -32,7 +32,7 @@ public sealed class GridService(EndpointRegistry registry, EndpointStore store, 
         if (problems.Count > 0) throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, string.Join("; ", problems)));
         if (!await store.AddAsync(endpoint, context.CancellationToken))
             throw new RpcException(new Grpc.Core.Status(StatusCode.AlreadyExists, $"an endpoint named '{endpoint.Name}' exists already; remove it first"));
-        return Describe(registry.Find(endpoint.Name)!);
+        return Describe(registry.Find(endpoint.Name)!.Snapshot());
     }
 
     public override async Task<RemoveEndpointReply> RemoveEndpoint(RemoveEndpointRequest request, ServerCallContext context)
@@ -47,19 +47,13 @@ public sealed class GridService(EndpointRegistry registry, EndpointStore store, 
         return new RemoveEndpointReply();
     }
 
-    private GridEndpointInfo Describe(GridEndpoint endpoint)
+    private GridEndpointInfo Describe(EndpointSnapshot endpoint) => new()
     {
-        lock (registry.Gate)
-        {
-            return new GridEndpointInfo
-            {
-                Name = endpoint.Name, Url = endpoint.Options.Url, Kind = endpoint.Options.Kind,
-                Models = { endpoint.Options.Models }, ModelIds = { endpoint.ModelIds }, Weight = endpoint.Options.Weight,
-                Configured = store.IsConfigured(endpoint.Name), Available = endpoint.IsAvailable(registry.Now),
-                Problem = endpoint.LastProblem, Slots = endpoint.Slots, InFlight = endpoint.InFlight,
-                TokensPerSecond = endpoint.TokensPerSecond, Served = endpoint.Served, Failures = endpoint.Failures,
-                HasApiKey = !string.IsNullOrEmpty(endpoint.Options.ApiKey),
-            };
-        }
-    }
+        Name = endpoint.Name, Url = endpoint.Options.Url, Kind = endpoint.Options.Kind,
+        Models = { endpoint.Options.Models }, ModelIds = { endpoint.ModelIds }, Weight = endpoint.Options.Weight,
+        Configured = store.IsConfigured(endpoint.Name), Available = endpoint.IsAvailable(registry.Now),
+        Problem = endpoint.LastProblem, Slots = endpoint.Slots, InFlight = endpoint.InFlight,
+        TokensPerSecond = endpoint.TokensPerSecond, Served = endpoint.Served, Failures = endpoint.Failures,
+        HasApiKey = !string.IsNullOrEmpty(endpoint.Options.ApiKey),
+    };
 }

@@ -58,13 +58,10 @@ public sealed class SharedSlotLedger : BackgroundService
     private readonly GridOptions _options;
     private readonly ILogger<SharedSlotLedger> _logger;
     private readonly string _replica;
-    private readonly ConcurrentDictionary<SlotLease, ClaimedSlot> _held = new();
-    private readonly ConcurrentDictionary<string, ConcurrentStack<ClaimedSlot>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SharedSlot, byte> _held = new();
+    private readonly ConcurrentDictionary<string, ConcurrentStack<SharedSlot>> _idle = new(StringComparer.Ordinal);
     private long _leases;
     private string? _problem;
-
-    /// <summary>A slot this replica holds in Redis: its endpoint, its member of the endpoint's set, when it was claimed.</summary>
-    private sealed record ClaimedSlot(string Endpoint, string Member, long ClaimedAt);
 
     public SharedSlotLedger(IConnectionMultiplexer redis, IOptions<GridOptions> options, ReplicaIdentity replica, ILogger<SharedSlotLedger> logger)
     {
@@ -92,42 +89,45 @@ public sealed class SharedSlotLedger : BackgroundService
     public string Mode => !Enabled ? "off" : Problem is { } problem ? $"local only: {problem}" : "redis";
 
     /// <summary>
-    /// Records <paramref name="lease"/> in Redis when fewer than the endpoint's slots are held by all replicas.
-    /// False when they are all held elsewhere; true when recorded (or a slot this replica holds idle is reused), or when
-    /// Redis cannot be reached (local counts rule).
+    /// Claims one of <paramref name="endpoint"/>'s <paramref name="slots"/> in Redis when fewer are held by all
+    /// replicas. Not granted when they are all held elsewhere; granted with the claim when recorded (or a slot this
+    /// replica holds idle is reused), and granted without one when sharing is off or Redis cannot be reached (local
+    /// counts rule).
     /// </summary>
-    public async ValueTask<bool> TryAcquireAsync(SlotLease lease)
+    public async ValueTask<(bool Granted, SharedSlot? Slot)> TryClaimAsync(string endpoint, int slots)
     {
-        if (!Enabled || TryReuse(lease)) return true;
+        if (!Enabled) return (true, null);
+        if (TryReuse(endpoint) is { } reused) return (true, reused);
         if (!_redis.IsConnected)
         {
             Degrade("not connected");
-            return true;
+            return (true, null);
         }
         var member = $"{_replica}:{Interlocked.Increment(ref _leases)}";
         try
         {
-            var granted = (long)await _redis.GetDatabase().ScriptEvaluateAsync(AcquireScript, [Key(lease.Endpoint.Name)],
-                [member, lease.Endpoint.Slots, (long)_options.SharedSlotLeaseTime.TotalMilliseconds]);
+            var granted = (long)await _redis.GetDatabase().ScriptEvaluateAsync(AcquireScript, [Key(endpoint)],
+                [member, slots, (long)_options.SharedSlotLeaseTime.TotalMilliseconds]);
             Recover();
-            if (granted == 0) return false;
-            _held[lease] = new ClaimedSlot(lease.Endpoint.Name, member, Stopwatch.GetTimestamp());
-            return true;
+            if (granted == 0) return (false, null);
+            var slot = new SharedSlot(endpoint, member, Stopwatch.GetTimestamp());
+            _held[slot] = 0;
+            return (true, slot);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Degrade(ex.Message);
-            return true;
+            return (true, null);
         }
     }
 
     /// <summary>
-    /// Frees the lease's slot: kept idle for this replica's next request while inside its reuse window, otherwise
+    /// Frees a claimed slot: kept idle for this replica's next request while inside its reuse window, otherwise
     /// returned to every replica. Without Redis the claim simply lapses.
     /// </summary>
-    public void Release(SlotLease lease)
+    public void Release(SharedSlot slot)
     {
-        if (!_held.TryRemove(lease, out var slot)) return;
+        if (!_held.TryRemove(slot, out _)) return;
         if (Reusable(slot) && _redis.IsConnected) _idle.GetOrAdd(slot.Endpoint, _ => new()).Push(slot);
         else Return(slot);
     }
@@ -155,26 +155,26 @@ public sealed class SharedSlotLedger : BackgroundService
         }
     }
 
-    private bool TryReuse(SlotLease lease)
+    private SharedSlot? TryReuse(string endpoint)
     {
-        if (!_idle.TryGetValue(lease.Endpoint.Name, out var idle)) return false;
+        if (!_idle.TryGetValue(endpoint, out var idle)) return null;
         while (idle.TryPop(out var slot))
         {
             if (Reusable(slot))
             {
-                _held[lease] = slot;
-                return true;
+                _held[slot] = 0;
+                return slot;
             }
             Return(slot);
         }
-        return false;
+        return null;
     }
 
-    private bool Reusable(ClaimedSlot slot) => Stopwatch.GetElapsedTime(slot.ClaimedAt) < _options.SharedSlotReuseWindow;
+    private bool Reusable(SharedSlot slot) => Stopwatch.GetElapsedTime(slot.ClaimedAt) < _options.SharedSlotReuseWindow;
 
-    private void Return(ClaimedSlot slot) => _ = ReturnAsync(slot, CommandFlags.FireAndForget);
+    private void Return(SharedSlot slot) => _ = ReturnAsync(slot, CommandFlags.FireAndForget);
 
-    private Task ReturnAsync(ClaimedSlot slot, CommandFlags flags) => !_redis.IsConnected ? Task.CompletedTask
+    private Task ReturnAsync(SharedSlot slot, CommandFlags flags) => !_redis.IsConnected ? Task.CompletedTask
         : _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [Key(slot.Endpoint)], [slot.Member, SlotFreedChannel, slot.Endpoint], flags);
 
     /// <summary>Returns idle slots whose reuse window has ended, a quarter of a window late at most.</summary>
@@ -186,7 +186,7 @@ public sealed class SharedSlotLedger : BackgroundService
         {
             foreach (var idle in _idle.Values)
             {
-                var keep = new List<ClaimedSlot>();
+                var keep = new List<SharedSlot>();
                 while (idle.TryPop(out var slot))
                 {
                     if (Reusable(slot)) keep.Add(slot);
@@ -229,7 +229,7 @@ public sealed class SharedSlotLedger : BackgroundService
         using var timer = new PeriodicTimer(_options.SharedSlotLeaseTime / 3);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var endpoint in _held.Values.Concat(_idle.Values.SelectMany(idle => idle)).GroupBy(slot => slot.Endpoint))
+            foreach (var endpoint in _held.Keys.Concat(_idle.Values.SelectMany(idle => idle)).GroupBy(slot => slot.Endpoint))
             {
                 try
                 {

@@ -1,7 +1,7 @@
 namespace Gryphgen.Symorq.Grid;
 
 /// <summary>A slot on one endpoint, held while the request runs there; disposing it frees the slot.</summary>
-public sealed class SlotLease(GridScheduler scheduler, GridEndpoint endpoint, TimeSpan queueWait) : IDisposable
+public sealed class SlotLease(GridEndpoint endpoint, TimeSpan queueWait, Action<SlotLease> release) : IDisposable
 {
     private int _released;
 
@@ -9,8 +9,11 @@ public sealed class SlotLease(GridScheduler scheduler, GridEndpoint endpoint, Ti
 
     public TimeSpan QueueWait { get; } = queueWait;
 
+    /// <summary>The slot's claim in the shared ledger; null while this replica counts the endpoint's slots alone.</summary>
+    public SharedSlot? Shared { get; set; }
+
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0) scheduler.Release(this);
+        if (Interlocked.Exchange(ref _released, 1) == 0) release(this);
     }
 }

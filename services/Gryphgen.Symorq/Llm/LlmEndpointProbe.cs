@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -9,26 +8,18 @@ namespace Gryphgen.Symorq.Llm;
 /// <summary>What a probe learned about one endpoint.</summary>
 public sealed record LlmEndpointState(bool Healthy, string Detail, IReadOnlyDictionary<string, string> Facts)
 {
-    /// <summary>llama-server answered 503: up, but still loading its model.</summary>
-    public bool Loading { get; init; }
-
     public IReadOnlyList<string> ModelIds { get; init; } = [];
 
     public int? Slots { get; init; }
 
-    public int? BusySlots { get; init; }
-
     /// <summary>Tokens of context each slot has (llama.cpp divides its context among its slots).</summary>
     public int? ContextPerSlot { get; init; }
-
-    /// <summary>Generation speed the server reports of itself (llama.cpp <c>/metrics</c>), tokens per second.</summary>
-    public double? PredictedTokensPerSecond { get; init; }
 }
 
 /// <summary>
 /// Reads an endpoint's live state: for llama.cpp <c>/health</c> (503 while the model loads), <c>/v1/models</c>
-/// (model and context size), <c>/slots</c> (parallel capacity) and <c>/metrics</c> (token rates); for any other
-/// kind <c>/v1/models</c>.
+/// (model and context size) and <c>/slots</c> (parallel capacity and how many are busy); for any
+/// other kind <c>/v1/models</c>. The grid learns speed from its own traffic, not from what a server says of itself.
 /// </summary>
 public sealed class LlmEndpointProbe(HttpClient http)
 {
@@ -42,23 +33,20 @@ public sealed class LlmEndpointProbe(HttpClient http)
             {
                 using var health = await SendAsync(endpoint, "health", cancellationToken);
                 if (health.StatusCode == HttpStatusCode.ServiceUnavailable)
-                    return new(false, "llama-server is still loading its model", facts) { Loading = true };
+                    return new(false, "llama-server is still loading its model", facts);
                 health.EnsureSuccessStatusCode();
             }
 
             var modelIds = await ReadModelsAsync(endpoint, facts, cancellationToken);
-            int? slots = null, busy = null, contextPerSlot = null;
-            double? tokensPerSecond = null;
+            int? slots = null, contextPerSlot = null;
             if (isLlamaCpp)
             {
                 using var slotList = await GetJsonAsync(endpoint, "slots", cancellationToken);
                 var all = slotList.RootElement.EnumerateArray().ToList();
                 slots = all.Count;
-                busy = all.Count(s => s.TryGetProperty("is_processing", out var p) && p.GetBoolean());
                 if (all.Count > 0 && all[0].TryGetProperty("n_ctx", out var nCtx)) contextPerSlot = nCtx.GetInt32();
-                tokensPerSecond = await ReadPredictedTokensPerSecondAsync(endpoint, cancellationToken);
                 facts["slots"] = slots.Value.ToString();
-                facts["busy_slots"] = busy.Value.ToString();
+                facts["busy_slots"] = all.Count(s => s.TryGetProperty("is_processing", out var p) && p.GetBoolean()).ToString();
                 if (contextPerSlot is { } c) facts["n_ctx"] = c.ToString();
             }
 
@@ -67,8 +55,7 @@ public sealed class LlmEndpointProbe(HttpClient http)
             var ctxText = contextPerSlot is { } ctx ? $", context {ctx}" : "";
             return new(true, $"{model}{slotsText}{ctxText}", facts)
             {
-                ModelIds = modelIds, Slots = slots, BusySlots = busy, ContextPerSlot = contextPerSlot,
-                PredictedTokensPerSecond = tokensPerSecond,
+                ModelIds = modelIds, Slots = slots, ContextPerSlot = contextPerSlot,
             };
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
@@ -99,18 +86,6 @@ public sealed class LlmEndpointProbe(HttpClient http)
                 facts["n_ctx_train"] = nCtxTrain.ToString();
         }
         return ids;
-    }
-
-    /// <summary>llama.cpp's Prometheus gauge of recent generation speed; null where the server does not export it.</summary>
-    private async Task<double?> ReadPredictedTokensPerSecondAsync(LlmEndpointOptions endpoint, CancellationToken ct)
-    {
-        using var response = await SendAsync(endpoint, "metrics", ct);
-        if (!response.IsSuccessStatusCode) return null;
-        var text = await response.Content.ReadAsStringAsync(ct);
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("llamacpp:predicted_tokens_seconds ", StringComparison.Ordinal));
-        return line is not null && double.TryParse(line.Split(' ')[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : null;
     }
 
     private async Task<HttpResponseMessage> SendAsync(LlmEndpointOptions endpoint, string path, CancellationToken ct)

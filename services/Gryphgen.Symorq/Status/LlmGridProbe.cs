@@ -38,7 +38,7 @@ public sealed class LlmGridProbe(EndpointRegistry registry, LlmEndpointProbe pro
         return rows;
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> Learned(GridEndpoint endpoint) =>
+    private static IEnumerable<KeyValuePair<string, string>> Learned(EndpointSnapshot endpoint) =>
     [
         new("aliases", string.Join(",", endpoint.Options.Models)),
         new("in_flight", endpoint.InFlight.ToString()),
