@@ -1,7 +1,7 @@
 using Gryphgen.Testing;
 using Npgsql;
 
-namespace Gryphgen.Symorq.Tests;
+namespace Gryphgen.Testing.Tests;
 
 /// <summary>The shared PostgreSQL test server starts as local mode starts it, with pgvector available.</summary>
 public sealed class PostgresServerProcessTests
