@@ -21,7 +21,7 @@ var infrastructure = mode == InfrastructureMode.Containers ? ContainerInfrastruc
 var apiKey = builder.AddApiKey(settings);
 // SYMORG and SYMAUG answer only SYMORQ: the three share this credential, nobody else is given it.
 var internalCredential = builder.AddInternalCredential();
-const string InternalCredentialVariable = "Gryphgen__Internal__Credential";
+const string internalCredentialVariable = "Gryphgen__Internal__Credential";
 // The agents reach SYMORQ's gateway with a key of scope agent (the gateway only), not the admin key.
 var agentKey = builder.AddAgentKey();
 var keyEncryptionSecret = builder.AddKeyEncryptionSecret();
@@ -32,7 +32,7 @@ var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
     .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
     .WaitFor(infrastructure.Database)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
-    .WithEnvironment(InternalCredentialVariable, internalCredential)
+    .WithEnvironment(internalCredentialVariable, internalCredential)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")
@@ -40,7 +40,7 @@ var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")
     .WithEndpoint("grpc", e => e.Port = null)
     .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
     .WaitFor(infrastructure.Database)
-    .WithEnvironment(InternalCredentialVariable, internalCredential)
+    .WithEnvironment(internalCredentialVariable, internalCredential)
     .WithHttpHealthCheck("/health", endpointName: "http");
 // Run here, workspaces live under the state folder; a deployment gives SYMAUG a volume and sets Workspaces__Root.
 if (builder.ExecutionContext.IsRunMode) symaug.WithEnvironment("Workspaces__Root", Path.Combine(settings.StateDirectory, "workspaces"));
@@ -57,7 +57,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithLlmGrid(builder, infrastructure.Llm, settings.Llm)
     .WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey)
     .WithEnvironment("Gryphgen__Gateway__AgentKey", agentKey)
-    .WithEnvironment(InternalCredentialVariable, internalCredential)
+    .WithEnvironment(internalCredentialVariable, internalCredential)
     .WithEnvironment("Gryphgen__Grid__KeyEncryptionSecret", keyEncryptionSecret)
     .WithHttpHealthCheck("/health", endpointName: "http");
 

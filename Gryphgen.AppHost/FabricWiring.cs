@@ -1,5 +1,4 @@
 using Gryphgen.AppHost.Configuration;
-using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Configuration;
 using NetMQ;
 using Gryphgen.Fabric;

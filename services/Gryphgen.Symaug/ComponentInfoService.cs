@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
-using Microsoft.Extensions.Hosting;
 
 namespace Gryphgen.Symaug;
 

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Symorg.Data;
-using Microsoft.Extensions.Hosting;
 
 namespace Gryphgen.Symorg;
 

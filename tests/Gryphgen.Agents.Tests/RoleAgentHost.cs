@@ -1,4 +1,3 @@
-using Gryphgen.Agents;
 using Gryphgen.Agents.Roles;
 using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Configuration;

@@ -44,14 +44,14 @@ public sealed class StatusCommandTests
     public async Task The_key_is_not_sent_over_plain_http_to_another_machine_without_insecure()
     {
         var key = new Dictionary<string, string?> { ["GRYPHGEN_API_KEY"] = "some-key" };
-        const string Remote = "http://gryphgen-no-such-host.invalid:5081";
+        const string remote = "http://gryphgen-no-such-host.invalid:5081";
 
-        var refused = await GryphgenCli.RunAsync(["status", "--url", Remote], key);
+        var refused = await GryphgenCli.RunAsync(["status", "--url", remote], key);
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--insecure", Assert.Single(refused.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
 
         // With --insecure the CLI goes on and tries to connect (and here finds no such host).
-        var insecure = await GryphgenCli.RunAsync(["status", "--url", Remote, "--insecure"], key);
+        var insecure = await GryphgenCli.RunAsync(["status", "--url", remote, "--insecure"], key);
         Assert.Equal(2, insecure.ExitCode);
         Assert.StartsWith("gryphgen: cannot reach GRYPHGEN", insecure.StandardError);
     }

@@ -4,7 +4,6 @@ using Gryphgen.ServiceDefaults.Security;
 using Gryphgen.Symaug.Sandbox;
 using Gryphgen.Symaug.Workspaces;
 using Gryphgen.Testing;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -6,7 +6,7 @@ namespace Gryphgen.Symorg.Tests;
 
 /// <summary>
 /// A hostile HTTP endpoint on loopback that gives every request the same answer: a status line and headers, then
-/// <paramref name="bodyBytes"/> bytes of <paramref name="body"/> repeated, written until done or the caller hangs up.
+/// <c>bodyBytes</c> bytes of <c>body</c> repeated, written until done or the caller hangs up.
 /// </summary>
 public sealed class FixedAnswerServer : IAsyncDisposable
 {

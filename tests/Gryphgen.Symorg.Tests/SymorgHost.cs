@@ -2,7 +2,6 @@ using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.ServiceDefaults.Security;
 using Gryphgen.Testing;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
-using Gryphgen.Testing;
 using Gryphgen.Fabric;
 
 namespace Gryphgen.Symorq.Tests;

@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.Net;
 using System.Text.Json.Nodes;
-using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
 using OpenAI;
@@ -126,18 +125,18 @@ public sealed class GatewayPassThroughTests(SingleEndpointGrid grid) : IClassFix
     [Fact]
     public async Task Never_more_requests_run_on_an_endpoint_than_it_has_slots()
     {
-        const int Slots = SingleEndpointGrid.HeldSlots;
+        const int slots = SingleEndpointGrid.HeldSlots;
         grid.Held.Hold(); // each request stays upstream until released, so the peak the server counts is the true one
-        var requests = Enumerable.Range(0, 4 * Slots)
+        var requests = Enumerable.Range(0, 4 * slots)
             .Select(_ => _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(SingleEndpointGrid.HeldAlias, 4))).ToList();
-        await Eventually.Get(() => Queued(), n => n == 3 * Slots, TimeSpan.FromSeconds(30), "the slots taken and the rest queued in the gateway");
-        Assert.Equal(Slots, grid.Held.InFlight);
+        await Eventually.Get(() => Queued(), n => n == 3 * slots, TimeSpan.FromSeconds(30), "the slots taken and the rest queued in the gateway");
+        Assert.Equal(slots, grid.Held.InFlight);
 
         grid.Held.Release();
         var responses = await Task.WhenAll(requests);
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.Equal(Slots, grid.Held.MaxInFlight); // saturated, never past its slots: counted at the server as each arrived
+        Assert.Equal(slots, grid.Held.MaxInFlight); // saturated, never past its slots: counted at the server as each arrived
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

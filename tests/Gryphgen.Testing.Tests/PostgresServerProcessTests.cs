@@ -1,4 +1,3 @@
-using Gryphgen.Testing;
 using Npgsql;
 
 namespace Gryphgen.Testing.Tests;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Gryphgen.Contracts.Fabric;
 using Gryphgen.Fabric;
 
 namespace Gryphgen.Agents.Fabric;

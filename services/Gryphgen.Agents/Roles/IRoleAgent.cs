@@ -10,7 +10,7 @@ public sealed class RoleJobFailedException(string reason) : Exception(reason);
 
 /// <summary>
 /// One of the four roles. The fabric worker calls it for each job of its role; progress notes go to
-/// <paramref name="progress"/>, and cancelling <paramref name="cancellationToken"/> stops the job.
+/// <c>progress</c>, and cancelling <c>cancellationToken</c> stops the job.
 /// </summary>
 public interface IRoleAgent
 {

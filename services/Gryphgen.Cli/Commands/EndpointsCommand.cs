@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Grpc.Core;
 using Gryphgen.Contracts;
 using Spectre.Console;
 

@@ -35,7 +35,7 @@ public sealed class BubblewrapSandbox(IOptions<SandboxOptions> options) : IDispo
 
     /// <summary>
     /// How bubblewrap is started: where a seccomp filter applies, a shell opens it as descriptor
-    /// <see cref="FilterDescriptor"/> (which <c>--seccomp</c> names) and execs bubblewrap. Put in front of <see cref="Arguments(SandboxRun)"/>.
+    /// <see cref="FilterDescriptorText"/> (which <c>--seccomp</c> names) and execs bubblewrap. Put in front of <see cref="Arguments(SandboxRun, SandboxUser?)"/>.
     /// </summary>
     public IReadOnlyList<string> Launcher() => _filterFile.Value is { } filter
         ? ["/bin/sh", "-c", $"exec {FilterDescriptorText}<\"$0\" && exec \"$@\"", filter, options.Value.Bubblewrap]

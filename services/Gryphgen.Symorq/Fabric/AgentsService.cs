@@ -13,7 +13,7 @@ namespace Gryphgen.Symorq.Fabric;
 
 /// <summary>
 /// The <c>Agents</c> gRPC service (admin keys only): enroll, list and revoke the credentials of agent workers on other
-/// machines. Every change is put in force in this replica's broker (<see cref="WorkerCredentials.RefreshAsync"/>)
+/// machines. Every change is put in force in this replica's broker (<see cref="Data.TableMirror.RefreshAsync"/>)
 /// before the call returns.
 /// </summary>
 [Authorize(Policy = KeyScopes.Admin)]

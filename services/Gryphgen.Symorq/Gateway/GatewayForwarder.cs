@@ -5,7 +5,6 @@ using Gryphgen.Contracts;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Polly.Timeout;

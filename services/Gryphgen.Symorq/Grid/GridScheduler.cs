@@ -1,5 +1,4 @@
 using Gryphgen.Contracts.Llm;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Grid;

@@ -8,7 +8,7 @@ namespace Gryphgen.Symorq.Keys;
 
 /// <summary>
 /// The <c>Keys</c> gRPC service (admin keys only): create, list and revoke API keys. Every change is put in force on
-/// this replica (<see cref="KeyRing.RefreshAsync"/>) before the call returns.
+/// this replica (<see cref="Data.TableMirror.RefreshAsync"/>) before the call returns.
 /// </summary>
 [Authorize(Policy = KeyScopes.Admin)]
 public sealed class KeysService(OrchestratorDbContext db, KeyRing ring, TimeProvider time) : Contracts.Keys.KeysBase

@@ -1,5 +1,4 @@
 using Gryphgen.Contracts;
-using Microsoft.Extensions.Hosting;
 
 namespace Gryphgen.Symorq.Status;
 
