@@ -1,6 +1,6 @@
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid.Gateway;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Keys;
 using Gryphgen.Symorq.Knowledge;
