@@ -23,10 +23,7 @@ public sealed class ServiceDatabaseTests
     [Fact]
     public async Task A_new_database_gets_each_history_in_its_service_schema_and_the_three_share_it()
     {
-        var connection = await SharedPostgres.CreateDatabaseAsync("fresh");
-        await MigrateAsync<OrchestratorDbContext>(connection);
-        await MigrateAsync<KnowledgeDbContext>(connection);
-        await MigrateAsync<WorkspaceDbContext>(connection);
+        var connection = await MigrateAllAsync("fresh");
 
         Assert.Equal(await AllMigrationsAsync<OrchestratorDbContext>(connection), await HistoryAsync(connection, "symorq"));
         Assert.Equal(await AllMigrationsAsync<KnowledgeDbContext>(connection), await HistoryAsync(connection, "symorg"));
@@ -37,10 +34,7 @@ public sealed class ServiceDatabaseTests
     [Fact]
     public async Task Columns_follow_the_snake_case_rule_in_every_schema()
     {
-        var connection = await SharedPostgres.CreateDatabaseAsync("columns");
-        await MigrateAsync<OrchestratorDbContext>(connection);
-        await MigrateAsync<KnowledgeDbContext>(connection);
-        await MigrateAsync<WorkspaceDbContext>(connection);
+        var connection = await MigrateAllAsync("columns");
 
         var columns = await ColumnsAsync(connection);
         Assert.Contains("public.tasks.lease_owner", columns);
@@ -64,6 +58,16 @@ public sealed class ServiceDatabaseTests
 
         Assert.Equal(await AllMigrationsAsync<TContext>(connection), await HistoryAsync(connection, TContext.Schema));
         Assert.False(await ExistsAsync(connection, TContext.LegacyHistoryTable));
+    }
+
+    /// <summary>A new database with all three services' schemas in it, as one deployment has.</summary>
+    private static async Task<string> MigrateAllAsync(string prefix)
+    {
+        var connection = await SharedPostgres.CreateDatabaseAsync(prefix);
+        await MigrateAsync<OrchestratorDbContext>(connection);
+        await MigrateAsync<KnowledgeDbContext>(connection);
+        await MigrateAsync<WorkspaceDbContext>(connection);
+        return connection;
     }
 
     private static ServiceProvider Provider<TContext>(string connection,
