@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Contracts.Network;
-using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Llm;
 
 namespace Gryphgen.Symorq.Grid;
@@ -14,8 +14,8 @@ public static partial class EndpointValidation
 
     public static IEnumerable<string> Problems(LlmEndpointOptions endpoint, UpstreamAddresses addresses)
     {
-        if (!RecordName.IsValid(endpoint.Name))
-            yield return $"name '{endpoint.Name}' {RecordName.Rule}";
+        if (!RecordNames.IsValid(endpoint.Name))
+            yield return $"name '{endpoint.Name}' {RecordNames.Rule}";
         if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
             yield return $"url '{endpoint.Url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1";
