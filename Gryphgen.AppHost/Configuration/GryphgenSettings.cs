@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Network;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +8,7 @@ namespace Gryphgen.AppHost.Configuration;
 /// The AppHost's own configuration (section <c>Gryphgen</c>). <see cref="Load"/> validates all of it up front so
 /// that a mistake stops the AppHost at once with a message that says what to fix.
 /// </summary>
-public sealed partial class GryphgenSettings
+public sealed class GryphgenSettings
 {
     public const string Section = "Gryphgen";
 
@@ -52,12 +51,9 @@ public sealed partial class GryphgenSettings
             yield return $"Gryphgen:Infrastructure must be auto, containers or local (got '{Infrastructure}')";
         foreach (var problem in Ports.Validate()) yield return problem;
         foreach (var problem in Llm.Validate()) yield return problem;
-        if (ApiKeyParameter.Length > 0 && !ResourceName().IsMatch(ApiKeyParameter))
-            yield return $"Gryphgen:ApiKeyParameter '{ApiKeyParameter}' must be 1-40 lower-case letters, digits or '-'";
+        if (ApiKeyParameter.Length > 0 && !RecordNames.IsValid(ApiKeyParameter))
+            yield return $"Gryphgen:ApiKeyParameter '{ApiKeyParameter}' {RecordNames.Rule}";
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
-    internal static partial Regex ResourceName();
 }
 
 /// <summary>SYMORQ's fixed local ports in run mode: the public HTTP API, the gRPC API and the agent fabric.</summary>

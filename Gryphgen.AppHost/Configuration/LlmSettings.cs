@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.AppHost.Configuration;
@@ -17,7 +18,7 @@ public sealed class LlmSettings
     public int Parallel { get; set; } = 4;
 
     /// <summary>llama-server's total context, shared by its slots.</summary>
-    public int ContextSize { get; set; } = 8192;
+    public int ContextSize { get; set; } = ContextWindow.DefaultTokens;
 
     /// <summary>Containers mode: the CUDA image with <c>--gpus all</c>.</summary>
     public bool Gpu { get; set; }
@@ -48,8 +49,8 @@ public sealed class LlmSettings
             yield return $"Gryphgen:Llm:Model: '{Model}' names no Hugging Face repository (expected {HuggingFacePrefix}org/repo[:quant])";
         if (Parallel is < 1 or > 64)
             yield return $"Gryphgen:Llm:Parallel must be between 1 and 64 (got {Parallel})";
-        if (Parallel >= 1 && ContextPerSlot < 512)
-            yield return $"Gryphgen:Llm:ContextSize / Gryphgen:Llm:Parallel must leave each slot at least 512 tokens for a role's prompt and reply (got {ContextPerSlot})";
+        if (Parallel >= 1 && ContextPerSlot < ContextWindow.MinTokensPerSlot)
+            yield return $"Gryphgen:Llm:ContextSize / Gryphgen:Llm:Parallel must leave each slot at least {ContextWindow.MinTokensPerSlot} tokens for a role's prompt and reply (got {ContextPerSlot})";
 
         var names = new HashSet<string>();
         for (var i = 0; i < Endpoints.Count; i++)
@@ -84,13 +85,13 @@ public sealed class ExternalEndpointSettings
 
     public IEnumerable<string> Validate(string path)
     {
-        if (!GryphgenSettings.ResourceName().IsMatch(Name))
-            yield return $"{path}:Name '{Name}' must be 1-40 lower-case letters, digits or '-'";
+        if (!RecordNames.IsValid(Name))
+            yield return $"{path}:Name '{Name}' {RecordNames.Rule}";
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             yield return $"{path}:Url '{Url}' is not an http(s) URL (for example http://gpu-box:8080 or http://localhost:1234/v1)";
         if (!LlmEndpointKinds.All.Contains(Kind))
             yield return $"{path}:Kind '{Kind}' must be one of {string.Join(", ", LlmEndpointKinds.All)}";
-        if (ApiKeyParameter.Length > 0 && !GryphgenSettings.ResourceName().IsMatch(ApiKeyParameter))
-            yield return $"{path}:ApiKeyParameter '{ApiKeyParameter}' must be 1-40 lower-case letters, digits or '-'";
+        if (ApiKeyParameter.Length > 0 && !RecordNames.IsValid(ApiKeyParameter))
+            yield return $"{path}:ApiKeyParameter '{ApiKeyParameter}' {RecordNames.Rule}";
     }
 }

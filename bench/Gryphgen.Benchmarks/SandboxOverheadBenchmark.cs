@@ -38,7 +38,7 @@ public static class SandboxOverheadBenchmark
         var workspaceOptions = Options.Create(new WorkspaceOptions { Root = root });
         var users = new SandboxUsers(options, workspaceOptions);
         var owner = new SandboxOwner(workspaceOptions);
-        using var cgroups = new RunCgroups(options, owner);
+        using var cgroups = new RunCgroups(options, owner, TimeProvider.System);
         var bubblewrap = new SandboxedRunner(new BubblewrapBackend(new BubblewrapSandbox(options), options, users, cgroups), owner);
         var containers = new ContainerBackend(options, users, owner);
         var container = new SandboxedRunner(containers, owner);

@@ -8,13 +8,16 @@ using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorg;
 
-/// <summary>SYMORG's knowledge API over gRPC: checks every request, then hands it to the ingestor, search or context builder.</summary>
+/// <summary>
+/// SYMORG's knowledge API over gRPC: checks every request, then hands it to the ingestor, search or context builder.
+/// Its refusals (<see cref="KnowledgeException"/>) become statuses in <see cref="SymorgErrorInterceptor"/>.
+/// </summary>
 public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeIngestor ingestor, HybridSearch search,
     ContextBuilder contexts, LessonRecorder lessons, UpstreamAddresses addresses, IOptions<SymorgOptions> options) : Knowledge.KnowledgeBase
 {
     public const int MaxSearchLimit = 100, DefaultSearchLimit = 10, DefaultTokenBudget = 2000, MaxTokenBudget = 100_000;
 
-    public override Task<CollectionInfo> CreateCollection(CreateCollectionRequest request, ServerCallContext context) => Guard(async () =>
+    public override async Task<CollectionInfo> CreateCollection(CreateCollectionRequest request, ServerCallContext context)
     {
         var endpoint = NullIfEmpty(request.EmbeddingEndpoint);
         if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
@@ -29,9 +32,9 @@ public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeInges
             Name = collection.Name, EmbeddingModel = collection.EmbeddingModel,
             EmbeddingEndpoint = collection.EmbeddingEndpoint ?? "", Dimension = collection.Dimension,
         };
-    });
+    }
 
-    public override Task<IngestReply> IngestPath(IngestPathRequest request, ServerCallContext context) => Guard(async () =>
+    public override async Task<IngestReply> IngestPath(IngestPathRequest request, ServerCallContext context)
     {
         CollectionRegistry.ValidateName(request.Collection);
         var path = IngestionPaths.Resolve(request.Path, options.Value.AllowedRoots);
@@ -39,9 +42,9 @@ public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeInges
         IngestionPaths.ValidateSource(source);
         var collection = await registry.GetOrCreateAsync(request.Collection, context.CancellationToken);
         return Reply(collection, source, await ingestor.IngestAsync(collection, source, path, context.CancellationToken));
-    });
+    }
 
-    public override Task<IngestReply> IngestArchive(IAsyncStreamReader<ArchivePart> requestStream, ServerCallContext context) => Guard(async () =>
+    public override async Task<IngestReply> IngestArchive(IAsyncStreamReader<ArchivePart> requestStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         if (!await requestStream.MoveNext(ct) || requestStream.Current.Header is not { } header)
@@ -72,9 +75,9 @@ public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeInges
         {
             work.Delete(recursive: true);
         }
-    });
+    }
 
-    public override Task<SearchReply> Search(SearchRequest request, ServerCallContext context) => Guard(async () =>
+    public override async Task<SearchReply> Search(SearchRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Query)) throw new KnowledgeException(StatusCode.InvalidArgument, "the query is empty");
         if (request.Limit is < 0 or > MaxSearchLimit)
@@ -91,9 +94,9 @@ public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeInges
         var hits = await search.SearchAsync(collection, request.Query, mode, filter,
             request.Limit == 0 ? DefaultSearchLimit : request.Limit, context.CancellationToken);
         return new SearchReply { Hits = { hits.Select(ToMessage) } };
-    });
+    }
 
-    public override Task<ContextReply> BuildContext(BuildContextRequest request, ServerCallContext context) => Guard(async () =>
+    public override async Task<ContextReply> BuildContext(BuildContextRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Description) && request.Requirements.All(string.IsNullOrWhiteSpace))
             throw new KnowledgeException(StatusCode.InvalidArgument, "a task needs a description or requirements to build context from");
@@ -102,13 +105,12 @@ public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeInges
         var built = await contexts.BuildAsync(request.Description, request.Requirements, request.Collections,
             request.TokenBudget == 0 ? DefaultTokenBudget : request.TokenBudget, context.CancellationToken);
         return new ContextReply { Context = built.Text, Tokens = built.Tokens, Sources = { built.Sources.Select(ToMessage) } };
-    });
+    }
 
-    public override Task<RecordLessonReply> RecordLesson(RecordLessonRequest request, ServerCallContext context) => Guard(async () =>
-        new RecordLessonReply
-        {
-            SourceUri = await lessons.RecordAsync(request.TaskId, request.Summary, request.Failure, request.Fix, context.CancellationToken),
-        });
+    public override async Task<RecordLessonReply> RecordLesson(RecordLessonRequest request, ServerCallContext context) => new()
+    {
+        SourceUri = await lessons.RecordAsync(request.TaskId, request.Summary, request.Failure, request.Fix, context.CancellationToken),
+    };
 
     private static SearchHit ToMessage(SearchHitRow hit) => new()
     {
@@ -124,16 +126,4 @@ public sealed class KnowledgeService(CollectionRegistry registry, KnowledgeInges
     };
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (KnowledgeException ex)
-        {
-            throw new RpcException(new Grpc.Core.Status(ex.Status, ex.Message));
-        }
-    }
 }

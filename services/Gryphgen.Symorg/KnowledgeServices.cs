@@ -1,4 +1,5 @@
 using Gryphgen.Contracts.Network;
+using Gryphgen.Persistence;
 using Gryphgen.Symorg.Data;
 using Gryphgen.Symorg.Embeddings;
 using Gryphgen.Symorg.Ingestion;
@@ -17,8 +18,8 @@ public static class KnowledgeServices
 {
     public static IServiceCollection AddKnowledge(this IServiceCollection services, string? connectionString, string? redisConnectionString)
     {
-        services.AddDbContext<KnowledgeDbContext>(o => o.UseNpgsql(connectionString, npgsql => npgsql.UseVector()
-            .ConfigureDataSource(dataSource => dataSource.EnableDynamicJson()))); // documents.metadata is jsonb
+        services.AddServiceDbContext<KnowledgeDbContext>(connectionString, npgsql => npgsql.UseVector()
+            .ConfigureDataSource(dataSource => dataSource.EnableDynamicJson())); // documents.metadata is jsonb
         services.AddOptions<SymorgOptions>().BindConfiguration(SymorgOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Embeddings are cached in Redis where one is configured; without it every text is embedded afresh.
         if (!string.IsNullOrEmpty(redisConnectionString))

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gryphgen.Contracts.Llm;
 
 namespace Gryphgen.Agents.Roles;
 
@@ -24,7 +25,7 @@ public sealed class RoleAgentOptions : IValidatableObject
 
     /// <summary>The model's context window in tokens: prompt and reply together must fit in it.</summary>
     [Range(256, 4_194_304)]
-    public int ContextTokens { get; set; } = 8192;
+    public int ContextTokens { get; set; } = ContextWindow.DefaultTokens;
 
     /// <summary>The reply's token limit when a job sets none.</summary>
     [Range(16, 1_048_576)]

@@ -30,12 +30,12 @@ public sealed class GitRepository(WorkspaceLayout layout)
     /// Commits the whole working tree exactly as it is (ignored files too) and returns the commit. In-process
     /// (libgit2): a checkpoint is taken every iteration, and the git processes cost more than the commit.
     /// </summary>
-    public string CommitAll(string message)
+    public string CommitAll(string message, DateTimeOffset when)
     {
         InProcessGit.Isolate();
         using var repository = new Repository(layout.Git, new RepositoryOptions { WorkingDirectoryPath = layout.Files });
         Commands.Stage(repository, "*", new StageOptions { IncludeIgnored = true });
-        var author = new Signature(InProcessGit.Name, InProcessGit.Email, DateTimeOffset.UtcNow);
+        var author = new Signature(InProcessGit.Name, InProcessGit.Email, when);
         var commit = repository.Commit(message, author, author, new CommitOptions { AllowEmptyCommit = true });
         return commit.Sha;
     }

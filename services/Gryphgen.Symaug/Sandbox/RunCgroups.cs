@@ -18,14 +18,16 @@ public sealed partial class RunCgroups : IDisposable
     private const string RunPrefix = "run-";
     private static readonly TimeSpan KillPatience = TimeSpan.FromSeconds(30);
 
+    private readonly TimeProvider _clock;
     private readonly CgroupLimits _limits;
     private readonly ICgroupHierarchy? _hierarchy;
     private readonly ConcurrentDictionary<string, RunCgroup> _live = new();
 
     public CgroupAvailability Availability { get; }
 
-    public RunCgroups(IOptions<SandboxOptions> options, SandboxOwner owner)
+    public RunCgroups(IOptions<SandboxOptions> options, SandboxOwner owner, TimeProvider clock)
     {
+        _clock = clock;
         var o = options.Value;
         _limits = new CgroupLimits(o.MemoryBytes, o.Pids, o.CpuPercent);
         var subPath = $"gryphgen-symaug/{owner.Value}";
@@ -87,12 +89,12 @@ public sealed partial class RunCgroups : IDisposable
     internal void KillAndRemove(string name)
     {
         var folders = Parents.Select(parent => Path.Combine(parent, name)).Where(Directory.Exists).ToList();
-        var deadline = DateTime.UtcNow + KillPatience;
+        var deadline = _clock.GetUtcNow() + KillPatience;
         // A fork bomb makes processes while they are killed: kill what is there until nothing is.
         while (folders.SelectMany(Members).ToList() is { Count: > 0 } pids)
         {
             foreach (var pid in pids) _ = kill(pid, SigKill);
-            if (DateTime.UtcNow > deadline) throw new IOException($"the processes of cgroup {name} do not die");
+            if (_clock.GetUtcNow() > deadline) throw new IOException($"the processes of cgroup {name} do not die");
             Thread.Sleep(20);
         }
         foreach (var folder in folders) RemoveEmpty(folder, deadline);
@@ -112,7 +114,7 @@ public sealed partial class RunCgroups : IDisposable
     }
 
     // Killed processes leave the group a moment after their last signal: the folder is busy until then.
-    private static void RemoveEmpty(string folder, DateTime deadline)
+    private void RemoveEmpty(string folder, DateTimeOffset deadline)
     {
         while (Directory.Exists(folder))
         {
@@ -121,7 +123,7 @@ public sealed partial class RunCgroups : IDisposable
                 Directory.Delete(folder);
                 return;
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (_clock.GetUtcNow() < deadline)
             {
                 Thread.Sleep(20);
             }

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>Workspaces and their checkpoints: metadata in PostgreSQL, files and git history on disk.</summary>
-public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, SandboxUsers users, RunImages images)
+public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, SandboxUsers users,
+    RunImages images, TimeProvider clock)
 {
     private WorkspaceOptions Limits => options.Value;
 
@@ -27,7 +28,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         var workspace = new Workspace
         {
             Image = image,
-            Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = DateTimeOffset.UtcNow,
+            Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = clock.GetUtcNow(),
             AcceptanceCommand = [.. request.Acceptance?.Command ?? []], AcceptanceFormat = request.Acceptance?.Format ?? TestFormat.ExitCode,
             AllowedHarnessFiles = [.. request.AllowedHarnessFiles.Select(p => WorkspacePath.Normalize(p, Limits.MaxPathLength)).Distinct().Order(StringComparer.Ordinal)],
         };
@@ -44,7 +45,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
 
             var git = new GitRepository(layout);
             await git.InitAsync(cancellationToken);
-            var commit = git.CommitAll("workspace created");
+            var commit = git.CommitAll("workspace created", clock.GetUtcNow());
             var initial = NewCheckpoint(workspace, commit, "workspace created", summary: null);
             db.Workspaces.Add(workspace);
             db.Checkpoints.Add(initial);
@@ -144,9 +145,12 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
 
     public static IReadOnlySet<string> ProtectedPaths(Workspace workspace) => workspace.ProtectedPaths.ToHashSet(StringComparer.Ordinal);
 
-    private static Checkpoint NewCheckpoint(Workspace workspace, string commit, string message, TestSummary? summary) => new()
+    /// <summary>Commits the workspace's whole tree as it is now (a checkpoint's commit; <see cref="AddCheckpointAsync"/> records it).</summary>
+    public string CommitAll(Workspace workspace, string message) => new GitRepository(Layout(workspace)).CommitAll(message, clock.GetUtcNow());
+
+    private Checkpoint NewCheckpoint(Workspace workspace, string commit, string message, TestSummary? summary) => new()
     {
-        WorkspaceId = workspace.Id, Commit = commit, Message = message, CreatedAt = DateTimeOffset.UtcNow,
+        WorkspaceId = workspace.Id, Commit = commit, Message = message, CreatedAt = clock.GetUtcNow(),
         Tested = summary is not null, Passed = summary?.Passed ?? 0, Failed = summary?.Failed ?? 0,
         Errored = summary?.Errored ?? 0, Skipped = summary?.Skipped ?? 0,
     };

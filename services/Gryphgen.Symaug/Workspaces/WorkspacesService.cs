@@ -125,7 +125,7 @@ public sealed class WorkspacesService(
         var summary = report?.Summary;
         var message = summary is null ? request.Message
             : $"{request.Message}\n\nTests: {summary.Passed} passed, {summary.Failed} failed, {summary.Errored} errored, {summary.Skipped} skipped";
-        var commit = new GitRepository(store.Layout(workspace)).CommitAll(message);
+        var commit = store.CommitAll(workspace, message);
         var info = ToInfo(await store.AddCheckpointAsync(workspace, commit, request.Message, summary, context.CancellationToken));
         info.Report = report;
         return info;

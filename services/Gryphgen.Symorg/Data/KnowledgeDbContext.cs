@@ -1,10 +1,16 @@
+using Gryphgen.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gryphgen.Symorg.Data;
 
 /// <summary>SYMORG's store in PostgreSQL with the pgvector extension.</summary>
-public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> options) : DbContext(options)
+public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> options) : DbContext(options), IServiceDbContext
 {
+    public static string Schema => "symorg";
+
+    /// <summary>SYMORG was first to migrate the shared database, so its history took EF Core's default place.</summary>
+    public static string LegacyHistoryTable => "public.__EFMigrationsHistory";
+
     /// <summary>The text search configuration of the generated column and of every full-text query.</summary>
     public const string TextSearchConfig = "english";
 
@@ -21,46 +27,31 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
         {
             e.ToTable("collections");
             e.HasKey(c => c.Id);
-            e.Property(c => c.Id).HasColumnName("id");
-            e.Property(c => c.Name).HasColumnName("name").HasMaxLength(Collection.MaxNameLength);
+            e.Property(c => c.Name).HasMaxLength(Collection.MaxNameLength);
             e.HasIndex(c => c.Name).IsUnique();
-            e.Property(c => c.EmbeddingModel).HasColumnName("embedding_model").HasMaxLength(200);
-            e.Property(c => c.EmbeddingEndpoint).HasColumnName("embedding_endpoint").HasMaxLength(500);
-            e.Property(c => c.Dimension).HasColumnName("dimension");
-            e.Property(c => c.CreatedAt).HasColumnName("created_at");
+            e.Property(c => c.EmbeddingModel).HasMaxLength(200);
+            e.Property(c => c.EmbeddingEndpoint).HasMaxLength(500);
         });
         modelBuilder.Entity<Document>(e =>
         {
             e.ToTable("documents");
             e.HasKey(d => d.Id);
-            e.Property(d => d.Id).HasColumnName("id");
-            e.Property(d => d.CollectionId).HasColumnName("collection_id");
             e.HasOne<Collection>().WithMany().HasForeignKey(d => d.CollectionId).OnDelete(DeleteBehavior.Cascade);
-            e.Property(d => d.SourceUri).HasColumnName("source_uri");
             e.HasIndex(d => new { d.CollectionId, d.SourceUri }).IsUnique();
-            e.Property(d => d.ContentHash).HasColumnName("content_hash").HasMaxLength(64);
-            e.Property(d => d.Language).HasColumnName("language").HasMaxLength(40);
-            e.Property(d => d.Metadata).HasColumnName("metadata").HasColumnType("jsonb");
-            e.Property(d => d.IngestedAt).HasColumnName("ingested_at");
+            e.Property(d => d.ContentHash).HasMaxLength(64);
+            e.Property(d => d.Language).HasMaxLength(40);
+            e.Property(d => d.Metadata).HasColumnType("jsonb");
         });
         modelBuilder.Entity<Chunk>(e =>
         {
             e.ToTable("chunks");
             e.HasKey(c => c.Id);
-            e.Property(c => c.Id).HasColumnName("id");
-            e.Property(c => c.DocumentId).HasColumnName("document_id");
             e.HasOne<Document>().WithMany().HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);
-            e.Property(c => c.CollectionId).HasColumnName("collection_id");
             e.HasIndex(c => c.CollectionId);
-            e.Property(c => c.Ordinal).HasColumnName("ordinal");
-            e.Property(c => c.Header).HasColumnName("header");
-            e.Property(c => c.Text).HasColumnName("text");
-            e.Property(c => c.StartLine).HasColumnName("start_line");
-            e.Property(c => c.EndLine).HasColumnName("end_line");
-            e.Property(c => c.Embedding).HasColumnName("embedding").HasColumnType("vector");
-            e.Property(c => c.SearchVector).HasColumnName("search_vector");
+            e.Property(c => c.Embedding).HasColumnType("vector");
             e.HasGeneratedTsVectorColumn(c => c.SearchVector, TextSearchConfig, c => new { c.Header, c.Text })
                 .HasIndex(c => c.SearchVector).HasMethod("GIN");
         });
+        modelBuilder.UseSnakeCaseColumns();
     }
 }

@@ -1,16 +1,16 @@
-using System.Text.Json;
+using Gryphgen.Persistence;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gryphgen.Symorq.Data;
 
-/// <summary>
-/// SYMORQ's tables in the shared GRYPHGEN database. Its migrations have their own history table, so SYMORQ and
-/// SYMORG migrate the same database independently.
-/// </summary>
-public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options), IDataProtectionKeyContext
+/// <summary>SYMORQ's tables in the shared GRYPHGEN database.</summary>
+public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options)
+    : DbContext(options), IDataProtectionKeyContext, IServiceDbContext
 {
-    public const string MigrationsHistoryTable = "__symorq_migrations";
+    public static string Schema => "symorq";
+
+    public static string LegacyHistoryTable => "public.__symorq_migrations";
 
     public DbSet<EndpointRecord> Endpoints => Set<EndpointRecord>();
 
@@ -96,8 +96,6 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.HasIndex(x => x.Digest).IsUnique();
         });
 
-        // Columns in snake_case, as PostgreSQL's own catalogue and anyone at a psql prompt expect.
-        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
-            property.SetColumnName(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
+        modelBuilder.UseSnakeCaseColumns();
     }
 }

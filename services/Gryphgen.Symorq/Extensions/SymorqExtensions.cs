@@ -1,3 +1,4 @@
+using Gryphgen.Persistence;
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Symorq.Grid.Gateway;
@@ -6,7 +7,6 @@ using Gryphgen.Symorq.Keys;
 using Gryphgen.Symorq.Knowledge;
 using Gryphgen.Symorq.Missions;
 using Gryphgen.Symorq.Status;
-using Microsoft.EntityFrameworkCore;
 
 namespace Gryphgen.Symorq.Extensions;
 
@@ -16,11 +16,9 @@ public static class SymorqExtensions
     public static WebApplicationBuilder AddSymorqServices(this WebApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.Services.AddDbContext<OrchestratorDbContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("gryphgen"),
-            npgsql => npgsql.MigrationsHistoryTable(OrchestratorDbContext.MigrationsHistoryTable)));
-        builder.EnrichNpgsqlDbContext<OrchestratorDbContext>();
+        builder.AddServiceDatabase<OrchestratorDbContext>();
         builder.AddApiKeyAuthentication();
-        builder.Services.AddGrpc().AddServiceOptions<TasksService>(o => o.Interceptors.Add<TaskApiInterceptor>());
+        builder.Services.AddGrpc(o => o.Interceptors.Add<SymorqErrorInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReplicaIdentity>();
         builder.Services.AddAgentFabric().AddLlmGrid().AddGateway().AddDownstreamClients().AddStatusProbes().AddWorkflow();
@@ -30,11 +28,7 @@ public static class SymorqExtensions
     /// <summary>What must be in place before the first request: the schema, the stored keys and the enrolled workers.</summary>
     public static async Task PrepareSymorqAsync(this WebApplication app)
     {
-        // EF Core takes a database-wide lock while migrating, so replicas starting together apply each migration once.
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>().Database.MigrateAsync();
-        }
+        await app.Services.MigrateServiceDatabaseAsync<OrchestratorDbContext>();
         // The stored keys are in force before the first request is served (and refreshed from then on).
         await app.Services.GetRequiredService<KeyRing>().RefreshAsync(CancellationToken.None);
         // Likewise the enrolled worker credentials before the broker admits its first worker.

@@ -1,6 +1,5 @@
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Fabric;
-using Gryphgen.Symorq.Data;
 
 namespace Gryphgen.Symorq.Fabric;
 
@@ -9,8 +8,8 @@ public static class EnrollmentValidation
 {
     public static IEnumerable<string> Problems(EnrollAgentRequest request)
     {
-        if (request.Name.Length > 0 && !RecordName.IsValid(request.Name))
-            yield return $"name '{request.Name}' {RecordName.Rule}";
+        if (request.Name.Length > 0 && !RecordNames.IsValid(request.Name))
+            yield return $"name '{request.Name}' {RecordNames.Rule}";
         if (!request.Role.IsKnown())
             yield return $"role must be one of {string.Join(", ", AgentRoles.AllNames)} (got {request.Role})";
     }

@@ -1,5 +1,4 @@
 using Gryphgen.Contracts;
-using Gryphgen.Symorq.Data;
 
 namespace Gryphgen.Symorq.Keys;
 
@@ -8,8 +7,8 @@ public static class KeyValidation
 {
     public static IEnumerable<string> Problems(CreateKeyRequest request)
     {
-        if (!RecordName.IsValid(request.Name))
-            yield return $"name '{request.Name}' {RecordName.Rule}";
+        if (!RecordNames.IsValid(request.Name))
+            yield return $"name '{request.Name}' {RecordNames.Rule}";
         else if (KeyRing.ConfiguredNames.Contains(request.Name))
             yield return $"name '{request.Name}' is a configured key's (Gryphgen:Gateway:ApiKey, Gryphgen:Gateway:AgentKey)";
         if (request.Scope is not (KeyScope.User or KeyScope.Admin or KeyScope.Agent))

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Contracts.Llm;
@@ -14,7 +13,7 @@ namespace Gryphgen.Symorq.Missions;
 /// problem with the field and line it concerns, so that a user fixes a spec in one go. Unknown fields are errors:
 /// a misspelt <c>requirments:</c> silently ignored would cost a whole run.
 /// </summary>
-public static partial class TaskSpecParser
+public static class TaskSpecParser
 {
     public const int MaxSpecChars = 2 * 1024 * 1024;
     public const int MaxAcceptanceFiles = 100;
@@ -24,9 +23,6 @@ public static partial class TaskSpecParser
     public static readonly IReadOnlyList<string> Languages = ["python", "javascript", "csharp", "c", "bash"];
     private static readonly string[] Fields = ["title", "description", "language", "acceptance", "requirements", "priority", "budget", "models", "knowledge", "sandbox"];
     private static readonly TaskBudget DefaultBudget = new(Iterations: 6, Tokens: 200_000, Minutes: 20);
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
-    private static partial Regex CollectionName();
 
     /// <summary>The validated spec, or a <see cref="TaskSpecException"/> listing every problem.</summary>
     public static TaskSpec Parse(string text)
@@ -49,8 +45,8 @@ public static partial class TaskSpecParser
         var budget = ReadBudget(reader, root);
         var models = ReadModels(reader, root);
         var knowledge = reader.TextList(root, "knowledge", maxItems: 20, maxLength: 63);
-        foreach (var collection in knowledge.Where(c => !CollectionName().IsMatch(c)))
-            reader.Problem(root, "knowledge", $"knowledge: '{collection}' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters)");
+        foreach (var collection in knowledge.Where(c => !CollectionNames.IsValid(c)))
+            reader.Problem(root, "knowledge", $"knowledge: '{collection}' is not a collection name ({CollectionNames.Rule})");
         var sandbox = ReadSandbox(reader, root);
 
         reader.ThrowIfAny();

@@ -3,7 +3,7 @@ using Gryphgen.Contracts;
 
 namespace Gryphgen.Symorq.Missions;
 
-/// <summary>The task API over gRPC; errors become statuses in <see cref="TaskApiInterceptor"/>.</summary>
+/// <summary>The task API over gRPC; errors become statuses in <see cref="SymorqErrorInterceptor"/>.</summary>
 public sealed class TasksService(MissionControl control) : Tasks.TasksBase
 {
     public override Task<TaskInfo> Submit(SubmitTaskRequest request, ServerCallContext context) =>

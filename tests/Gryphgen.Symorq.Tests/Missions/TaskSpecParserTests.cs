@@ -92,7 +92,7 @@ public sealed class TaskSpecParserTests
             "priority: 'urgent' is not high, normal, low or a digit 0-9 (line 4)",
             "budget.tokens: must be a whole number (line 8)",
             "models: 'tester' is not a role (use generator, analyzer, monitor, optimizer) (line 9)",
-            "knowledge: 'My Docs' is not a collection name ([a-z0-9][a-z0-9_-]*, at most 63 characters) (line 10)",
+            "knowledge: 'My Docs' is not a collection name (use 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit) (line 10)",
         ], error.Problems);
     }
 

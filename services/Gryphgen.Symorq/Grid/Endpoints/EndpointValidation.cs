@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Contracts.Network;
-using Gryphgen.Symorq.Data;
 
 namespace Gryphgen.Symorq.Grid.Endpoints;
 
@@ -16,8 +16,8 @@ public static partial class EndpointValidation
 
     public static IEnumerable<EndpointProblem> Problems(LlmEndpointOptions endpoint, UpstreamAddresses addresses)
     {
-        if (!RecordName.IsValid(endpoint.Name))
-            yield return new(nameof(endpoint.Name), "name", $"'{endpoint.Name}' {RecordName.Rule}");
+        if (!RecordNames.IsValid(endpoint.Name))
+            yield return new(nameof(endpoint.Name), "name", $"'{endpoint.Name}' {RecordNames.Rule}");
         if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
             yield return new(nameof(endpoint.Url), "url", $"'{endpoint.Url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1");

@@ -1,10 +1,11 @@
 using Grpc.Core;
 using Gryphgen.ServiceDefaults.Errors;
+using Gryphgen.Symaug.Workspaces;
 
-namespace Gryphgen.Symaug.Workspaces;
+namespace Gryphgen.Symaug;
 
-/// <summary>Turns the workspace layer's refusals into gRPC status codes with their messages.</summary>
-public sealed class WorkspaceErrorInterceptor : StatusMappingInterceptor
+/// <summary>SYMAUG's refusals (workspaces, sandbox, seeds, capacity) as gRPC statuses, for every call it serves.</summary>
+public sealed class SymaugErrorInterceptor : StatusMappingInterceptor
 {
     protected override Status? ToStatus(Exception ex) => ex switch
     {

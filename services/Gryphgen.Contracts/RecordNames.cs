@@ -1,9 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace Gryphgen.Symorq.Data;
+namespace Gryphgen.Contracts;
 
-/// <summary>The shape of a name an operator gives a stored record (a key, an endpoint, an agent credential).</summary>
-public static partial class RecordName
+/// <summary>
+/// The shape of a name an operator gives a record (a key, an endpoint, an agent credential, a deployment parameter):
+/// checked by SYMORQ where it stores one and by the AppHost where its configuration names one.
+/// </summary>
+public static partial class RecordNames
 {
     public const string Rule = "must be 1-40 lower-case letters, digits or '-', starting with a letter or digit";
 

@@ -1,10 +1,11 @@
 using Grpc.Core;
 using Gryphgen.ServiceDefaults.Errors;
+using Gryphgen.Symorq.Missions;
 
-namespace Gryphgen.Symorq.Missions;
+namespace Gryphgen.Symorq;
 
-/// <summary>The task API's refusals as gRPC statuses.</summary>
-public sealed class TaskApiInterceptor : StatusMappingInterceptor
+/// <summary>SYMORQ's refusals as gRPC statuses, for every service and call shape it serves.</summary>
+public sealed class SymorqErrorInterceptor : StatusMappingInterceptor
 {
     protected override Grpc.Core.Status? ToStatus(Exception ex) => ex switch
     {
