@@ -58,7 +58,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey)
     .WithEnvironment("Gryphgen__Gateway__AgentKey", agentKey)
     .WithEnvironment(internalCredentialVariable, internalCredential)
-    .WithEnvironment("Gryphgen__Grid__KeyEncryptionSecret", keyEncryptionSecret)
+    .WithEnvironment("Gryphgen__Llm__KeyEncryptionSecret", keyEncryptionSecret)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 var roles = AgentRoles.AllNames.ToArray();

@@ -11,10 +11,10 @@ public static class LlamaServerArguments
         : ["-m", path];
 
     /// <summary>
-    /// Slots and context, and the monitoring endpoints (<c>/metrics</c>, <c>/slots</c>) the grid reads. llama-server
-    /// answers HTTP from a fixed pool of threads (by default slots + 2), one per open keep-alive connection; the
-    /// gateway's pooled connections, its prober and requests being cancelled each hold one, and with the pool used up
-    /// new connections wait unanswered, so it gets headroom.
+    /// Slots and context, and the monitoring endpoints: <c>/slots</c>, which the grid reads, and <c>/metrics</c>, which
+    /// the end-to-end tests read. llama-server answers HTTP from a fixed pool of threads (by default slots + 2), one per
+    /// open keep-alive connection; the gateway's pooled connections, its prober and requests being cancelled each hold
+    /// one, and with the pool used up new connections wait unanswered, so it gets headroom.
     /// </summary>
     public static string[] Serving(LlmSettings llm) =>
     [

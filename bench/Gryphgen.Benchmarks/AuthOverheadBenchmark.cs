@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Keys;
 using Gryphgen.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -27,7 +27,7 @@ public static class GatewayOverheadBenchmark
         var window = new Option<double>("--window-seconds") { Description = "length of each throughput window (three of each kind, alternating); 0 skips them", DefaultValueFactory = _ => 5 }.AtLeast(0);
         var concurrency = new Option<int[]>("--concurrency") { Description = "the concurrency levels of the latency rows", DefaultValueFactory = _ => [1, Slots], AllowMultipleArgumentsPerToken = true }.EachAtLeast(1);
         var warmUp = new Option<double>("--warm-up-seconds") { Description = "interleaved requests at full concurrency before measuring", DefaultValueFactory = _ => 45 }.AtLeast(0);
-        // For A/B runs of SYMORQ's settings, e.g. --symorq-setting Gryphgen__Grid__SharedSlots=false.
+        // For A/B runs of SYMORQ's settings, e.g. --symorq-setting Gryphgen__Llm__SharedSlots=false.
         var symorqSettings = new Option<string[]>("--symorq-setting") { Description = "KEY=VALUE added to SYMORQ's environment (repeatable)", DefaultValueFactory = _ => [] };
         symorqSettings.Validators.Add(result =>
         {
@@ -61,7 +61,7 @@ public static class GatewayOverheadBenchmark
         // As deployed, not as the tests run it: Production (no developer exception page, no scope validation) and the
         // default probe interval.
         settings["ASPNETCORE_ENVIRONMENT"] = settings["DOTNET_ENVIRONMENT"] = "Production";
-        settings.Remove("Gryphgen__Grid__ProbeInterval");
+        settings.Remove("Gryphgen__Llm__ProbeInterval");
         foreach (var setting in symorqSettings.Select(s => s.Split('=', 2))) settings[setting[0]] = setting[1];
         Console.WriteLine($"SYMORQ settings added: {(symorqSettings.Length == 0 ? "none" : string.Join(" ", symorqSettings))}");
         await using var symorq = await GridProcesses.StartSymorqAsync(settings);

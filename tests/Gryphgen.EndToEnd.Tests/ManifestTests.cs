@@ -48,9 +48,9 @@ public sealed class ManifestTests
         foreach (var role in GryphgenAppFixture.Roles)
             Assert.False(resources.GetProperty(role).GetProperty("env").TryGetProperty("Gryphgen__Internal__Credential", out _));
         // The secret that seals the stored endpoint keys' key ring is SYMORQ's alone.
-        Assert.Equal("{gryphgen-key-encryption-secret.value}", Env("symorq", "Gryphgen__Grid__KeyEncryptionSecret"));
+        Assert.Equal("{gryphgen-key-encryption-secret.value}", Env("symorq", "Gryphgen__Llm__KeyEncryptionSecret"));
         foreach (var other in GryphgenAppFixture.Roles.Append("symorg").Append("symaug"))
-            Assert.False(resources.GetProperty(other).GetProperty("env").TryGetProperty("Gryphgen__Grid__KeyEncryptionSecret", out _));
+            Assert.False(resources.GetProperty(other).GetProperty("env").TryGetProperty("Gryphgen__Llm__KeyEncryptionSecret", out _));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GridProcesses.StartSymorqAsync(
             new Dictionary<string, string>(_settings) { [GridProcesses.KeyEncryptionSecretVariable] = "another-deployment-secret-0123456789" }));
         Assert.Contains("'remote'", refused.Message);
-        Assert.Contains("Gryphgen:Grid:KeyEncryptionSecret", refused.Message);
+        Assert.Contains("Gryphgen:Llm:KeyEncryptionSecret", refused.Message);
         Assert.DoesNotContain(UpstreamKey, refused.Message);
         _symorq = await GridProcesses.StartSymorqAsync(_settings);
     }
@@ -100,7 +100,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
         settings.Remove(GridProcesses.KeyEncryptionSecretVariable);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GridProcesses.StartSymorqAsync(settings));
-        Assert.Contains("Gryphgen:Grid:KeyEncryptionSecret is not set", refused.Message);
+        Assert.Contains("Gryphgen:Llm:KeyEncryptionSecret is not set", refused.Message);
     }
 
     /// <summary>The gateway's request for <paramref name="model"/> and the prober's next probes reach the upstream with its key.</summary>

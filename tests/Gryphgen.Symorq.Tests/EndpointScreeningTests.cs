@@ -32,7 +32,7 @@ public sealed class EndpointScreeningTests : IAsyncLifetime
         // The same server by name: allowed at add time, refused when connecting, since localhost is loopback.
         var byName = new UriBuilder(_private.Url) { Host = "localhost" }.Uri;
         var noPrivate = await GridProcesses.Settings(_redis, ("by-name", byName, "openai", ["private"]));
-        noPrivate["Gryphgen__Grid__AllowPrivateAddresses"] = "false";
+        noPrivate["Gryphgen__Llm__AllowPrivateAddresses"] = "false";
         _noPrivate = await GridProcesses.StartSymorqAsync(noPrivate);
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid.Gateway;
 using Microsoft.AspNetCore.Http;
 
 namespace Gryphgen.Symorq.Tests;

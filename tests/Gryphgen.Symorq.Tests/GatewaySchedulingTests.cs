@@ -29,7 +29,7 @@ public sealed class OneSlotGrid : IAsyncLifetime
         settings["Gryphgen__Gateway__ApiKey"] = ApiKey;
         settings["Gryphgen__Gateway__CacheEnabled"] = "true";
         settings["Gryphgen__Gateway__MaxRequestBytes"] = "4096";
-        settings["Gryphgen__Grid__MaxQueuedRequests"] = QueueLimit.ToString();
+        settings["Gryphgen__Llm__MaxQueuedRequests"] = QueueLimit.ToString();
         Symorq = await GridProcesses.StartSymorqAsync(settings);
     }
 

@@ -26,7 +26,7 @@ public sealed class SharedSlotsGrid : IAsyncLifetime
         Upstream = await ScriptedLlmServer.StartAsync();
         Settings = await GridProcesses.Settings(Redis, ("upstream", Upstream.Url, "openai", [Model]));
         Settings["Gryphgen__Llm__Endpoints__0__Slots"] = Slots.ToString();
-        Settings["Gryphgen__Grid__SharedSlotLeaseTime"] = "00:00:03";
+        Settings["Gryphgen__Llm__SharedSlotLeaseTime"] = "00:00:03";
         A = await GridProcesses.StartSymorqAsync(Settings);
         B = await GridProcesses.StartSymorqAsync(Settings);
     }

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gryphgen.Contracts;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid.Gateway;
 using Gryphgen.Testing;
 using StackExchange.Redis;
 

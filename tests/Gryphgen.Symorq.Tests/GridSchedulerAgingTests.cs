@@ -1,6 +1,6 @@
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Grid;
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -19,12 +19,12 @@ public sealed class GridSchedulerAgingTests
 
     public GridSchedulerAgingTests()
     {
-        var options = Options.Create(new GridOptions { AgingPerPriorityLevel = Aging });
-        var grid = new LlmGridOptions
+        var options = Options.Create(new GridOptions
         {
+            AgingPerPriorityLevel = Aging,
             Endpoints = [new LlmEndpointOptions { Name = "solo", Url = "http://solo.invalid/", Models = ["m"], Slots = 1 }],
-        };
-        _scheduler = new GridScheduler(new EndpointRegistry(Options.Create(grid), options, _clock), options);
+        });
+        _scheduler = new GridScheduler(new EndpointRegistry(options, _clock), options);
     }
 
     private Task<SlotLease> Request(int priority) => _scheduler.AcquireAsync(

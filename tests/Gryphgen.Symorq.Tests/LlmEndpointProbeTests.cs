@@ -1,5 +1,5 @@
 using Gryphgen.Contracts.Llm;
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Gryphgen.Testing;
 
 namespace Gryphgen.Symorq.Tests;

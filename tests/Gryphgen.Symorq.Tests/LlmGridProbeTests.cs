@@ -1,5 +1,5 @@
 using Gryphgen.Symorq.Grid;
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Gryphgen.Symorq.Status;
 using Gryphgen.Testing;
 using Microsoft.Extensions.Options;
@@ -9,8 +9,8 @@ namespace Gryphgen.Symorq.Tests;
 public sealed class LlmGridProbeTests
 {
     private static LlmGridProbe Probe(params LlmEndpointOptions[] endpoints) =>
-        new(new EndpointRegistry(Options.Create(new LlmGridOptions { Endpoints = [.. endpoints] }), Options.Create(new GridOptions()),
-            TimeProvider.System), new LlmEndpointProbe(new HttpClient()));
+        new(new EndpointRegistry(Options.Create(new GridOptions { Endpoints = [.. endpoints] }), TimeProvider.System),
+            new LlmEndpointProbe(new HttpClient()));
 
     [Fact]
     public async Task With_no_endpoint_the_grid_says_so_and_how_to_add_one_without_failing_the_system()

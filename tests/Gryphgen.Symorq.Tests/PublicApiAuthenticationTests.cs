@@ -124,7 +124,7 @@ public sealed class PublicApiAuthenticationTests : IAsyncLifetime
     {
         var settings = await GridProcesses.Settings(_redis);
         // Any type of SYMORQ's names its entry assembly (Program is ambiguous here: the CLI has one too).
-        await using var factory = new WebApplicationFactory<Gateway.GatewayOptions>().WithWebHostBuilder(web =>
+        await using var factory = new WebApplicationFactory<Grid.Gateway.GatewayOptions>().WithWebHostBuilder(web =>
         {
             foreach (var (name, value) in settings) web.UseSetting(name.Replace("__", ":"), value);
         });

@@ -20,7 +20,7 @@ public static class GridProcesses
     /// <summary>The secret SYMORQ seals the key ring of stored endpoint keys with (it does not start without one).</summary>
     public const string KeyEncryptionSecret = "key-encryption-test-secret-0123456789";
 
-    public const string KeyEncryptionSecretVariable = "Gryphgen__Grid__KeyEncryptionSecret";
+    public const string KeyEncryptionSecretVariable = "Gryphgen__Llm__KeyEncryptionSecret";
 
     /// <summary>
     /// The environment that gives SYMORQ a fresh database and puts <paramref name="endpoints"/> in its grid, each
@@ -34,7 +34,7 @@ public static class GridProcesses
             ["ConnectionStrings__gryphgen"] = await SharedPostgres.CreateDatabaseAsync("symorq"),
             ["ConnectionStrings__redis"] = redis.ConnectionString,
             ["Fabric__Port"] = "0",
-            ["Gryphgen__Grid__ProbeInterval"] = "00:00:00.500",
+            ["Gryphgen__Llm__ProbeInterval"] = "00:00:00.500",
             ["Gryphgen__Gateway__ApiKey"] = ApiKey,
             ["Gryphgen__Gateway__AgentKey"] = AgentKey,
             [InternalCredentialVariable] = InternalCredential,

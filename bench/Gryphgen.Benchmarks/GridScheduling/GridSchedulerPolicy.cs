@@ -1,5 +1,5 @@
 using Gryphgen.Symorq.Grid;
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Benchmarks.GridScheduling;
@@ -16,14 +16,16 @@ public sealed class GridSchedulerPolicy : IGridPolicy
     private readonly VirtualTime _time;
     private readonly Dictionary<string, SimulatedEndpoint> _endpoints;
 
-    public GridSchedulerPolicy(IReadOnlyList<SimulatedEndpoint> endpoints, GridOptions options, VirtualTime time)
+    /// <param name="maxQueuedRequests">The scheduler's queue limit (<see cref="GridOptions.MaxQueuedRequests"/>); the rest as shipped.</param>
+    public GridSchedulerPolicy(IReadOnlyList<SimulatedEndpoint> endpoints, int maxQueuedRequests, VirtualTime time)
     {
-        var grid = new LlmGridOptions
+        var options = Options.Create(new GridOptions
         {
+            MaxQueuedRequests = maxQueuedRequests,
             Endpoints = [.. endpoints.Select(e => new LlmEndpointOptions { Name = e.Name, Url = $"http://{e.Name}.invalid/", Models = [Model], Slots = e.Slots })],
-        };
-        _registry = new EndpointRegistry(Options.Create(grid), Options.Create(options), time.Clock);
-        _scheduler = new GridScheduler(_registry, Options.Create(options));
+        });
+        _registry = new EndpointRegistry(options, time.Clock);
+        _scheduler = new GridScheduler(_registry, options);
         _time = time;
         _endpoints = endpoints.ToDictionary(e => e.Name);
     }

@@ -58,10 +58,9 @@ public static class GridSchedulingBenchmark
         Console.WriteLine("| policy | makespan s | vs bound | high p50 / p95 | normal p50 / p95 | low p50 / p95 | failed over |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 
-        var options = new GridOptions { MaxQueuedRequests = count };
         IEnumerable<Func<VirtualTime, IGridPolicy>> policies =
         [
-            time => new GridSchedulerPolicy(grid, options, time),
+            time => new GridSchedulerPolicy(grid, maxQueuedRequests: count, time),
             _ => new CentralFifoPolicy(grid),
             _ => RoutingPolicy.ThroughputWeighted(grid),
             _ => RoutingPolicy.LeastBusy(grid),
@@ -82,7 +81,7 @@ public static class GridSchedulingBenchmark
             Console.WriteLine($"| {policy.Name} | {makespan:0} | {makespan / bound - 1:+0.0%;-0.0%} | {waits} | {outcomes.Count(o => o.FailedOver) / (double)count:P1} |");
         }
         Console.WriteLine();
-        Console.WriteLine($"waits in virtual seconds, from arrival to the slot the request completed on; a waiting request gains a priority level after {options.AgingPerPriorityLevel.TotalSeconds:0} s and another each time its wait doubles");
+        Console.WriteLine($"waits in virtual seconds, from arrival to the slot the request completed on; a waiting request gains a priority level after {new GridOptions().AgingPerPriorityLevel.TotalSeconds:0} s and another each time its wait doubles");
     }
 
     /// <summary>What became of one request.</summary>

@@ -1,5 +1,5 @@
 using Gryphgen.Contracts.Network;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid.Gateway;
 using Microsoft.Extensions.Options;
 using Polly;
 

@@ -1,7 +1,7 @@
 using Gryphgen.Contracts.Network;
 using Gryphgen.Symorq.Grid;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Gryphgen.Symorq.Grid.KeyProtection;
-using Gryphgen.Symorq.Llm;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Extensions;
@@ -11,8 +11,9 @@ public static class GridExtensions
 {
     public static IServiceCollection AddLlmGrid(this IServiceCollection services)
     {
-        services.AddOptions<LlmGridOptions>().BindConfiguration(LlmGridOptions.Section);
         services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GridOptions>, ConfiguredEndpointsValidation>();
+        services.AddSingleton<IValidateOptions<GridOptions>, MovedGridSettings>();
         services.AddSingleton<EndpointRegistry>();
         services.AddSingleton<SharedSlotLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedSlotLedger>());
@@ -22,8 +23,7 @@ public static class GridExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EndpointStore>());
         services.AddHostedService<EndpointProber>();
         // Probes and upstream requests connect only where UpstreamAddresses allows, checked on the address connected to.
-        services.AddSingleton(sp => new UpstreamAddresses(
-            sp.GetRequiredService<IOptions<GridOptions>>().Value.AllowPrivateAddresses, "Gryphgen:Grid:AllowPrivateAddresses"));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<GridOptions>>().Value.UpstreamAddresses());
         // A probe wants one honest, quick answer about the endpoint as it is now, not retries that hide it.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
         services.AddHttpClient<LlmEndpointProbe>((sp, http) =>

@@ -1,7 +1,7 @@
 using Gryphgen.Persistence;
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid.Gateway;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Keys;
 using Gryphgen.Symorq.Knowledge;

@@ -1,4 +1,4 @@
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Grid;

@@ -1,4 +1,4 @@
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Grid;
@@ -14,11 +14,11 @@ public sealed class EndpointRegistry
     private readonly GridOptions _grid;
     private readonly TimeProvider _time;
 
-    public EndpointRegistry(IOptions<LlmGridOptions> configured, IOptions<GridOptions> grid, TimeProvider time)
+    public EndpointRegistry(IOptions<GridOptions> grid, TimeProvider time)
     {
         _grid = grid.Value;
         _time = time;
-        foreach (var endpoint in configured.Value.Endpoints) Upsert(endpoint);
+        foreach (var endpoint in _grid.Endpoints) Upsert(endpoint);
     }
 
     /// <summary>Raised (outside any lock) when capacity may have appeared: an endpoint added, back up, or re-sized.</summary>

@@ -1,3 +1,5 @@
+using Gryphgen.Symorq.Grid.Endpoints;
+
 namespace Gryphgen.Symorq.Grid;
 
 /// <summary>An endpoint's state at one moment, everything the scheduler weighs and the listings show.</summary>
@@ -8,7 +10,7 @@ public sealed record EndpointSnapshot(GridEndpoint Endpoint, IReadOnlyList<strin
     int? ContextPerSlot, bool ProbedHealthy, string LastProblem, DateTimeOffset DownUntil, double TokensPerSecond,
     double TimeToFirstTokenSeconds, double ServiceSeconds, long Served, long Failures)
 {
-    public Llm.LlmEndpointOptions Options => Endpoint.Options;
+    public LlmEndpointOptions Options => Endpoint.Options;
 
     public string Name => Endpoint.Name;
 

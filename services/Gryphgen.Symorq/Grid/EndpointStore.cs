@@ -1,6 +1,6 @@
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Grid.KeyProtection;
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,7 +12,7 @@ namespace Gryphgen.Symorq.Grid;
 /// start-up and whenever one is added. Endpoints from configuration are the AppHost's to change, not this store's.
 /// Their API keys are stored protected (<see cref="EndpointKeyProtection"/>) and opened only into the registry.
 /// </summary>
-public sealed class EndpointStore(IServiceScopeFactory scopes, EndpointRegistry registry, IOptions<LlmGridOptions> configured,
+public sealed class EndpointStore(IServiceScopeFactory scopes, EndpointRegistry registry, IOptions<GridOptions> configured,
     IDataProtectionProvider protection, TimeProvider time, ILogger<EndpointStore> logger) : IHostedService
 {
     /// <summary>Marks a key stored in plain text before keys were protected (written by the EndpointKeyProtection migration).</summary>
@@ -94,7 +94,7 @@ public sealed class EndpointStore(IServiceScopeFactory scopes, EndpointRegistry 
         catch (System.Security.Cryptography.CryptographicException ex)
         {
             throw new InvalidOperationException($"The stored API key of endpoint '{record.Name}' cannot be opened: the key ring was " +
-                "sealed with another Gryphgen:Grid:KeyEncryptionSecret, or its key is gone. Restore that secret, or remove the " +
+                "sealed with another Gryphgen:Llm:KeyEncryptionSecret, or its key is gone. Restore that secret, or remove the " +
                 "endpoint and add it again.", ex);
         }
     }

@@ -1,11 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using Gryphgen.Contracts.Network;
+using Gryphgen.Symorq.Grid.Endpoints;
 
 namespace Gryphgen.Symorq.Grid;
 
-/// <summary>How the LLM grid schedules (<c>Gryphgen:Grid</c>).</summary>
+/// <summary>
+/// The LLM grid (<c>Gryphgen:Llm</c>): its configured endpoints, how it probes and schedules them, and how it keeps
+/// their keys. The AppHost writes the endpoints (<c>Gryphgen:Llm:Endpoints:N:*</c>) from its own <c>Gryphgen:Llm</c>.
+/// </summary>
 public sealed class GridOptions
 {
-    public const string Section = "Gryphgen:Grid";
+    public const string Section = "Gryphgen:Llm";
+
+    /// <summary>The OpenAI-compatible endpoints from configuration; more are added at run time (<see cref="EndpointStore"/>).</summary>
+    public List<LlmEndpointOptions> Endpoints { get; set; } = [];
 
     /// <summary>Requests that may wait for a slot; past this the gateway answers 429 with Retry-After.</summary>
     [Range(1, 1_000_000)]
@@ -20,7 +28,7 @@ public sealed class GridOptions
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long one probe request (<c>/health</c>, <c>/v1/models</c>, <c>/slots</c>, <c>/metrics</c>) may take, headers
+    /// How long one probe request (<c>/health</c>, <c>/v1/models</c>, <c>/slots</c>) may take, headers
     /// and its small body together; past it the endpoint counts as down until the next probe.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
@@ -31,8 +39,8 @@ public sealed class GridOptions
     /// <see cref="KeyProtection.EndpointKeyProtection"/>); the AppHost generates it once and keeps it. Lose it and the
     /// stored keys are lost with it: the endpoints must be added again.
     /// </summary>
-    [Required(ErrorMessage = "Gryphgen:Grid:KeyEncryptionSecret is not set; SYMORQ stores endpoints' API keys under it (the AppHost generates one)")]
-    [MinLength(32, ErrorMessage = "Gryphgen:Grid:KeyEncryptionSecret must be at least 32 characters")]
+    [Required(ErrorMessage = "Gryphgen:Llm:KeyEncryptionSecret is not set; SYMORQ stores endpoints' API keys under it (the AppHost generates one)")]
+    [MinLength(32, ErrorMessage = "Gryphgen:Llm:KeyEncryptionSecret must be at least 32 characters")]
     public string KeyEncryptionSecret { get; set; } = "";
 
     /// <summary>
@@ -41,7 +49,10 @@ public sealed class GridOptions
     /// </summary>
     public bool AllowPrivateAddresses { get; set; } = true;
 
-    /// <summary>Largest answer read from an endpoint's probe (<c>/v1/models</c>, <c>/slots</c>, <c>/metrics</c>); a larger one fails the probe.</summary>
+    /// <summary>Where the grid may connect, as <see cref="AllowPrivateAddresses"/> says: for probes, requests and new endpoints alike.</summary>
+    public UpstreamAddresses UpstreamAddresses() => new(AllowPrivateAddresses, $"{Section}:{nameof(AllowPrivateAddresses)}");
+
+    /// <summary>Largest answer read from an endpoint's probe (<c>/v1/models</c>, <c>/slots</c>); a larger one fails the probe.</summary>
     [Range(1024, 1L << 30)]
     public long MaxProbeResponseBytes { get; set; } = 4 * 1024 * 1024;
 

@@ -3,7 +3,7 @@ using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Keys;
 using Gryphgen.Contracts.Network;
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Gryphgen.Symorq.Grid;

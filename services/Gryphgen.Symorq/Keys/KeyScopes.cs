@@ -8,7 +8,7 @@ namespace Gryphgen.Symorq.Keys;
 /// every task, the grid, status, knowledge collections and keys. The scope is the authenticated principal's role.
 /// <see cref="Admin"/> is also the name of the policy the admin-only services and methods carry, and
 /// <see cref="Gateway"/> the policy of the gateway's routes; everything else is under the fallback policy, which
-/// requires a user or admin key (<see cref="Gateway.ApiKeyAuthentication"/>), so an agent key reaches nothing added later.
+/// requires a user or admin key (<see cref="ApiKeyAuthentication"/>), so an agent key reaches nothing added later.
 /// </summary>
 public static class KeyScopes
 {

@@ -1,6 +1,6 @@
 using Gryphgen.Contracts;
 using Gryphgen.Symorq.Fabric;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid.Gateway;
 
 namespace Gryphgen.Symorq.Missions;
 

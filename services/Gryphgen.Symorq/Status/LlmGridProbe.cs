@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gryphgen.Contracts;
 using Gryphgen.Symorq.Grid;
-using Gryphgen.Symorq.Llm;
+using Gryphgen.Symorq.Grid.Endpoints;
 
 namespace Gryphgen.Symorq.Status;
 

@@ -1,6 +1,6 @@
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Fabric;
-using Gryphgen.Symorq.Gateway;
+using Gryphgen.Symorq.Grid.Gateway;
 using Gryphgen.Testing;
 using StackExchange.Redis;
 

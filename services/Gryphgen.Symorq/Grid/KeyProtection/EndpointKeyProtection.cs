@@ -8,7 +8,7 @@ namespace Gryphgen.Symorq.Grid.KeyProtection;
 /// <summary>
 /// Upstream API keys of endpoints added at run time are stored encrypted with ASP.NET Core Data Protection. Its key
 /// ring is kept in SYMORQ's PostgreSQL (so every replica reads the same ring under the same application name) and
-/// is itself sealed with the deployment's <c>Gryphgen:Grid:KeyEncryptionSecret</c> (<see cref="KeyRingCipher"/>).
+/// is itself sealed with the deployment's <c>Gryphgen:Llm:KeyEncryptionSecret</c> (<see cref="KeyRingCipher"/>).
 /// </summary>
 public static class EndpointKeyProtection
 {

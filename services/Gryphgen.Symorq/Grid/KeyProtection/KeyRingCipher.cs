@@ -6,7 +6,7 @@ namespace Gryphgen.Symorq.Grid.KeyProtection;
 
 /// <summary>
 /// Seals Data Protection's key ring with AES-GCM under a key derived from the deployment's
-/// <c>Gryphgen:Grid:KeyEncryptionSecret</c>: the ring lives in PostgreSQL next to what it protects, so a dump of the
+/// <c>Gryphgen:Llm:KeyEncryptionSecret</c>: the ring lives in PostgreSQL next to what it protects, so a dump of the
 /// database alone must not open it. The tag makes a wrong secret or an altered row fail instead of decrypting to junk.
 /// </summary>
 public sealed class KeyRingCipher(string secret)
@@ -45,7 +45,7 @@ public sealed class KeyRingCipher(string secret)
         catch (AuthenticationTagMismatchException ex)
         {
             throw new CryptographicException(
-                "the key ring does not open with this Gryphgen:Grid:KeyEncryptionSecret (not the secret it was sealed with)", ex);
+                "the key ring does not open with this Gryphgen:Llm:KeyEncryptionSecret (not the secret it was sealed with)", ex);
         }
         return XElement.Parse(Encoding.UTF8.GetString(clear));
     }

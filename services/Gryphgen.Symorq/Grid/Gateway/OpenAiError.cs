@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>An error in OpenAI's shape, so OpenAI clients surface it as they would OpenAI's own.</summary>
 public sealed record OpenAiError(int Status, string Message, string Type, string? Param = null, string? Code = null)

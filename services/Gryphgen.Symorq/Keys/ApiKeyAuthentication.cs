@@ -1,7 +1,7 @@
-using Gryphgen.Symorq.Keys;
+using Gryphgen.Symorq.Grid.Gateway;
 using Microsoft.AspNetCore.Authorization;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Keys;
 
 /// <summary>
 /// SYMORQ's public API keys, required as <c>Authorization: Bearer KEY</c> by every gRPC service and HTTP route on the

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>
 /// Token counts and speed an endpoint reported with its answer: OpenAI's <c>usage</c>, and llama.cpp's

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Gryphgen.Symorq.Keys;
 using StackExchange.Redis;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>
 /// The tokens each task has spent at the gateway, as the endpoints reported them (<c>usage</c>), counted in Redis so

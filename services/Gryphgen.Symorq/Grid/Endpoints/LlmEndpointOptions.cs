@@ -1,6 +1,6 @@
 using Gryphgen.Contracts.Llm;
 
-namespace Gryphgen.Symorq.Llm;
+namespace Gryphgen.Symorq.Grid.Endpoints;
 
 /// <summary>One OpenAI-compatible server: llama.cpp's llama-server, LM Studio, Jan.ai or any other.</summary>
 public sealed class LlmEndpointOptions

@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>
 /// The OpenAI-compatible gateway on SYMORQ's HTTP port (<c>Gryphgen:Gateway</c>). Its <c>ApiKey</c> is read by
-/// <see cref="ApiKeyAuthentication"/>, which guards the whole public API, not only the gateway.
+/// <see cref="Keys.ApiKeyAuthentication"/>, which guards the whole public API, not only the gateway.
 /// </summary>
 public sealed class GatewayOptions
 {

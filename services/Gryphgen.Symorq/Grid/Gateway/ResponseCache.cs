@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>
 /// The opt-in exact-match cache in Redis: a deterministic request (temperature 0, not streaming) with a byte-identical

@@ -2,14 +2,13 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Gryphgen.Contracts;
-using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Polly.Timeout;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>
 /// Sends a gateway request to the endpoint the scheduler chose and relays the answer as it arrives. A connection

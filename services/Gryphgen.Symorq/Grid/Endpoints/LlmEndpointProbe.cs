@@ -3,18 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Gryphgen.Contracts.Llm;
 
-namespace Gryphgen.Symorq.Llm;
-
-/// <summary>What a probe learned about one endpoint.</summary>
-public sealed record LlmEndpointState(bool Healthy, string Detail, IReadOnlyDictionary<string, string> Facts)
-{
-    public IReadOnlyList<string> ModelIds { get; init; } = [];
-
-    public int? Slots { get; init; }
-
-    /// <summary>Tokens of context each slot has (llama.cpp divides its context among its slots).</summary>
-    public int? ContextPerSlot { get; init; }
-}
+namespace Gryphgen.Symorq.Grid.Endpoints;
 
 /// <summary>
 /// Reads an endpoint's live state: for llama.cpp <c>/health</c> (503 while the model loads), <c>/v1/models</c>
@@ -67,7 +56,7 @@ public sealed class LlmEndpointProbe(HttpClient http)
             {
                 HttpRequestException { StatusCode: { } status } => $"it answered HTTP {(int)status}",
                 HttpRequestException => ex.Message, // not reached, refused by address screening, or too large
-                TaskCanceledException => $"no answer within {http.Timeout} (Gryphgen:Grid:ProbeTimeout)",
+                TaskCanceledException => $"no answer within {http.Timeout} ({GridOptions.Section}:{nameof(GridOptions.ProbeTimeout)})",
                 _ => "its answer is not what an OpenAI-compatible server sends",
             };
             return new(false, $"{endpoint.BaseUri} does not answer as an OpenAI-compatible server: {why}", facts);

@@ -1,9 +1,8 @@
-using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Keys;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>
 /// The OpenAI-compatible routes on SYMORQ's HTTP port: <c>/v1/chat/completions</c>, <c>/v1/embeddings</c> and

@@ -3,7 +3,7 @@ using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Symorq.Http;
 
-namespace Gryphgen.Symorq.Gateway;
+namespace Gryphgen.Symorq.Grid.Gateway;
 
 /// <summary>The two things the gateway forwards, with the upstream path and the field each must carry.</summary>
 public sealed record GatewayOperation(string Name, string Path, string RequiredField)

@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+using Gryphgen.Contracts;
+using Gryphgen.Contracts.Llm;
+using Gryphgen.Contracts.Network;
+
+namespace Gryphgen.Symorq.Grid.Endpoints;
+
+/// <summary>
+/// The rules an endpoint must meet, whether added at run time or configured (<see cref="ConfiguredEndpointsValidation"/>);
+/// each broken rule is one readable <see cref="EndpointProblem"/>.
+/// </summary>
+public static partial class EndpointValidation
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$")]
+    private static partial Regex ModelAlias();
+
+    public static IEnumerable<EndpointProblem> Problems(LlmEndpointOptions endpoint, UpstreamAddresses addresses)
+    {
+        if (!RecordNames.IsValid(endpoint.Name))
+            yield return new(nameof(endpoint.Name), "name", $"'{endpoint.Name}' {RecordNames.Rule}");
+        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
+            || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
+            yield return new(nameof(endpoint.Url), "url", $"'{endpoint.Url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1");
+        else if (addresses.Refusal(url) is { } refusal)
+            yield return new(nameof(endpoint.Url), "url", $"'{endpoint.Url}': {refusal}");
+        if (!LlmEndpointKinds.All.Contains(endpoint.Kind))
+            yield return new(nameof(endpoint.Kind), "kind", $"'{endpoint.Kind}' must be one of {string.Join(", ", LlmEndpointKinds.All)}");
+        foreach (var alias in endpoint.Models.Where(a => !ModelAlias().IsMatch(a)))
+            yield return new(nameof(endpoint.Models), "model alias", $"'{alias}' must be 1-200 letters, digits or ._:/@+- characters");
+        if (endpoint.Weight is <= 0 or > 100 || double.IsNaN(endpoint.Weight))
+            yield return new(nameof(endpoint.Weight), "weight", $"{endpoint.Weight} must be above 0 and at most 100");
+        if (endpoint.Slots is < 1 or > 1024)
+            yield return new(nameof(endpoint.Slots), "slots", $"{endpoint.Slots} must be between 1 and 1024");
+        if (endpoint.ApiKey is { } key && (key.Length > 4096 || key.Any(char.IsControl)))
+            yield return new(nameof(endpoint.ApiKey), "the API key", "must be at most 4096 characters without control characters");
+    }
+}
