@@ -1,16 +1,28 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
 using Gryphgen.Symorg.Data;
+using Gryphgen.Symorg.Embeddings;
 
 namespace Gryphgen.Symorg;
 
-/// <summary>SYMORG's answer to SYMORQ's status question: itself, and the PostgreSQL store it owns.</summary>
-public sealed class ComponentInfoService(KnowledgeDbContext db) : ComponentInfo.ComponentInfoBase
+/// <summary>SYMORG's answer to SYMORQ's status question: itself, the PostgreSQL store it owns, and its embedding cache.</summary>
+public sealed class ComponentInfoService(KnowledgeDbContext db, FailOpenCache? cache = null) : ComponentInfo.ComponentInfoBase
 {
     public override async Task<DescribeReply> Describe(DescribeRequest request, ServerCallContext context)
     {
         var traceId = GryphgenTelemetry.CurrentTraceId;
         var reply = new DescribeReply();
+        reply.Components.Add(new ComponentStatus
+        {
+            // Not required: without it SYMORG embeds every text again, slower but right.
+            Name = "symorg/embedding-cache", Kind = "cache", Required = false, TraceId = traceId, Healthy = cache?.Healthy ?? true,
+            Detail = cache switch
+            {
+                null => "no Redis configured: every text is embedded afresh",
+                { Healthy: true } => "Redis",
+                _ => "degraded: Redis fails, so SYMORG embeds without its cache until it answers again",
+            },
+        });
         try
         {
             var facts = await KnowledgeStoreInfo.ReadAsync(db, context.CancellationToken);

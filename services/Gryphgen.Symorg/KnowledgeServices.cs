@@ -21,10 +21,13 @@ public static class KnowledgeServices
         services.AddServiceDbContext<KnowledgeDbContext>(connectionString, npgsql => npgsql.UseVector()
             .ConfigureDataSource(dataSource => dataSource.EnableDynamicJson())); // documents.metadata is jsonb
         services.AddOptions<SymorgOptions>().BindConfiguration(SymorgOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // Embeddings are cached in Redis where one is configured; without it every text is embedded afresh.
+        // Embeddings are cached in Redis where one is configured; without it, or while it is down, every text is
+        // embedded afresh (FailOpenCache).
         if (!string.IsNullOrEmpty(redisConnectionString))
         {
             services.AddStackExchangeRedisCache(o => (o.Configuration, o.InstanceName) = (redisConnectionString, "symorg:"));
+            services.AddSingleton(sp => new FailOpenCache(sp.GetRequiredService<IDistributedCache>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<FailOpenCache>>()));
         }
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MiniLmEmbeddingGenerator>();
@@ -46,7 +49,7 @@ public static class KnowledgeServices
                 pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<SymorgOptions>>().Value.EmbeddingFirstByteTimeout));
 #pragma warning restore EXTEXP0001
         services.AddSingleton(sp => new EmbeddingGenerators(sp.GetRequiredService<MiniLmEmbeddingGenerator>(),
-            sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<IDistributedCache>()));
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<FailOpenCache>()));
         services.AddSingleton<Tokenizer>(_ => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
         services.AddScoped<CollectionRegistry>();
         services.AddScoped<DocumentWriter>();

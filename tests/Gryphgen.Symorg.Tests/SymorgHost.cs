@@ -11,7 +11,7 @@ namespace Gryphgen.Symorg.Tests;
 /// The real SYMORG (its Program, migrations at start-up, its gRPC API) in-process, against a real PostgreSQL with
 /// pgvector and a real redis-server, shared by the test classes of the "symorg" collection.
 /// </summary>
-public sealed class SymorgHost : IAsyncLifetime
+public class SymorgHost : IAsyncLifetime
 {
     public const long MaxFileBytes = 16 * 1024;
 
@@ -41,7 +41,7 @@ public sealed class SymorgHost : IAsyncLifetime
         ConnectionString = await _postgres.CreateDatabaseAsync("symorg");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
             .UseSetting("ConnectionStrings:gryphgen", ConnectionString)
-            .UseSetting("ConnectionStrings:redis", _redis.ConnectionString)
+            .UseSetting("ConnectionStrings:redis", RedisFor(_redis))
             .UseSetting("Symorg:AllowedRoots:0", AllowedRoot)
             .UseSetting("Symorg:MaxFileBytes", MaxFileBytes.ToString())
             .UseSetting("Symorg:MaxArchiveBytes", (1 << 20).ToString())
@@ -51,6 +51,9 @@ public sealed class SymorgHost : IAsyncLifetime
         _channel = OpenChannel(GridProcesses.InternalCredential);
         Knowledge = new Knowledge.KnowledgeClient(_channel);
     }
+
+    /// <summary>The Redis SYMORG is told to use.</summary>
+    protected virtual string RedisFor(RedisServerProcess redis) => redis.ConnectionString;
 
     /// <summary>A channel to SYMORG that presents <paramref name="credential"/> as SYMORQ does (none: a stranger).</summary>
     public GrpcChannel OpenChannel(string? credential) =>
@@ -85,3 +88,12 @@ public sealed class SymorgHost : IAsyncLifetime
 
 [CollectionDefinition("symorg")]
 public sealed class SymorgCollection : ICollectionFixture<SymorgHost>;
+
+/// <summary>SYMORG told of a Redis that is not there: a port nothing listens on, as when Redis is down.</summary>
+public sealed class SymorgWithoutRedisHost : SymorgHost
+{
+    protected override string RedisFor(RedisServerProcess redis) => $"127.0.0.1:{FreePort.Next()}";
+}
+
+[CollectionDefinition("symorg-without-redis")]
+public sealed class SymorgWithoutRedisCollection : ICollectionFixture<SymorgWithoutRedisHost>;

@@ -33,6 +33,7 @@ public class MissionSystem : IAsyncLifetime
     private readonly List<LoggedProcess> _agents = [];
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
     private Dictionary<string, string> _symorqSettings = [];
+    private Dictionary<string, string> _symaugSettings = [];
     private RedisServerProcess? _redis;
     private GrpcChannel? _channel;
     private GrpcChannel? _symaugChannel;
@@ -99,11 +100,12 @@ public class MissionSystem : IAsyncLifetime
             ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         });
-        Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", new Dictionary<string, string>
+        _symaugSettings = new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["Workspaces__Root"] = _workspaces,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
-        });
+        };
+        Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", _symaugSettings);
         _symaugChannel = ApiKeyChannel.Open(Symaug.GrpcUrl, GridProcesses.InternalCredential);
         Workspaces = new Contracts.Workspaces.WorkspacesClient(_symaugChannel);
 
@@ -150,6 +152,17 @@ public class MissionSystem : IAsyncLifetime
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings, http, grpc);
         Connect();
         await WaitForAgentsAsync();
+    }
+
+    /// <summary>Kills SYMAUG (SIGKILL), as a crash would; <see cref="StartSymaugAgainAsync"/> brings it back.</summary>
+    public void KillSymaug() => Symaug.Kill();
+
+    /// <summary>Starts SYMAUG again on the ports, database and workspace folder it had.</summary>
+    public async Task StartSymaugAgainAsync()
+    {
+        var (http, grpc) = (Symaug.HttpUrl, Symaug.GrpcUrl);
+        await Symaug.DisposeAsync();
+        Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", _symaugSettings, http, grpc);
     }
 
     public Task<TaskInfo> SubmitAsync(string spec) => Tasks.SubmitAsync(new SubmitTaskRequest { Spec = spec }).ResponseAsync;

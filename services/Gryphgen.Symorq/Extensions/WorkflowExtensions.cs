@@ -13,9 +13,11 @@ public static class WorkflowExtensions
     {
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TaskEventSignal>();
+        services.AddSingleton(sp => new RecoveryWait(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new MissionServices(sp.GetRequiredService<AgentBroker>(),
             sp.GetRequiredService<Workspaces.WorkspacesClient>(), sp.GetRequiredService<Contracts.Knowledge.KnowledgeClient>(),
-            sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TaskTokenMeter>()));
+            sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RecoveryWait>(), sp.GetRequiredService<TaskTokenMeter>()));
         services.AddSingleton<MissionEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<MissionEngine>());
         services.AddScoped<TaskJournal>();

@@ -14,4 +14,5 @@ public sealed record MissionServices(
     Contracts.Knowledge.KnowledgeClient Knowledge,
     WorkflowOptions Options,
     TimeProvider Time,
+    RecoveryWait Recovery,
     TaskTokenMeter Meter);

@@ -144,9 +144,13 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             using var watch = new StallWatch(patience, ct);
             var early = onlyAsksAnAgent ? work(watch, watch.Token) : null;
             await SavedAsync(saving, early, watch);
+            // Said and saved at once: whoever watches the task sees why it waits. Between two tries nothing else of this
+            // step uses the journal.
+            var recovery = services.Recovery.ForStep((failure, delay) => journal.RecordAsync(task, TaskEventKinds.Warning,
+                $"{kind}: a service is unavailable ({failure.Status.Detail.Shorten(200)}); trying again in {delay.TotalSeconds:0.#} s", kind, ct: watch.Token));
             try
             {
-                var result = await (early ?? work(watch, watch.Token));
+                var result = await recovery.ExecuteAsync(async _ => await (Interlocked.Exchange(ref early, null) ?? work(watch, watch.Token)), watch.Token);
                 journal.CompleteStep(task, step, JsonSerializer.Serialize(result.Output, JournalJson.Options), result.Tokens, result.Summary);
                 return result.Output;
             }

@@ -30,6 +30,13 @@ public sealed class WorkflowOptions
     [Range(1, 10)]
     public int MaxStepAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// How long a step waits for SYMAUG or SYMORG to come back (a restart, a deploy) before the failure spends one of
+    /// its attempts; the waiting itself spends none.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Wall-clock limit of one acceptance run in the sandbox.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
     public TimeSpan TestTimeLimit { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
@@ -197,6 +198,33 @@ public sealed class MissionLoopTests(MissionSystem system)
     }
 
     [Fact]
+    public async Task A_task_waits_out_SYMAUG_being_down_without_spending_the_steps_attempts()
+    {
+        var marker = RoleScripts.NewMarker("symaug-down");
+        _scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        _scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
+        // Down while the generator works: the test step's first calls find no SYMAUG, several times over (at once,
+        // three failures would have ended the task).
+        var taskId = await SubmitHoldingAsync(marker, "generator", calls: 1, whileHeld: _ =>
+        {
+            system.KillSymaug();
+            return Task.CompletedTask;
+        });
+        var events = new ConcurrentQueue<TaskEvent>();
+        var watching = WatchAllAsync(taskId, events);
+        await Eventually.Get(() => Task.FromResult(events.Count(e => e.Kind == "warning")), waits => waits >= 2,
+            TimeSpan.FromMinutes(1), "the test step waiting for SYMAUG twice");
+        await system.StartSymaugAgainAsync();
+
+        var done = await system.WaitForEndAsync(taskId);
+        await watching;
+
+        Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
+        Assert.Equal(1, done.Steps.Single(s => s is { Iteration: 1, Kind: "test" }).Attempts);
+        Assert.All(events.Where(e => e.Kind == "warning"), w => Assert.StartsWith("test: a service is unavailable", w.Message));
+    }
+
+    [Fact]
     public async Task Twenty_tasks_of_mixed_priority_submitted_at_once_all_end_and_none_is_lost()
     {
         var marker = RoleScripts.NewMarker("many");
@@ -243,11 +271,16 @@ public sealed class MissionLoopTests(MissionSystem system)
         }
     }
 
-    private async Task<List<TaskEvent>> WatchAllAsync(string taskId)
+    /// <summary>Every event of the task until it ends, each also in <paramref name="sink"/> as it arrives.</summary>
+    private async Task<List<TaskEvent>> WatchAllAsync(string taskId, ConcurrentQueue<TaskEvent>? sink = null)
     {
         var events = new List<TaskEvent>();
         using var call = system.Tasks.Watch(new WatchTaskRequest { TaskId = taskId });
-        while (await call.ResponseStream.MoveNext(CancellationToken.None)) events.Add(call.ResponseStream.Current);
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            events.Add(call.ResponseStream.Current);
+            sink?.Enqueue(call.ResponseStream.Current);
+        }
         return events;
     }
 }

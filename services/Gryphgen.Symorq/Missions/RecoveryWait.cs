@@ -1,0 +1,40 @@
+using Grpc.Core;
+using Polly;
+using Polly.Retry;
+
+namespace Gryphgen.Symorq.Missions;
+
+/// <summary>
+/// Waits out a service that is down for a while (SYMAUG or SYMORG restarting, a deploy, a crash): a step's call that
+/// finds it unavailable is tried again with exponential back-off and jitter, for up to
+/// <see cref="WorkflowOptions.RecoveryTimeout"/> from the first such failure, without spending one of the step's
+/// attempts. Only once that has passed does the failure count against the step, as a failure of its own does at once.
+/// </summary>
+public sealed class RecoveryWait(WorkflowOptions options, TimeProvider time)
+{
+    // From a fraction of a second (a blip) to a pace that does not flood a service coming back up.
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(15);
+
+    /// <summary>UNAVAILABLE: not reached, refused, or gone mid-call. Every other status is the call's own answer.</summary>
+    public static bool IsTransient(Exception exception) => exception is RpcException { StatusCode: StatusCode.Unavailable };
+
+    /// <summary>A pipeline for one run of one step; <paramref name="waiting"/> hears of each wait before it starts.</summary>
+    public ResiliencePipeline ForStep(Func<RpcException, TimeSpan, Task> waiting)
+    {
+        long? firstFailure = null;
+        bool WithinLimit()
+        {
+            firstFailure ??= time.GetTimestamp();
+            return time.GetElapsedTime(firstFailure.Value) < options.RecoveryTimeout;
+        }
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex) && WithinLimit()),
+                BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = FirstDelay, MaxDelay = MaxDelay,
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = async args => await waiting((RpcException)args.Outcome.Exception!, args.RetryDelay),
+            })
+            .Build();
+    }
+}
