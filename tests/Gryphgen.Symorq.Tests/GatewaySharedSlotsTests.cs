@@ -159,4 +159,27 @@ public sealed class GatewaySharedSlotsTests(SharedSlotsGrid grid) : IClassFixtur
         var shared = status.Components.Single(c => c.Name == "llm-grid").Facts["shared_slots"];
         Assert.StartsWith("local only", shared);
     }
+
+    [Fact]
+    public async Task Without_Redis_the_answer_cache_is_a_miss_and_the_endpoint_answers()
+    {
+        var redis = await RedisServerProcess.StartAsync();
+        await using var alone = await GridProcesses.StartSymorqAsync(new Dictionary<string, string>(grid.Settings)
+        {
+            ["ConnectionStrings__redis"] = redis.ConnectionString, ["Gryphgen__Gateway__CacheEnabled"] = "true",
+        });
+        await redis.DisposeAsync();
+        using var gateway = new GatewayClient(alone.HttpUrl);
+        var body = GatewayClient.Chat(SharedSlotsGrid.Model, 4, $"cache me {Guid.NewGuid()}");
+        body["temperature"] = 0; // cacheable
+        var before = grid.Upstream.Requests.Count;
+
+        using var first = await gateway.PostAsync("v1/chat/completions", body);
+        using var second = await gateway.PostAsync("v1/chat/completions", body);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.False(second.Headers.Contains("X-Gryphgen-Cache"));
+        Assert.Equal(2, await ArrivedSince(before));
+    }
 }
