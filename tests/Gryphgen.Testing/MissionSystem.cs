@@ -74,6 +74,9 @@ public class MissionSystem : IAsyncLifetime
 
     public Tasks.TasksClient Tasks { get; private set; } = null!;
 
+    /// <summary>The connection string of the database all the services share.</summary>
+    public string Database { get; private set; } = "";
+
     /// <summary>SYMAUG's own API, as SYMORQ calls it: to read what a task left (its checkpoints) beside what SYMORQ says.</summary>
     public Contracts.Workspaces.WorkspacesClient Workspaces { get; private set; } = null!;
 
@@ -94,7 +97,7 @@ public class MissionSystem : IAsyncLifetime
         StrongLlm.Fallback = Scripts.Answer;
         _redis = await RedisServerProcess.StartAsync();
         // One database for all services, as in production: each migrates its own tables with its own history.
-        var database = await SharedPostgres.CreateDatabaseAsync("missions");
+        var database = Database = await SharedPostgres.CreateDatabaseAsync("missions");
         Symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
