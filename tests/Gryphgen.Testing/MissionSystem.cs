@@ -29,6 +29,9 @@ public class MissionSystem : IAsyncLifetime
     /// </summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Caps on live watches, small enough for a test to reach.</summary>
+    public const int MaxWatchersPerTask = 3, MaxWatchersPerKey = 7;
+
     private readonly string[] _agentRoles;
     private readonly List<LoggedProcess> _agents = [];
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
@@ -129,6 +132,8 @@ public class MissionSystem : IAsyncLifetime
         _symorqSettings["Gryphgen__Workflow__PollInterval"] = "00:00:00.200";
         _symorqSettings["Gryphgen__Workflow__LeaseDuration"] = "00:00:03";
         _symorqSettings["Gryphgen__Workflow__StepStallTimeout"] = StallTimeout.ToString();
+        _symorqSettings["Gryphgen__Workflow__MaxWatchersPerTask"] = MaxWatchersPerTask.ToString();
+        _symorqSettings["Gryphgen__Workflow__MaxWatchersPerKey"] = MaxWatchersPerKey.ToString();
         _symorqSettings["Gryphgen__Workflow__Escalation__coder"] = StrongAlias;
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings);
 

@@ -7,7 +7,7 @@ namespace Gryphgen.Symorq.Missions;
 
 /// <summary>
 /// The durable record of tasks in PostgreSQL: tasks, their steps and their events. Every change to a task is saved
-/// together with the event that tells of it, and every write wakes the watchers (<see cref="TaskEventSignal"/>).
+/// together with the event that tells of it, and every write wakes the task's watchers (<see cref="TaskEventSignal"/>).
 /// Writes for a running task are fenced by its claim (<see cref="SaveAsync"/>).
 /// </summary>
 public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, TaskEventSignal signal)
@@ -64,7 +64,7 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
             AddEvent(task, TaskEventKinds.Ended, "", $"cancelled: {task.Reason}");
             await SaveAsync(ct);
         }
-        signal.Pulse();
+        signal.Pulse(taskId);
         return task;
     }
 
@@ -144,6 +144,7 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         {
             held.Property(t => t.LeaseGeneration).IsModified = true;
         }
+        var written = db.ChangeTracker.Entries<EventRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.TaskId).Distinct().ToList();
         try
         {
             await db.SaveChangesAsync(ct);
@@ -152,6 +153,6 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         {
             throw new ClaimLostException(task.Id, task.LeaseGeneration, ex);
         }
-        signal.Pulse();
+        foreach (var taskId in written) signal.Pulse(taskId);
     }
 }
