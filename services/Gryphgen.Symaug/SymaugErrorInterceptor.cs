@@ -14,6 +14,8 @@ public sealed class SymaugErrorInterceptor : StatusMappingInterceptor
         SandboxUnavailableException => new Status(StatusCode.FailedPrecondition, ex.Message),
         SeedIntegrityException => new Status(StatusCode.DataLoss, ex.Message),
         WorkspaceCapacityException => new Status(StatusCode.ResourceExhausted, ex.Message),
+        StaleFenceException => new Status(StatusCode.Aborted, ex.Message),
+        WorkspaceConflictException => new Status(StatusCode.AlreadyExists, ex.Message),
         _ => null,
     };
 }

@@ -14,6 +14,7 @@ public sealed class SymorqErrorInterceptor : StatusMappingInterceptor
         {
             TaskApiError.NotFound => StatusCode.NotFound,
             TaskApiError.Invalid => StatusCode.InvalidArgument,
+            TaskApiError.TooMany => StatusCode.ResourceExhausted,
             // Not ready, unavailable: SYMORQ answered, so it is the task or the system that is not ready, not the
             // network (UNAVAILABLE would send a client looking for a server that is there).
             _ => StatusCode.FailedPrecondition,

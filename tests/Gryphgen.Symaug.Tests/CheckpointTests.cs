@@ -26,7 +26,7 @@ public sealed class CheckpointTests(SymaugServer server) : IClassFixture<SymaugS
 
     private async Task<string> PytestWorkspaceAsync() => (await Client.CreateAsync(new CreateWorkspaceRequest
     {
-        TaskId = "calc", SeedFiles = { File("test_calc.py", PytestSeed) },
+        TaskId = TaskIds.New("calc"), SeedFiles = { File("test_calc.py", PytestSeed) },
         Acceptance = new AcceptanceTest { Command = { "/usr/bin/python3", "-m", "pytest", "-q" }, Format = TestFormat.Pytest },
     })).WorkspaceId;
 
@@ -68,7 +68,7 @@ public sealed class CheckpointTests(SymaugServer server) : IClassFixture<SymaugS
     {
         var id = (await Client.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = "node", SeedFiles = { File("test/calc.test.js", """
+            TaskId = TaskIds.New("node"), SeedFiles = { File("test/calc.test.js", """
                 const test = require('node:test');
                 const assert = require('node:assert');
                 const { add } = require('../calc.js');
@@ -93,7 +93,7 @@ public sealed class CheckpointTests(SymaugServer server) : IClassFixture<SymaugS
     {
         var id = (await Client.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = "exit", Acceptance = new AcceptanceTest { Command = { "/bin/sh", "check.sh" } },
+            TaskId = TaskIds.New("exit"), Acceptance = new AcceptanceTest { Command = { "/bin/sh", "check.sh" } },
         })).WorkspaceId;
         await WriteAsync(id, "check.sh", "echo 'wrong answer' >&2; exit 4\n");
         var failing = await Client.TestAsync(new TestRequest { WorkspaceId = id });

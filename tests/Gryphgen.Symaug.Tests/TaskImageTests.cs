@@ -34,7 +34,7 @@ public sealed class TaskImageTests
 
     private static CreateWorkspaceRequest WithImage(string image) => new()
     {
-        TaskId = "image", SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") }, Image = image,
+        TaskId = TaskIds.New("image"), SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") }, Image = image,
     };
 
     [Fact]

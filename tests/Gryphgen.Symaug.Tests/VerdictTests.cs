@@ -29,7 +29,7 @@ public abstract class VerdictTests(SymaugServer server)
     {
         var id = (await Client.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = "verdict", SeedFiles = { File("tests/test_calc.py", Seed) },
+            TaskId = TaskIds.New("verdict"), SeedFiles = { File("tests/test_calc.py", Seed) },
             Acceptance = new AcceptanceTest { Command = { "/usr/bin/python3", "-m", "pytest", "-q" }, Format = TestFormat.Pytest },
         })).WorkspaceId;
         await WriteAsync(id, File("calc.py", "def add(a, b):\n    return 0\n"));
@@ -182,7 +182,7 @@ public abstract class VerdictTests(SymaugServer server)
         // Not dotnet itself (a sandboxed dotnet test cannot restore packages): a script given dotnet test's reporter options.
         var id = (await Client.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = "verdict", Acceptance = new AcceptanceTest { Command = { "/bin/sh", "trx.sh" }, Format = TestFormat.DotnetTest },
+            TaskId = TaskIds.New("verdict"), Acceptance = new AcceptanceTest { Command = { "/bin/sh", "trx.sh" }, Format = TestFormat.DotnetTest },
         })).WorkspaceId;
         await WriteAsync(id, File("trx.sh", """
             test "$1" = --results-directory || exit 9
@@ -231,7 +231,7 @@ public abstract class VerdictTests(SymaugServer server)
     {
         var id = (await Client.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = "verdict", SeedFiles = { File("tests/test_calc.py", Seed) }, AllowedHarnessFiles = { "conftest.py" },
+            TaskId = TaskIds.New("verdict"), SeedFiles = { File("tests/test_calc.py", Seed) }, AllowedHarnessFiles = { "conftest.py" },
             Acceptance = new AcceptanceTest { Command = { "/usr/bin/python3", "-m", "pytest", "-q" }, Format = TestFormat.Pytest },
         })).WorkspaceId;
         await WriteAsync(id, File("conftest.py", EverythingPasses), File("calc.py", "def add(a, b):\n    return 0\n"));
@@ -275,7 +275,7 @@ public abstract class VerdictTests(SymaugServer server)
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() => Client.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = "verdict", AllowedHarnessFiles = { "../conftest.py" },
+            TaskId = TaskIds.New("verdict"), AllowedHarnessFiles = { "../conftest.py" },
         }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
     }

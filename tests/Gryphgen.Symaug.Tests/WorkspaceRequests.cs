@@ -10,11 +10,11 @@ public static class WorkspaceRequests
 {
     public static FileContent File(string path, string content) => new() { Path = path, Content = ByteString.CopyFromUtf8(content) };
 
-    /// <summary>A new workspace with one protected seed file, <c>tests/test_app.py</c>.</summary>
-    public static async Task<string> NewWorkspaceAsync(this Contracts.Workspaces.WorkspacesClient client, string taskId) =>
+    /// <summary>A new workspace with one protected seed file, <c>tests/test_app.py</c>, for a new task named after <paramref name="taskName"/>.</summary>
+    public static async Task<string> NewWorkspaceAsync(this Contracts.Workspaces.WorkspacesClient client, string taskName) =>
         (await client.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = taskId, SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") },
+            TaskId = TaskIds.New(taskName), SeedFiles = { File("tests/test_app.py", "def test_app(): pass\n") },
         })).WorkspaceId;
 
     /// <summary>The workspace's export, read back entry by entry.</summary>

@@ -29,6 +29,9 @@ public class MissionSystem : IAsyncLifetime
     /// </summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Caps on live watches, small enough for a test to reach.</summary>
+    public const int MaxWatchersPerTask = 3, MaxWatchersPerKey = 7;
+
     private readonly string[] _agentRoles;
     private readonly List<LoggedProcess> _agents = [];
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
@@ -74,6 +77,9 @@ public class MissionSystem : IAsyncLifetime
 
     public Tasks.TasksClient Tasks { get; private set; } = null!;
 
+    /// <summary>The connection string of the database all the services share.</summary>
+    public string Database { get; private set; } = "";
+
     /// <summary>SYMAUG's own API, as SYMORQ calls it: to read what a task left (its checkpoints) beside what SYMORQ says.</summary>
     public Contracts.Workspaces.WorkspacesClient Workspaces { get; private set; } = null!;
 
@@ -94,7 +100,7 @@ public class MissionSystem : IAsyncLifetime
         StrongLlm.Fallback = Scripts.Answer;
         _redis = await RedisServerProcess.StartAsync();
         // One database for all services, as in production: each migrates its own tables with its own history.
-        var database = await SharedPostgres.CreateDatabaseAsync("missions");
+        var database = Database = await SharedPostgres.CreateDatabaseAsync("missions");
         Symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
@@ -126,6 +132,8 @@ public class MissionSystem : IAsyncLifetime
         _symorqSettings["Gryphgen__Workflow__PollInterval"] = "00:00:00.200";
         _symorqSettings["Gryphgen__Workflow__LeaseDuration"] = "00:00:03";
         _symorqSettings["Gryphgen__Workflow__StepStallTimeout"] = StallTimeout.ToString();
+        _symorqSettings["Gryphgen__Workflow__MaxWatchersPerTask"] = MaxWatchersPerTask.ToString();
+        _symorqSettings["Gryphgen__Workflow__MaxWatchersPerKey"] = MaxWatchersPerKey.ToString();
         _symorqSettings["Gryphgen__Workflow__Escalation__coder"] = StrongAlias;
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings);
 

@@ -13,4 +13,10 @@ public sealed class Checkpoint
     public int Errored { get; set; }
     public int Skipped { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The caller's name for it (<see cref="Contracts.Missions.CheckpointKeys"/>), unique in its workspace; null: unnamed.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>The acceptance run of a named checkpoint, returned again when its Checkpoint call is repeated.</summary>
+    public StoredTestReport? Report { get; set; }
 }

@@ -25,5 +25,15 @@ public sealed class Workspace
     public string? Image { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The highest fence (the caller's claim on the task) a change to the workspace has carried; a change with a lower
+    /// one is refused (<see cref="Workspaces.WorkspaceFence"/>).
+    /// </summary>
+    public long Fence { get; set; }
+
+    /// <summary>SHA-256 of the Create request, fence aside: a repeated Create must be the same request to get this workspace back.</summary>
+    public string RequestSha256 { get; set; } = "";
+
     public List<Checkpoint> Checkpoints { get; set; } = [];
 }

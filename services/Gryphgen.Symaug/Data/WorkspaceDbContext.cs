@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Gryphgen.Contracts.Missions;
 using Gryphgen.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +26,9 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.ToTable("workspaces");
             e.HasKey(w => w.Id);
             e.Property(w => w.TaskId).HasMaxLength(Workspace.MaxTaskIdLength);
-            e.HasIndex(w => w.TaskId);
+            // One workspace per task: two Creates racing for a task cannot both make one.
+            e.HasIndex(w => w.TaskId).IsUnique();
+            e.Property(w => w.RequestSha256).HasMaxLength(64);
             e.Property(w => w.AcceptanceFormat).HasConversion<string>().HasMaxLength(20);
             e.Property(w => w.Image).HasMaxLength(Gryphgen.Contracts.Sandbox.ContainerImageNames.MaxLength);
             e.HasMany(w => w.Checkpoints).WithOne().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
@@ -35,6 +39,11 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.HasKey(c => c.Id);
             e.Property(c => c.Commit).HasMaxLength(64);
             e.HasIndex(c => new { c.WorkspaceId, c.Commit });
+            e.Property(c => c.Key).HasMaxLength(CheckpointKeys.MaxLength);
+            e.HasIndex(c => new { c.WorkspaceId, c.Key }).IsUnique();
+            e.Property(c => c.Report).HasColumnType("jsonb").HasConversion(
+                report => JsonSerializer.Serialize(report, JsonSerializerOptions.Web),
+                json => JsonSerializer.Deserialize<StoredTestReport>(json, JsonSerializerOptions.Web));
         });
         modelBuilder.UseSnakeCaseColumns();
     }

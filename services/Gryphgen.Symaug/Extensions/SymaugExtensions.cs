@@ -25,6 +25,7 @@ public static class SymaugExtensions
         builder.Services.AddSingleton<WorkspaceLocks>();
         builder.Services.AddSingleton<WorkspaceRecords>();
         builder.Services.AddScoped<WorkspaceStore>();
+        builder.Services.AddScoped<WorkspaceFence>();
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
         return builder;
     }

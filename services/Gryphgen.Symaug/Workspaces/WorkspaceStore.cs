@@ -1,19 +1,53 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
 using Gryphgen.Contracts;
 using Gryphgen.Symaug.Data;
 using Gryphgen.Symaug.Git;
 using Gryphgen.Symaug.Sandbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>Workspaces and their checkpoints: metadata in PostgreSQL, files and git history on disk.</summary>
 public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords records, IOptions<WorkspaceOptions> options, SandboxUsers users,
-    RunImages images, TimeProvider clock)
+    RunImages images, WorkspaceFence fence, TimeProvider clock)
 {
     private WorkspaceOptions Limits => options.Value;
 
+    /// <summary>
+    /// The task's workspace: made from the request, or the one an earlier identical request made (a step repeated
+    /// after a crash gets it back rather than orphaning it).
+    /// </summary>
     public async Task<(Workspace Workspace, Checkpoint Initial)> CreateAsync(CreateWorkspaceRequest request, CancellationToken cancellationToken)
+    {
+        var digest = RequestDigest(request);
+        return await ExistingAsync(request, digest, cancellationToken) ?? await NewAsync(request, digest, cancellationToken);
+    }
+
+    private async Task<(Workspace, Checkpoint)?> ExistingAsync(CreateWorkspaceRequest request, string digest, CancellationToken cancellationToken)
+    {
+        var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.TaskId == request.TaskId, cancellationToken);
+        if (workspace is null) return null;
+        if (workspace.RequestSha256 != digest)
+        {
+            throw new WorkspaceConflictException($"task {request.TaskId} already has workspace {workspace.Id}, made from a different request");
+        }
+        await fence.PassAsync(workspace, request.Fence, cancellationToken);
+        var initial = await db.Checkpoints.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id).OrderBy(c => c.Id).FirstAsync(cancellationToken);
+        return (workspace, initial);
+    }
+
+    /// <summary>What makes two Create requests the same one: everything but the fence, which only says who asks.</summary>
+    private static string RequestDigest(CreateWorkspaceRequest request)
+    {
+        var unfenced = request.Clone();
+        unfenced.Fence = 0;
+        return Convert.ToHexStringLower(SHA256.HashData(unfenced.ToByteArray()));
+    }
+
+    private async Task<(Workspace Workspace, Checkpoint Initial)> NewAsync(CreateWorkspaceRequest request, string digest, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.TaskId) || request.TaskId.Length > Workspace.MaxTaskIdLength)
         {
@@ -28,7 +62,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         var workspace = new Workspace
         {
             Image = image,
-            Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = clock.GetUtcNow(),
+            Id = Guid.NewGuid(), TaskId = request.TaskId, CreatedAt = clock.GetUtcNow(), Fence = request.Fence, RequestSha256 = digest,
             AcceptanceCommand = [.. request.Acceptance?.Command ?? []], AcceptanceFormat = request.Acceptance?.Format ?? TestFormat.ExitCode,
             AllowedHarnessFiles = [.. request.AllowedHarnessFiles.Select(p => WorkspacePath.Normalize(p, Limits.MaxPathLength)).Distinct().Order(StringComparer.Ordinal)],
         };
@@ -51,6 +85,14 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
             db.Checkpoints.Add(initial);
             await db.SaveChangesAsync(cancellationToken);
             return (workspace, initial);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same request raced this one and made the task's workspace first: that one is the answer.
+            Directory.Delete(layout.Folder, recursive: true);
+            db.ChangeTracker.Clear();
+            return await ExistingAsync(request, digest, cancellationToken)
+                   ?? throw new WorkspaceConflictException($"task {request.TaskId}'s workspace was made and deleted while this one was");
         }
         catch
         {
@@ -77,10 +119,12 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         records.Forget(workspace.Id);
     }
 
-    public async Task<Checkpoint> AddCheckpointAsync(Workspace workspace, string commit, string message, TestSummary? summary,
+    public async Task<Checkpoint> AddCheckpointAsync(Workspace workspace, string commit, string message, TestReport? report, string? key,
         CancellationToken cancellationToken)
     {
-        var checkpoint = NewCheckpoint(workspace, commit, message, summary);
+        var checkpoint = NewCheckpoint(workspace, commit, message, report?.Summary);
+        checkpoint.Key = key;
+        checkpoint.Report = key is null || report is null ? null : StoredTestReport.From(report);
         db.Checkpoints.Add(checkpoint);
         await db.SaveChangesAsync(cancellationToken);
         return checkpoint;
@@ -98,6 +142,10 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
             : await checkpoints.Where(c => c.Commit == commit).OrderByDescending(c => c.Id).FirstOrDefaultAsync(cancellationToken);
         return found ?? throw new WorkspaceNotFoundException($"no checkpoint \"{commit}\" in workspace {workspace.Id}");
     }
+
+    /// <summary>The checkpoint the caller named <paramref name="key"/> before, if any.</summary>
+    public Task<Checkpoint?> FindKeyedCheckpointAsync(Workspace workspace, string key, CancellationToken cancellationToken) =>
+        db.Checkpoints.AsNoTracking().SingleOrDefaultAsync(c => c.WorkspaceId == workspace.Id && c.Key == key, cancellationToken);
 
     /// <summary>The tested checkpoint with the most tests passing (then the fewest failing, then the latest).</summary>
     public async Task<Checkpoint> BestCheckpointAsync(Workspace workspace, CancellationToken cancellationToken) =>

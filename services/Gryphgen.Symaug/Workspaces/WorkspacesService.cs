@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using Google.Protobuf;
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Missions;
 using Gryphgen.Symaug.Acceptance;
 using Gryphgen.Symaug.Data;
 using Gryphgen.Symaug.Git;
@@ -14,7 +15,7 @@ namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>SYMAUG's workspace API: files, sandboxed runs and tests, git checkpoints, export.</summary>
 public sealed class WorkspacesService(
-    WorkspaceStore store, WorkspaceLocks locks, HostCapabilities capabilities, SandboxedRunner runner,
+    WorkspaceStore store, WorkspaceLocks locks, WorkspaceFence fence, HostCapabilities capabilities, SandboxedRunner runner,
     AcceptanceTestRunner acceptance, BubblewrapSandbox sandbox, DiskFloor floor, IOptions<SandboxOptions> sandboxOptions,
     IOptions<WorkspaceOptions> workspaceOptions)
     : Contracts.Workspaces.WorkspacesBase
@@ -35,6 +36,7 @@ public sealed class WorkspacesService(
     {
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        await fence.PassAsync(workspace, request.Fence, context.CancellationToken);
         return new WriteFilesReply { Written = store.Files(workspace).Write(request.Files, WorkspaceStore.ProtectedPaths(workspace)) };
     }
 
@@ -119,14 +121,27 @@ public sealed class WorkspacesService(
     public override async Task<CheckpointInfo> Checkpoint(CheckpointRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Message)) throw new WorkspaceInputException("a checkpoint needs a message");
+        if (request.Key.Length > 0 && !CheckpointKeys.IsValid(request.Key))
+        {
+            throw new WorkspaceInputException($"a checkpoint key is 1 to {CheckpointKeys.MaxLength} letters, digits, '.', '_' or '-'");
+        }
+        var key = request.Key.Length > 0 ? request.Key : null;
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        await fence.PassAsync(workspace, request.Fence, context.CancellationToken);
+        if (key is not null && await store.FindKeyedCheckpointAsync(workspace, key, context.CancellationToken) is { } made)
+        {
+            var replay = ToInfo(made);
+            replay.Report = made.Report?.ToReport(replay.Summary);
+            replay.Replayed = true;
+            return replay;
+        }
         var report = request.SkipTests ? null : await TestAsync(workspace, request.Limits, context.CancellationToken);
         var summary = report?.Summary;
         var message = summary is null ? request.Message
             : $"{request.Message}\n\nTests: {summary.Passed} passed, {summary.Failed} failed, {summary.Errored} errored, {summary.Skipped} skipped";
         var commit = store.CommitAll(workspace, message);
-        var info = ToInfo(await store.AddCheckpointAsync(workspace, commit, request.Message, summary, context.CancellationToken));
+        var info = ToInfo(await store.AddCheckpointAsync(workspace, commit, request.Message, report, key, context.CancellationToken));
         info.Report = report;
         return info;
     }
@@ -142,6 +157,7 @@ public sealed class WorkspacesService(
         if (string.IsNullOrEmpty(request.CheckpointId)) throw new WorkspaceInputException("name the checkpoint to revert to");
         var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
         using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        await fence.PassAsync(workspace, request.Fence, context.CancellationToken);
         var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
         await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, sandbox, store.User(workspace), context.CancellationToken);
         return ToInfo(checkpoint);

@@ -49,6 +49,8 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.CurrentStep).HasMaxLength(20);
             e.Property(x => x.LeaseOwner).HasMaxLength(200);
+            // Fencing: every save of a task a run holds is conditional on the claim it was read under (TaskJournal).
+            e.Property(x => x.LeaseGeneration).IsConcurrencyToken();
             e.Ignore(x => x.IsFinished);
             // What the claim loop asks: unfinished tasks by priority and age.
             e.HasIndex(x => new { x.State, x.Priority, x.CreatedAt });

@@ -53,6 +53,12 @@ public sealed class TaskRecord
 
     public DateTimeOffset? LeaseUntil { get; set; }
 
+    /// <summary>
+    /// Counts the claims on the task: each claim takes the next number. It is the fence of the claim's work: the
+    /// journal's writes and SYMAUG's changes are refused once a later claim exists.
+    /// </summary>
+    public long LeaseGeneration { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }

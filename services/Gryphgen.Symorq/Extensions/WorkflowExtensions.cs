@@ -13,6 +13,7 @@ public static class WorkflowExtensions
     {
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TaskEventSignal>();
+        services.AddSingleton<WatcherLimits>();
         services.AddSingleton(sp => new RecoveryWait(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new MissionServices(sp.GetRequiredService<AgentBroker>(),
             sp.GetRequiredService<Workspaces.WorkspacesClient>(), sp.GetRequiredService<Contracts.Knowledge.KnowledgeClient>(),

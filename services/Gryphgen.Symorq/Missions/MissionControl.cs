@@ -20,7 +20,7 @@ namespace Gryphgen.Symorq.Missions;
 /// sees every task.
 /// </summary>
 public sealed class MissionControl(
-    TaskJournal journal, MissionEngine engine, EndpointRegistry grid, TaskEventSignal signal,
+    TaskJournal journal, MissionEngine engine, EndpointRegistry grid, TaskEventSignal signal, WatcherLimits watchers,
     Workspaces.WorkspacesClient workspaces, IOptions<WorkflowOptions> options, ApiCaller caller)
 {
     public const int DefaultListLimit = 50;
@@ -67,14 +67,26 @@ public sealed class MissionControl(
         return TaskViews.Info(task);
     }
 
-    /// <summary>The task's events after <paramref name="afterSequence"/>, then live ones, until the task has ended.</summary>
-    public async IAsyncEnumerable<TaskEvent> WatchAsync(string taskId, long afterSequence, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Lets the caller watch the task: it exists, is the caller's to see, and neither it nor the caller has all the
+    /// watches the caps allow. The watch holds the admission until it ends (dispose it then).
+    /// </summary>
+    public async Task<IDisposable> AdmitWatchAsync(string taskId, CancellationToken ct)
     {
         await FindVisibleAsync(taskId, ct);
+        return watchers.Admit(taskId, caller.Name);
+    }
+
+    /// <summary>
+    /// The task's events after <paramref name="afterSequence"/>, then live ones, until the task has ended; for a watch
+    /// <see cref="AdmitWatchAsync"/> let in.
+    /// </summary>
+    public async IAsyncEnumerable<TaskEvent> WatchAsync(string taskId, long afterSequence, [EnumeratorCancellation] CancellationToken ct)
+    {
         var ended = false;
         while (true)
         {
-            var written = signal.Next;
+            var written = signal.Next(taskId);
             var events = await journal.EventsAsync(taskId, afterSequence, EventBatch, ct);
             foreach (var e in events)
             {
@@ -99,9 +111,6 @@ public sealed class MissionControl(
         using var export = workspaces.Export(new WorkspaceRef { WorkspaceId = task.WorkspaceId }, cancellationToken: ct);
         while (await export.ResponseStream.MoveNext(ct)) yield return export.ResponseStream.Current.Data;
     }
-
-    /// <summary>NOT_FOUND unless the task exists and is the caller's to see.</summary>
-    public Task EnsureVisibleAsync(string taskId, CancellationToken ct) => FindVisibleAsync(taskId, ct);
 
     /// <summary>The one way the task API reads a task by id: the caller's own, or any for an admin key.</summary>
     private async Task<TaskRecord> FindVisibleAsync(string taskId, CancellationToken ct) =>

@@ -22,5 +22,8 @@ public sealed record TestOutput(bool Passed, int TestsPassed, int TestsFailed, i
     public string Summary => $"{TestsPassed} passed, {TestsFailed} failed, {TestsErrored} errored";
 }
 
-/// <summary>The optimizer's decision and what the workflow did about it.</summary>
-public sealed record DecideOutput(OptimizerReply Decision, string Applied, string EscalatedModel);
+/// <summary>
+/// The optimizer's decision and what the workflow does about it: <see cref="RevertTo"/> is the checkpoint the
+/// workspace goes back to (a revert or a restart; empty for none), carried out once the decision is saved.
+/// </summary>
+public sealed record DecideOutput(OptimizerReply Decision, string Applied, string EscalatedModel, string RevertTo = "");

@@ -21,4 +21,7 @@ public enum TaskApiError
 
     /// <summary>The system cannot take tasks now (no LLM endpoint is configured).</summary>
     Unavailable,
+
+    /// <summary>A cap on what one caller or one task may hold at once (live watches) is reached.</summary>
+    TooMany,
 }

@@ -31,10 +31,10 @@ public static class TaskEndpoints
             Results.Json(TaskJson.Detail(await control.GetAsync(id, ct))));
         tasks.MapPost("/{id}/cancel", async (MissionControl control, string id, CancellationToken ct) =>
             Results.Json(TaskJson.Task(await control.CancelAsync(id, ct))));
-        tasks.MapGet("/{id}/events", async (MissionControl control, string id, long? after, CancellationToken ct) =>
+        tasks.MapGet("/{id}/events", async (HttpContext context, MissionControl control, string id, long? after, CancellationToken ct) =>
         {
-            // Found (and the caller's to see) before the stream starts, so that a refusal is still an error response.
-            await control.EnsureVisibleAsync(id, ct);
+            // Admitted before the stream starts, so that a refusal is still an error response; held until the request ends.
+            context.Response.RegisterForDispose(await control.AdmitWatchAsync(id, ct));
             return TypedResults.ServerSentEvents(Events(control, id, after ?? 0, ct));
         });
         tasks.MapGet("/{id}/artifacts", ArtifactsAsync);
@@ -94,6 +94,7 @@ public static class TaskEndpoints
                 TaskApiError.NotFound => Error(StatusCodes.Status404NotFound, "not_found", ex.Message),
                 TaskApiError.Invalid => Error(StatusCodes.Status400BadRequest, "invalid_request", ex.Message),
                 TaskApiError.NotReady => Error(StatusCodes.Status409Conflict, "not_ready", ex.Message),
+                TaskApiError.TooMany => Error(StatusCodes.Status429TooManyRequests, "too_many_watchers", ex.Message),
                 _ => Error(StatusCodes.Status503ServiceUnavailable, "unavailable", ex.Message),
             };
         }

@@ -7,7 +7,8 @@ namespace Gryphgen.Symorq.Missions;
 
 /// <summary>
 /// The durable record of tasks in PostgreSQL: tasks, their steps and their events. Every change to a task is saved
-/// together with the event that tells of it, and every write wakes the watchers (<see cref="TaskEventSignal"/>).
+/// together with the event that tells of it, and every write wakes the task's watchers (<see cref="TaskEventSignal"/>).
+/// Writes for a running task are fenced by its claim (<see cref="SaveAsync"/>).
 /// </summary>
 public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, TaskEventSignal signal)
 {
@@ -63,7 +64,7 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
             AddEvent(task, TaskEventKinds.Ended, "", $"cancelled: {task.Reason}");
             await SaveAsync(ct);
         }
-        signal.Pulse();
+        signal.Pulse(taskId);
         return task;
     }
 
@@ -132,10 +133,26 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
             Iteration = iteration ?? task.Iterations, Snapshot = JsonFormatter.Default.Format(TaskViews.Info(task)),
         });
 
-    /// <summary>Saves whatever is pending (a completed step, noted events).</summary>
+    /// <summary>
+    /// Saves whatever is pending (a completed step, noted events). A task read here for a run is saved only under the
+    /// claim it was read with: the task's row is part of every save, its claim number the condition, so once another
+    /// replica has claimed the task nothing of this run's (not a step, not an event) is written.
+    /// </summary>
     public async Task SaveAsync(CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
-        signal.Pulse();
+        foreach (var held in db.ChangeTracker.Entries<TaskRecord>().Where(e => e.State is EntityState.Unchanged or EntityState.Modified))
+        {
+            held.Property(t => t.LeaseGeneration).IsModified = true;
+        }
+        var written = db.ChangeTracker.Entries<EventRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.TaskId).Distinct().ToList();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException ex) when (ex.Entries.FirstOrDefault()?.Entity is TaskRecord task)
+        {
+            throw new ClaimLostException(task.Id, task.LeaseGeneration, ex);
+        }
+        foreach (var taskId in written) signal.Pulse(taskId);
     }
 }

@@ -93,7 +93,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
                     $"the acceptance command passed ({tested.Summary}) and the monitor found the work aligned (score {verdict.Score:0.##})");
             }
             var decided = await StepAsync(iteration, StepKinds.Decide, (watch, c) => DecideAsync(prepared, tested, analysis, verdict, watch, c), ct);
-            await ApplyAsync(iteration, decided, ct);
+            await ApplyAsync(prepared, iteration, decided, ct);
         }
     }
 
@@ -146,8 +146,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             await SavedAsync(saving, early, watch);
             // Said and saved at once: whoever watches the task sees why it waits. Between two tries nothing else of this
             // step uses the journal.
-            var recovery = services.Recovery.ForStep((failure, delay) => journal.RecordAsync(task, TaskEventKinds.Warning,
-                $"{kind}: a service is unavailable ({failure.Status.Detail.Shorten(200)}); trying again in {delay.TotalSeconds:0.#} s", kind, ct: watch.Token));
+            var recovery = Recovery(kind, watch.Token);
             try
             {
                 var result = await recovery.ExecuteAsync(async _ => await (Interlocked.Exchange(ref early, null) ?? work(watch, watch.Token)), watch.Token);
@@ -171,6 +170,10 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
             }
         }
     }
+
+    /// <summary>Waits out an unavailable service for <paramref name="kind"/>, each wait said and saved at once: whoever watches the task sees why it waits.</summary>
+    private Polly.ResiliencePipeline Recovery(string kind, CancellationToken ct) => services.Recovery.ForStep((failure, delay) => journal.RecordAsync(task,
+        TaskEventKinds.Warning, $"{kind}: a service is unavailable ({failure.Status.Detail.Shorten(200)}); trying again in {delay.TotalSeconds:0.#} s", kind, ct: ct));
 
     /// <summary>Waits for a step's start to be saved; when it cannot be, the work sent out early stops too.</summary>
     private static async Task SavedAsync(Task saving, Task? early, StallWatch watch)
@@ -196,7 +199,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
 
     private async Task<StepResult<PrepareOutput>> PrepareAsync(StallWatch watch, CancellationToken ct)
     {
-        var request = new CreateWorkspaceRequest { TaskId = task.Id, Acceptance = AcceptanceCommand.Parse(spec.Acceptance.Command) };
+        var request = new CreateWorkspaceRequest { TaskId = task.Id, Acceptance = AcceptanceCommand.Parse(spec.Acceptance.Command), Fence = task.LeaseGeneration };
         request.SeedFiles.AddRange(spec.Acceptance.Files.Select(f => new FileContent { Path = f.Key, Content = Google.Protobuf.ByteString.CopyFromUtf8(f.Value) }));
         request.AllowedHarnessFiles.AddRange(spec.Sandbox?.AllowHarnessFiles ?? []);
         request.Image = spec.Sandbox?.Image ?? "";
@@ -237,7 +240,7 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         _files = null; // the workspace changes here: the roles after this step read it afresh
         var protectedFiles = generated.Reply.Files.Where(f => spec.Acceptance.Files.ContainsKey(f.Path)).Select(f => f.Path).ToList();
         var rejected = protectedFiles.Count > 0 ? $"not written: {string.Join(", ", protectedFiles)} belong(s) to the acceptance tests and cannot be changed. " : "";
-        var write = new WriteFilesRequest { WorkspaceId = prepared.WorkspaceId };
+        var write = new WriteFilesRequest { WorkspaceId = prepared.WorkspaceId, Fence = task.LeaseGeneration };
         write.Files.AddRange(generated.Reply.Files.Where(f => !protectedFiles.Contains(f.Path))
             .Select(f => new FileContent { Path = f.Path, Content = Google.Protobuf.ByteString.CopyFromUtf8(f.Content) }));
         try
@@ -251,7 +254,9 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         }
         var checkpoint = await services.Workspaces.CheckpointAsync(new CheckpointRequest
         {
+            // Keyed by the iteration: this step run again after a crash gets the checkpoint (and verdict) it made.
             WorkspaceId = prepared.WorkspaceId, Message = $"iteration {iteration}: {generated.Reply.Summary.Shorten(500)}",
+            Key = CheckpointKeys.ForIteration(iteration), Fence = task.LeaseGeneration,
             Limits = new RunLimits { TimeLimitMs = (int)_options.TestTimeLimit.TotalMilliseconds, OutputLimitBytes = 1 << 20 },
         }, cancellationToken: ct);
         var report = checkpoint.Report;
@@ -294,22 +299,42 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
         job.History.AddRange(checkpoints.Checkpoints.Select(c => $"checkpoint {c.CheckpointId}: {c.Message}" +
             (c.Tested ? $" (tests: {c.Summary.Passed} passed, {c.Summary.Failed} failed, {c.Summary.Errored} errored)" : "")));
         var (decision, tokens) = await AskAsync<OptimizerReply>(AgentRole.Optimizer, job, watch, ct);
-        if (decision.Action is OptimizerActions.Revert or OptimizerActions.Restart) _files = null; // the workspace changes: the next roles read it afresh
-        var (applied, escalated) = decision.Action switch
+        // Only planned here; ApplyAsync carries the plan out once it is saved.
+        var (applied, escalated, revertTo) = decision.Action switch
         {
-            OptimizerActions.Revert => (await RevertAsync(prepared, decision.Checkpoint, ct), ""),
-            OptimizerActions.Restart => (await RestartAsync(prepared, tested, ct), ""),
+            OptimizerActions.Revert => await PlanRevertAsync(prepared, decision.Checkpoint, ct),
+            OptimizerActions.Restart => PlanRestart(prepared, tested),
             OptimizerActions.Escalate => Escalate(),
-            OptimizerActions.Abort => ("the task stops", ""),
-            _ => ("the next iteration builds on this one", ""),
+            OptimizerActions.Abort => ("the task stops", "", ""),
+            _ => ("the next iteration builds on this one", "", ""),
         };
-        var output = new DecideOutput(decision, applied, escalated);
+        var output = new DecideOutput(decision, applied, escalated, revertTo);
         journal.Note(task, TaskEventKinds.Decision, $"{decision.Action}: {decision.Reason.Shorten(300)} → {applied}", StepKinds.Decide);
         return new(output, tokens, $"{decision.Action}: {applied}");
     }
 
-    private async Task ApplyAsync(int iteration, DecideOutput decided, CancellationToken ct)
+    /// <summary>
+    /// Carries out the optimizer's decision. The decision is saved first, so that a task resumed here carries out the
+    /// same one again (a revert to the same checkpoint changes nothing the second time) rather than asking anew and
+    /// doing something else on top of what was done.
+    /// </summary>
+    private async Task ApplyAsync(PrepareOutput prepared, int iteration, DecideOutput decided, CancellationToken ct)
     {
+        await journal.SaveAsync(ct);
+        if (decided.RevertTo is { Length: > 0 } target)
+        {
+            _files = null; // the workspace changes: the next roles read it afresh
+            var revert = new RevertRequest { WorkspaceId = prepared.WorkspaceId, CheckpointId = target, Fence = task.LeaseGeneration };
+            try
+            {
+                await Recovery(StepKinds.Decide, ct).ExecuteAsync(async c => await services.Workspaces.RevertAsync(revert, cancellationToken: c), ct);
+            }
+            catch (RpcException ex) when (!ct.IsCancellationRequested)
+            {
+                // Asking again would not help (the decision stands, saved): the task ends rather than resuming into it forever.
+                throw new TaskEndedException(TaskState.Failed, $"the workspace could not go back to checkpoint {Short(target)}: {ex.StatusCode}: {ex.Status.Detail}");
+            }
+        }
         if (decided.EscalatedModel.Length > 0 && task.EscalatedModel != decided.EscalatedModel)
         {
             task.EscalatedModel = decided.EscalatedModel;
@@ -323,31 +348,29 @@ public sealed class TaskRun(TaskRecord task, TaskSpec spec, TaskJournal journal,
     }
 
     /// <summary>Back to the checkpoint the optimizer named, or to the best one when it named none SYMAUG knows.</summary>
-    private async Task<string> RevertAsync(PrepareOutput prepared, string? checkpoint, CancellationToken ct)
+    private async Task<(string Applied, string Escalated, string RevertTo)> PlanRevertAsync(PrepareOutput prepared, string? checkpoint, CancellationToken ct)
     {
         var workspace = new WorkspaceRef { WorkspaceId = prepared.WorkspaceId };
         var known = (await services.Workspaces.ListCheckpointsAsync(workspace, cancellationToken: ct)).Checkpoints;
         var target = known.FirstOrDefault(c => !string.IsNullOrEmpty(checkpoint) && c.CheckpointId.StartsWith(checkpoint, StringComparison.Ordinal))
             ?? await services.Workspaces.BestCheckpointAsync(workspace, cancellationToken: ct);
-        await services.Workspaces.RevertAsync(new RevertRequest { WorkspaceId = prepared.WorkspaceId, CheckpointId = target.CheckpointId }, cancellationToken: ct);
-        return $"reverted to checkpoint {Short(target.CheckpointId)} ({target.Summary.Passed} passed, {target.Summary.Failed} failed)";
+        return ($"reverted to checkpoint {Short(target.CheckpointId)} ({target.Summary.Passed} passed, {target.Summary.Failed} failed)", "", target.CheckpointId);
     }
 
     /// <summary>The iteration is done again from where it started: the checkpoint before this iteration's files.</summary>
-    private async Task<string> RestartAsync(PrepareOutput prepared, TestOutput tested, CancellationToken ct)
+    private (string Applied, string Escalated, string RevertTo) PlanRestart(PrepareOutput prepared, TestOutput tested)
     {
         var earlier = _earlierSteps.LastOrDefault(s => s.Kind == StepKinds.Test && s.State == StepStates.Completed);
         var start = earlier is null ? prepared.InitialCheckpoint : JsonSerializer.Deserialize<TestOutput>(earlier.Output, JournalJson.Options)!.Checkpoint;
-        await services.Workspaces.RevertAsync(new RevertRequest { WorkspaceId = prepared.WorkspaceId, CheckpointId = start }, cancellationToken: ct);
-        return $"restarting from checkpoint {Short(start)} (this iteration's {tested.Summary} discarded)";
+        return ($"restarting from checkpoint {Short(start)} (this iteration's {tested.Summary} discarded)", "", start);
     }
 
-    private (string Applied, string Escalated) Escalate()
+    private (string Applied, string Escalated, string RevertTo) Escalate()
     {
         var current = ModelFor(AgentRole.Generator);
         return _options.Escalation.TryGetValue(current, out var stronger) && stronger.Length > 0
-            ? ($"the generator moves from '{current}' to '{stronger}'", stronger)
-            : ($"no stronger model is configured for '{current}' (Gryphgen:Workflow:Escalation); continuing as before", "");
+            ? ($"the generator moves from '{current}' to '{stronger}'", stronger, "")
+            : ($"no stronger model is configured for '{current}' (Gryphgen:Workflow:Escalation); continuing as before", "", "");
     }
 
     private string ModelFor(AgentRole role)

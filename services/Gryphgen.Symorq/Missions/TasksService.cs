@@ -20,6 +20,7 @@ public sealed class TasksService(MissionControl control) : Tasks.TasksBase
 
     public override async Task Watch(WatchTaskRequest request, IServerStreamWriter<TaskEvent> responseStream, ServerCallContext context)
     {
+        using var admitted = await control.AdmitWatchAsync(request.TaskId, context.CancellationToken);
         await foreach (var e in control.WatchAsync(request.TaskId, request.AfterSequence, context.CancellationToken))
             await responseStream.WriteAsync(e, context.CancellationToken);
     }

@@ -41,6 +41,14 @@ public sealed class WorkflowOptions
     [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
     public TimeSpan TestTimeLimit { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Live watches (gRPC Watch, HTTP events) of one task at once, on one replica; more are refused (RESOURCE_EXHAUSTED, HTTP 429).</summary>
+    [Range(1, 10_000)]
+    public int MaxWatchersPerTask { get; set; } = 32;
+
+    /// <summary>Live watches one API key holds at once, on one replica, whatever the tasks.</summary>
+    [Range(1, 100_000)]
+    public int MaxWatchersPerKey { get; set; } = 256;
+
     /// <summary>Token budget of the retrieved context SYMORG packs for each iteration.</summary>
     [Range(0, 100_000)]
     public int ContextTokens { get; set; } = 2000;

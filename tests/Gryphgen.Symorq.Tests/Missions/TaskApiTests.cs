@@ -99,4 +99,75 @@ public sealed class TaskApiTests(MissionSystem system)
         using var missing = await http.GetAsync("api/tasks/t-000000000000");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    [Fact]
+    public async Task Watches_are_capped_per_task_and_per_key_and_a_closed_one_frees_its_place()
+    {
+        var marker = RoleScripts.NewMarker("watchers");
+        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
+        // The generator held: the tasks stay running, and their watches open.
+        system.Scripts.Hold(marker, "generator");
+        var open = new List<AsyncServerStreamingCall<TaskEvent>>();
+        try
+        {
+            var tasks = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => system.SubmitAsync(WordCount.Spec(marker))));
+            var (first, second, third) = (tasks[0].TaskId, tasks[1].TaskId, tasks[2].TaskId);
+            for (var i = 0; i < MissionSystem.MaxWatchersPerTask; i++) open.Add(await WatchAsync(first));
+
+            var perTask = await Assert.ThrowsAsync<RpcException>(() => WatchAsync(first));
+            using var http = new HttpClient { BaseAddress = system.Symorq.HttpUrl };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", MissionSystem.ApiKey);
+            using var overHttp = await http.GetAsync($"api/tasks/{first}/events", HttpCompletionOption.ResponseHeadersRead);
+
+            Assert.Equal(StatusCode.ResourceExhausted, perTask.StatusCode);
+            Assert.Contains("Gryphgen:Workflow:MaxWatchersPerTask", perTask.Status.Detail);
+            Assert.Equal(HttpStatusCode.TooManyRequests, overHttp.StatusCode);
+            Assert.Equal("too_many_watchers", (string?)JsonNode.Parse(await overHttp.Content.ReadAsStringAsync())!["error"]!["code"]);
+
+            // Another task may still be watched, until the key holds all it may.
+            while (open.Count < MissionSystem.MaxWatchersPerKey) open.Add(await WatchAsync(open.Count < 2 * MissionSystem.MaxWatchersPerTask ? second : third));
+            var perKey = await Assert.ThrowsAsync<RpcException>(() => WatchAsync(third));
+            Assert.Equal(StatusCode.ResourceExhausted, perKey.StatusCode);
+            Assert.Contains("Gryphgen:Workflow:MaxWatchersPerKey", perKey.Status.Detail);
+
+            // A watch that is closed gives its place back (once SYMORQ has seen the stream go).
+            open[0].Dispose();
+            open.RemoveAt(0);
+            open.Add((await Eventually.Get(() => TryWatchAsync(first), call => call is not null, TimeSpan.FromSeconds(30), "a freed watch place"))!);
+        }
+        finally
+        {
+            system.Scripts.Release(marker, "generator");
+            open.ForEach(call => call.Dispose());
+        }
+    }
+
+    /// <summary>A watch that is admitted: its first event has arrived.</summary>
+    private async Task<AsyncServerStreamingCall<TaskEvent>> WatchAsync(string taskId)
+    {
+        var call = system.Tasks.Watch(new WatchTaskRequest { TaskId = taskId });
+        try
+        {
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            return call;
+        }
+        catch
+        {
+            call.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<AsyncServerStreamingCall<TaskEvent>?> TryWatchAsync(string taskId)
+    {
+        try
+        {
+            return await WatchAsync(taskId);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
+        {
+            return null;
+        }
+    }
 }

@@ -51,6 +51,11 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("failed");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("text")
@@ -59,6 +64,10 @@ namespace Gryphgen.Symaug.Data.Migrations
                     b.Property<int>("Passed")
                         .HasColumnType("integer")
                         .HasColumnName("passed");
+
+                    b.Property<string>("Report")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report");
 
                     b.Property<int>("Skipped")
                         .HasColumnType("integer")
@@ -75,6 +84,9 @@ namespace Gryphgen.Symaug.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("WorkspaceId", "Commit");
+
+                    b.HasIndex("WorkspaceId", "Key")
+                        .IsUnique();
 
                     b.ToTable("checkpoints", "symaug");
                 });
@@ -106,6 +118,10 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("Fence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fence");
+
                     b.Property<string>("Image")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -115,6 +131,12 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("protected_paths");
+
+                    b.Property<string>("RequestSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_sha256");
 
                     b.PrimitiveCollection<List<string>>("SeedSha256")
                         .IsRequired()
@@ -129,7 +151,8 @@ namespace Gryphgen.Symaug.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TaskId");
+                    b.HasIndex("TaskId")
+                        .IsUnique();
 
                     b.ToTable("workspaces", "symaug");
                 });

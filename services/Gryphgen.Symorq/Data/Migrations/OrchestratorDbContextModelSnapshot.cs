@@ -268,6 +268,11 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("language");
 
+                    b.Property<long>("LeaseGeneration")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_generation");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
