@@ -8,24 +8,19 @@ namespace Gryphgen.Symorq.Tests;
 /// gateway's timeouts, one with a stream idle timeout of its own (a minute), one with a first-byte timeout of its own
 /// (a second, where the gateway's is five minutes). Each serves one alias, a single slot.
 /// </summary>
-public sealed class TimeoutGatewayGrid : IAsyncLifetime
+public sealed class TimeoutGatewayGrid : ScriptedSymorqGrid
 {
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(1);
     public const string Stalling = "stalling", Patient = "patient", Hasty = "hasty";
-    public RedisServerProcess Redis { get; private set; } = null!;
-    public ScriptedLlmServer Llm { get; private set; } = null!;
-    public ServiceProcess Symorq { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task<Dictionary<string, string>> SettingsAsync()
     {
-        Redis = await RedisServerProcess.StartAsync();
-        Llm = await ScriptedLlmServer.StartAsync();
         var settings = await GridProcesses.Settings(Redis,
             (Stalling, Llm.Url, "openai", [Stalling]), (Patient, Llm.Url, "openai", [Patient]), (Hasty, Llm.Url, "openai", [Hasty]));
         settings["Gryphgen__Gateway__StreamIdleTimeout"] = IdleTimeout.ToString();
         settings["Gryphgen__Llm__Endpoints__1__StreamIdleTimeout"] = "00:01:00";
         settings["Gryphgen__Llm__Endpoints__2__FirstByteTimeout"] = "00:00:01";
-        Symorq = await GridProcesses.StartSymorqAsync(settings);
+        return settings;
     }
 
     /// <summary>The endpoint as the Grid API lists it: its slots in use, failures and last problem.</summary>
@@ -34,12 +29,5 @@ public sealed class TimeoutGatewayGrid : IAsyncLifetime
         using var channel = GridProcesses.OpenChannel(Symorq);
         var reply = await new Contracts.Grid.GridClient(channel).ListEndpointsAsync(new ListEndpointsRequest());
         return reply.Endpoints.Single(e => e.Name == name);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Symorq.DisposeAsync();
-        await Llm.DisposeAsync();
-        await Redis.DisposeAsync();
     }
 }
