@@ -1,3 +1,4 @@
+using System.Net;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Symorq.Fabric;
 using Gryphgen.Testing;
@@ -51,6 +52,33 @@ public sealed class AgentProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_result_finished_while_the_worker_was_cut_off_is_delivered_when_it_reconnects_not_run_again()
+    {
+        await using var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, _harness.Port));
+        _llm.Hold();
+        var asked = _llm.Requests.Count;
+        var agent = StartGenerator(endpoint: $"tcp://127.0.0.1:{proxy.Port}");
+        await WorkersAsync(1);
+        var job = _harness.Broker.RunJobAsync(AgentRole.Generator,
+            new RoleJob { TaskId = "t-partition", Title = "hello", Description = "print hi", Language = "python", AcceptanceCommand = "python3 main.py" },
+            progress: null, CancellationToken.None);
+        await Eventually.Get(() => Task.FromResult(_llm.InFlight), n => n == 1, Patience, "the generator asking the model");
+
+        proxy.Cut();
+        _llm.Release(); // the job finishes while the worker cannot reach the broker
+        await Eventually.Get(() => Task.FromResult(agent.Log), log => log.Contains("silent; reconnecting"), Patience,
+            "the worker giving the broker up");
+        proxy.Heal();
+        var outcome = await job.WaitAsync(Patience);
+
+        Assert.True(outcome.Ok, outcome.Error);
+        Assert.Equal("done", RoleReplies.Read<GeneratorReply>(outcome.ReplyJson).Summary);
+        // The model was asked once: the finished result reached the broker; the job was not run (and paid for) again.
+        Assert.Equal(asked + 1, _llm.Requests.Count);
+        Assert.Equal(agent.Id, Assert.Single(_harness.Registry.Snapshot()).Hello.Pid);
+    }
+
+    [Fact]
     public async Task A_job_cancelled_through_the_broker_drops_the_agents_request_to_its_model()
     {
         _llm.Hold(); // the model never answers: only the agent hanging up can end its request
@@ -94,12 +122,12 @@ public sealed class AgentProcessTests : IAsyncLifetime
         Assert.Contains("Fabric:BrokerPublicKey", agent.Log);
     }
 
-    private LoggedProcess StartGenerator(string? credential = null, string? brokerPublicKey = null)
+    private LoggedProcess StartGenerator(string? credential = null, string? brokerPublicKey = null, string? endpoint = null)
     {
         var agent = ServiceProcess.StartWorker("Gryphgen.Agents", new Dictionary<string, string>
         {
             ["Agent__Role"] = "generator", ["Agent__Gateway"] = new Uri(_llm.Url, "v1").ToString(),
-            ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{_harness.Port}",
+            ["Fabric__Endpoint"] = endpoint ?? $"tcp://127.0.0.1:{_harness.Port}",
             ["Fabric__Credential"] = credential ?? _harness.Credential(AgentRole.Generator),
             ["Fabric__BrokerPublicKey"] = brokerPublicKey ?? _harness.PublicKey,
             ["Fabric__HeartbeatInterval"] = BrokerHarness.Interval.ToString(), ["Fabric__Liveness"] = Liveness.ToString(),

@@ -4,7 +4,8 @@ namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
 /// The grid's configuration (<c>Gryphgen:Llm</c>) checked at start, in real SYMORQ processes: a setting left at its
-/// old key under <c>Gryphgen:Grid</c>, or a configured endpoint that breaks a rule, stops SYMORQ with the key named.
+/// old key under <c>Gryphgen:Grid</c>, a configured endpoint that breaks a rule, or a gateway timeout out of range
+/// stops SYMORQ with the key named.
 /// </summary>
 public sealed class GridConfigurationTests : IAsyncLifetime
 {
@@ -41,6 +42,8 @@ public sealed class GridConfigurationTests : IAsyncLifetime
     [InlineData("Url", "ftp://box:8080", "Gryphgen:Llm:Endpoints:0:Url 'ftp://box:8080' must be an http(s) URL")]
     [InlineData("Url", "http://169.254.169.254/v1", "Gryphgen:Llm:Endpoints:0:Url 'http://169.254.169.254/v1': ")]
     [InlineData("Kind", "ollama", "Gryphgen:Llm:Endpoints:0:Kind 'ollama' must be one of llamacpp, lmstudio, jan, openai")]
+    [InlineData("StreamIdleTimeout", "00:00:00", "Gryphgen:Llm:Endpoints:0:StreamIdleTimeout 00:00:00 must be between 00:00:01 and 01:00:00")]
+    [InlineData("FirstByteTimeout", "02:00:00", "Gryphgen:Llm:Endpoints:0:FirstByteTimeout 02:00:00 must be between 00:00:01 and 01:00:00")]
     public async Task A_configured_endpoint_that_breaks_a_rule_stops_SYMORQ_naming_its_key(string field, string value, string expected)
     {
         var settings = await GridProcesses.Settings(_redis, ("box", new Uri("http://box:8080"), "openai", ["coder"]));
@@ -48,5 +51,15 @@ public sealed class GridConfigurationTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GridProcesses.StartSymorqAsync(settings));
         Assert.Contains(expected, refused.Message);
+    }
+
+    [Fact]
+    public async Task A_gateway_stream_idle_timeout_out_of_range_stops_SYMORQ_naming_its_key()
+    {
+        var settings = await GridProcesses.Settings(_redis);
+        settings["Gryphgen__Gateway__StreamIdleTimeout"] = "00:00:00.500";
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GridProcesses.StartSymorqAsync(settings));
+        Assert.Contains("Gryphgen:Gateway:StreamIdleTimeout must be between 00:00:01 and 01:00:00", refused.Message);
     }
 }

@@ -50,6 +50,12 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     /// <summary>When set, chat requests are answered with this status and plain-text body instead.</summary>
     public (int Status, string Body)? ChatFailure { get; set; }
 
+    /// <summary>
+    /// When set, a streamed answer goes out in this many chunks with this pause before each but the first, as a slow
+    /// model sends its tokens; unset, in about three chunks at once.
+    /// </summary>
+    public (int Chunks, TimeSpan Interval)? Pace { get; set; }
+
     /// <summary>The answer when the script is empty; by default the fixed text "ok".</summary>
     public Func<ScriptedRequest, string> Fallback { get; set; } = _ => "ok";
 
@@ -169,9 +175,12 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     {
         context.Response.ContentType = "text/event-stream";
         var first = true;
-        foreach (var piece in content.Chunk(Math.Max(1, content.Length / 3)).Select(c => new string(c)))
+        var pace = Pace;
+        var size = pace is { Chunks: var chunks } ? (content.Length + chunks - 1) / chunks : content.Length / 3;
+        foreach (var piece in content.Chunk(Math.Max(1, size)).Select(c => new string(c)))
         {
             if (!first) await afterFirstChunk.WaitAsync(context.RequestAborted);
+            if (!first && pace is { Interval: var interval }) await Task.Delay(interval, context.RequestAborted);
             first = false;
             var chunk = new
             {

@@ -16,6 +16,8 @@ namespace Gryphgen.Agents.Fabric;
 /// credential, which looks the same from here — the worker drops the socket and dials again with exponential
 /// back-off (the Paranoid Pirate pattern). Jobs run on the thread pool through the role's <see cref="IRoleAgent"/>;
 /// their progress and results go back through an outbox queue, since only the poller thread may touch the socket.
+/// A result is also kept (<see cref="FinishedJobs"/>) and sent again after the next hello when its connection may
+/// have been dead already, so a job finished across a disconnection is delivered, not run again.
 /// </summary>
 public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricClientOptions> fabric,
     IEnumerable<IRoleAgent> roleAgents, ILogger<FabricWorker> logger) : BackgroundService
@@ -24,6 +26,9 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
     // The client's own CURVE key pair; the broker does not know it in advance (the credential identifies the worker).
     private readonly NetMQCertificate _certificate = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
+    private readonly FinishedJobs _finished = new();
+    // When the broker was last heard from, on any connection (a Stopwatch timestamp; 0: never).
+    private long _lastHeard;
     private NetMQQueue<FabricMessage>? _outbox;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -53,6 +58,7 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
         dealer.Connect(options.Endpoint);
         dealer.SendMultipartMessage(FabricCodec.Encode(new FabricMessage { Hello = Hello() }));
         logger.LogInformation("Agent {Role} worker {WorkerId} dialled {Endpoint}", agent.Value.Role, _workerId, options.Endpoint);
+        Resend(dealer, options);
 
         var liveness = options.Liveness;
         var heardFromBroker = false;
@@ -71,6 +77,7 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
             {
                 liveness = options.Liveness;
                 heardFromBroker = true;
+                Volatile.Write(ref _lastHeard, Stopwatch.GetTimestamp());
                 Handle(e.Socket, FabricCodec.Decode(frames));
             }
         };
@@ -92,6 +99,23 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
             dealer.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Bye = new() }));
         }
         return heardFromBroker;
+    }
+
+    /// <summary>
+    /// Sends again, after the hello, the results finished since shortly before the broker was last heard from: the
+    /// broker may have gone silent before they reached it (a window of one liveness period), or they were finished
+    /// with no connection at all. The broker takes a result only from the worker it gave the job to and once.
+    /// </summary>
+    private void Resend(NetMQSocket dealer, FabricClientOptions options)
+    {
+        var lastHeard = Volatile.Read(ref _lastHeard);
+        if (lastHeard == 0) return;
+        var window = (long)((options.HeartbeatInterval * options.Liveness).TotalSeconds * Stopwatch.Frequency);
+        foreach (var result in _finished.Since(lastHeard - window))
+        {
+            dealer.SendMultipartMessage(FabricCodec.Encode(new FabricMessage { Result = result }));
+            logger.LogInformation("Sent job {Job}'s result again after reconnecting", result.JobId);
+        }
     }
 
     private void Handle(NetMQSocket dealer, FabricDecodeResult decoded)
@@ -123,6 +147,12 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
     /// <summary>Runs a job in the background; its progress and result go out through the outbox.</summary>
     private void Start(JobRequest request, ActivityContext trace)
     {
+        if (_finished.Find(request.JobId) is { } done)
+        {
+            // The broker presumed this worker dead before its result arrived and sent the job again: it is done.
+            Send(new FabricMessage { Result = done });
+            return;
+        }
         var cancel = new CancellationTokenSource();
         if (!_running.TryAdd(request.JobId, cancel)) return; // the broker re-sent a job this worker already runs
         _ = Task.Run(async () =>
@@ -132,6 +162,7 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
             activity?.SetTag("gryphgen.task", request.Work.TaskId);
             activity?.SetTag("gryphgen.job", request.JobId);
             var result = await RunAsync(request, cancel.Token);
+            if (result is not null) _finished.Add(result, Stopwatch.GetTimestamp());
             _running.TryRemove(request.JobId, out _);
             cancel.Dispose();
             if (result is not null) Send(new FabricMessage { Result = result });
@@ -172,7 +203,10 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
         return result;
     }
 
-    /// <summary>Queues a message for the socket's thread; dropped while disconnected (the broker re-runs lost jobs).</summary>
+    /// <summary>
+    /// Queues a message for the socket's thread; dropped while disconnected (a result is kept in <see cref="_finished"/>
+    /// and sent again after the next hello; progress is not).
+    /// </summary>
     private void Send(FabricMessage message) => _outbox?.Enqueue(message);
 
     /// <summary>Answers a ping inside the caller's trace, reporting the trace id this process saw.</summary>

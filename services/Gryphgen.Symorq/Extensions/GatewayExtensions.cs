@@ -2,6 +2,7 @@ using Gryphgen.Contracts.Network;
 using Gryphgen.Symorq.Grid.Gateway;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 
 namespace Gryphgen.Symorq.Extensions;
 
@@ -15,8 +16,9 @@ public static class GatewayExtensions
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<TaskTokenMeter>();
         // Upstream LLM calls: no retries (the gateway fails over itself, before the first byte only) and a timeout on
-        // the answer's headers only (Gryphgen:Gateway:FirstByteTimeout: with ResponseHeadersRead the pipeline ends when
-        // they are in); the body then takes as long as a long generation legitimately does, the caller's disconnect
+        // the answer's headers only (the endpoint's first-byte timeout, which the forwarder puts on each request: with
+        // ResponseHeadersRead the pipeline ends when they are in); the body then takes as long as a long generation
+        // legitimately does, as long as it keeps sending (the forwarder's StreamIdleTimeout), the caller's disconnect
         // cancels it. Endpoint URLs are real addresses, not service names, and the gateway's own span and metrics
         // record each call: no service discovery and no HttpClientFactory log scopes on the hot path. As a proxy it
         // relays redirects and cookies to its caller rather than follow or keep them (a cookie kept here would go
@@ -36,7 +38,14 @@ public static class GatewayExtensions
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
             .RemoveAllLoggers()
             .AddResilienceHandler("first-byte", (pipeline, context) =>
-                pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.FirstByteTimeout));
+            {
+                var fallback = context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.FirstByteTimeout;
+                pipeline.AddTimeout(new TimeoutStrategyOptions
+                {
+                    TimeoutGenerator = args => ValueTask.FromResult(
+                        args.Context.GetRequestMessage()?.Options.TryGetValue(GatewayForwarder.FirstByteTimeout, out var timeout) == true ? timeout : fallback),
+                });
+            });
 #pragma warning restore EXTEXP0001
         return services;
     }

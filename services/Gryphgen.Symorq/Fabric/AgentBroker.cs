@@ -16,7 +16,7 @@ namespace Gryphgen.Symorq.Fabric;
 /// role it claims is sent nothing and changes nothing (see <see cref="Handle"/>). Both sides heartbeat, and a worker
 /// silent for <see cref="FabricOptions.Expiry"/> is dropped, its jobs going back to their queue. Jobs go to the least
 /// recently used free worker of their role; a worker may report progress before its one result, and a cancelled job
-/// is cancelled on its worker too. The socket lives on one poller thread; other threads talk to it through
+/// is cancelled on its worker too. A worker that dials again keeps its jobs (see <see cref="Admit"/>). The socket lives on one poller thread; other threads talk to it through
 /// <see cref="_commands"/>.
 /// </summary>
 public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry registry, WorkerEnrollment enrollment, TimeProvider time,
@@ -275,14 +275,21 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         {
             Credential = "", WorkerId = claimed, Host = PeerText(hello.Host), Version = PeerText(hello.Version),
         };
+        // A worker dialling again (its DEALER has a new identity) is the same worker: it keeps its jobs, and their
+        // results (which it sends again after this hello) are taken. Only a peer with the same credential can say so.
+        var earlier = registry.Earlier(identity, admitted, enrolledAs);
+        if (earlier is not null) registry.Remove(earlier.Identity);
         if (registry.Register(identity, admitted, _options.MaxWorkersPerRole, enrolledAs) is not { } worker)
         {
             logger.LogWarning("Refused {Role} worker {WorkerId}: the role has {Max} workers already (Fabric:MaxWorkersPerRole)",
                 hello.Role.ToName(), claimed, _options.MaxWorkersPerRole);
+            if (earlier is not null) WorkerLost(router, earlier, "reconnected and was refused");
             return;
         }
-        logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) connected with {Credential}",
-            worker.Role, admitted.WorkerId, admitted.Host, admitted.Pid, enrolledAs is null ? "the configured credential" : $"enrolled credential {enrolledAs}");
+        if (earlier is not null) _jobs.Reconnected(earlier, worker);
+        logger.LogInformation("Agent {Role} worker {WorkerId} on {Host} (pid {Pid}) {Connected} with {Credential}",
+            worker.Role, admitted.WorkerId, admitted.Host, admitted.Pid, earlier is null ? "connected" : "reconnected",
+            enrolledAs is null ? "the configured credential" : $"enrolled credential {enrolledAs}");
         router.TrySendMultipartMessage(FabricCodec.Encode(new FabricMessage { Heartbeat = new() }, identity));
         Dispatch(router);
     }

@@ -75,6 +75,16 @@ public sealed class JobBoard(int maxAttempts, int maxQueuedPerRole)
         return exhausted;
     }
 
+    /// <summary>
+    /// A worker came back at a new identity (<see cref="WorkerRegistry.Earlier"/>): the jobs it runs are its still,
+    /// without another attempt, so the result it finished meanwhile is taken from it.
+    /// </summary>
+    public void Reconnected(ConnectedWorker earlier, ConnectedWorker now)
+    {
+        foreach (var job in _running.Values.Where(j => j.Worker?.Key == earlier.Key)) job.Worker = now;
+        if (_lastAssigned.Remove(earlier.Key, out var last)) _lastAssigned[now.Key] = last;
+    }
+
     /// <summary>Removes and returns the jobs that waited past their deadline without a worker.</summary>
     public IReadOnlyList<PendingJob> RemoveOverdue(DateTimeOffset now)
     {

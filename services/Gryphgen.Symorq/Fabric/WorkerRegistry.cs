@@ -49,6 +49,17 @@ public sealed class WorkerRegistry(TimeProvider time)
 
     public ConnectedWorker? Find(byte[] identity) => _workers.GetValueOrDefault(KeyOf(identity));
 
+    /// <summary>
+    /// The same worker registered at another identity: one that says the same worker id for the same role with the
+    /// same credential. A DEALER that reconnects gets a new identity, and its earlier one lingers until it expires.
+    /// </summary>
+    public ConnectedWorker? Earlier(byte[] identity, WorkerHello hello, string? enrollment)
+    {
+        var key = KeyOf(identity);
+        return _workers.Values.FirstOrDefault(w => w.Key != key && w.Hello.Role == hello.Role
+            && w.Hello.WorkerId == hello.WorkerId && w.Enrollment == enrollment);
+    }
+
     public bool Remove(byte[] identity) => _workers.TryRemove(KeyOf(identity), out _);
 
     /// <summary>Removes and returns the workers silent for longer than <paramref name="expiry"/>.</summary>

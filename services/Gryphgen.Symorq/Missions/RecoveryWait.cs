@@ -15,8 +15,12 @@ public sealed class RecoveryWait(WorkflowOptions options, TimeProvider time)
     // From a fraction of a second (a blip) to a pace that does not flood a service coming back up.
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(15);
 
-    /// <summary>UNAVAILABLE: not reached, refused, or gone mid-call. Every other status is the call's own answer.</summary>
-    public static bool IsTransient(Exception exception) => exception is RpcException { StatusCode: StatusCode.Unavailable };
+    /// <summary>
+    /// UNAVAILABLE: not reached, refused, or gone mid-call; DEADLINE_EXCEEDED: reached but silent past the call's
+    /// deadline (a stopped or wedged peer). Every other status is the call's own answer.
+    /// </summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded };
 
     /// <summary>A pipeline for one run of one step; <paramref name="waiting"/> hears of each wait before it starts.</summary>
     public ResiliencePipeline ForStep(Func<RpcException, TimeSpan, Task> waiting)

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Contracts.Network;
+using Gryphgen.Symorq.Grid.Gateway;
 
 namespace Gryphgen.Symorq.Grid.Endpoints;
 
@@ -13,6 +14,8 @@ public static partial class EndpointValidation
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$")]
     private static partial Regex ModelAlias();
+
+    private static readonly TimeSpan MinTimeout = TimeSpan.Parse(GatewayOptions.MinTimeout), MaxTimeout = TimeSpan.Parse(GatewayOptions.MaxTimeout);
 
     public static IEnumerable<EndpointProblem> Problems(LlmEndpointOptions endpoint, UpstreamAddresses addresses)
     {
@@ -31,7 +34,15 @@ public static partial class EndpointValidation
             yield return new(nameof(endpoint.Weight), "weight", $"{endpoint.Weight} must be above 0 and at most 100");
         if (endpoint.Slots is < 1 or > 1024)
             yield return new(nameof(endpoint.Slots), "slots", $"{endpoint.Slots} must be between 1 and 1024");
+        if (OutOfRange(endpoint.FirstByteTimeout) is { } firstByte)
+            yield return new(nameof(endpoint.FirstByteTimeout), "first-byte timeout", firstByte);
+        if (OutOfRange(endpoint.StreamIdleTimeout) is { } idle)
+            yield return new(nameof(endpoint.StreamIdleTimeout), "stream idle timeout", idle);
         if (endpoint.ApiKey is { } key && (key.Length > 4096 || key.Any(char.IsControl)))
             yield return new(nameof(endpoint.ApiKey), "the API key", "must be at most 4096 characters without control characters");
     }
+
+    private static string? OutOfRange(TimeSpan? timeout) => timeout is { } t && (t < MinTimeout || t > MaxTimeout)
+        ? $"{t} must be between {GatewayOptions.MinTimeout} and {GatewayOptions.MaxTimeout}"
+        : null;
 }

@@ -25,6 +25,15 @@ public sealed class LlmEndpointOptions
     /// <summary>Requests it serves at once, where the server cannot say (llama.cpp reports its slots itself).</summary>
     public int? Slots { get; set; }
 
+    /// <summary>
+    /// This endpoint's own <see cref="Gateway.GatewayOptions.FirstByteTimeout"/> (a slow box with long prompts);
+    /// unset: the gateway's. Configured endpoints only: the Grid API has no field for it.
+    /// </summary>
+    public TimeSpan? FirstByteTimeout { get; set; }
+
+    /// <summary>This endpoint's own <see cref="Gateway.GatewayOptions.StreamIdleTimeout"/>; unset: the gateway's. Configured endpoints only.</summary>
+    public TimeSpan? StreamIdleTimeout { get; set; }
+
     public Uri BaseUri
     {
         get

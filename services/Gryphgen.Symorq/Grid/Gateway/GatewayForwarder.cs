@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Gryphgen.Contracts;
+using Gryphgen.Symorq.Grid.Endpoints;
 using Gryphgen.Symorq.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -13,13 +14,17 @@ namespace Gryphgen.Symorq.Grid.Gateway;
 /// <summary>
 /// Sends a gateway request to the endpoint the scheduler chose and relays the answer as it arrives. A connection
 /// error, a 5xx or no answer headers within <see cref="GatewayOptions.FirstByteTimeout"/> moves the request to another
-/// endpoint; once bytes have gone out, a failure ends the response. The caller going away cancels the upstream request.
+/// endpoint; once bytes have gone out, a failure ends the response, and a stream silent for
+/// <see cref="GatewayOptions.StreamIdleTimeout"/> is given up. The caller going away cancels the upstream request.
 /// </summary>
 public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry registry, EndpointStore store, IHttpClientFactory clients,
     ResponseCache cache, TaskTokenMeter meter, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
 {
     public const string UpstreamClient = "grid-upstream";
     private static readonly string[] ForwardedHeaders = [GryphgenHeaders.Priority, GryphgenHeaders.Task, GryphgenHeaders.Role];
+
+    /// <summary>The first-byte timeout of the endpoint a request goes to, read by the upstream client's timeout (<c>GatewayExtensions</c>).</summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> FirstByteTimeout = new("gryphgen.first-byte-timeout");
 
     public async Task ForwardAsync(HttpContext context, GatewayRequest request)
     {
@@ -76,7 +81,16 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
                     Count(request, "upstream_error");
                     return;
                 }
-                var (usage, firstByte) = await RelayAsync(context, request, response, started, TaskTokenMeter.TaskOf(context.User, request));
+                var (usage, firstByte, silent) = await RelayAsync(context, request, response, endpoint.Options, started,
+                    TaskTokenMeter.TaskOf(context.User, request));
+                if (silent is { } idle)
+                {
+                    // Too late to fail over (the caller has part of the answer), but the endpoint's failure all the same.
+                    endpoint.RecordFailure($"went silent for {idle} in the middle of a streamed answer", registry.Now);
+                    Record(activity, endpoint, usage, firstByte, Stopwatch.GetElapsedTime(started));
+                    Count(request, "idle_timeout");
+                    return;
+                }
                 if (response.IsSuccessStatusCode)
                     endpoint.RecordSuccess(firstByte, Stopwatch.GetElapsedTime(started), usage.OutputTokens, usage.TokensPerSecond);
                 Record(activity, endpoint, usage, firstByte, Stopwatch.GetElapsedTime(started));
@@ -88,7 +102,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
 
     /// <summary>
     /// A slot on an endpoint not yet tried for this request. When none is left and one of them kept its answer
-    /// headers past <see cref="GatewayOptions.FirstByteTimeout"/>, the caller is told so (504), not merely "unavailable".
+    /// headers past its first-byte timeout, the caller is told so (504), not merely "unavailable".
     /// </summary>
     private async Task<SlotLease> AcquireAsync(GatewayRequest request, HashSet<string> excluded, bool timedOut, CancellationToken ct)
     {
@@ -100,7 +114,8 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         catch (GridUnavailableException) when (timedOut)
         {
             throw new GatewayRejection(new OpenAiError(StatusCodes.Status504GatewayTimeout,
-                $"No endpoint serving '{request.Model}' began answering within {options.Value.FirstByteTimeout} (Gryphgen:Gateway:FirstByteTimeout).",
+                $"No endpoint serving '{request.Model}' began answering in time (Gryphgen:Gateway:FirstByteTimeout, " +
+                $"{options.Value.FirstByteTimeout}, unless the endpoint sets its own).",
                 "server_error", Code: "upstream_timeout"));
         }
     }
@@ -115,6 +130,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
             Content = new ByteArrayContent(request.BodyFor(endpoint.Snapshot().UpstreamModel(request.Model))),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Options.Set(FirstByteTimeout, options.Value.FirstByteTimeoutOf(endpoint.Options));
         if (!string.IsNullOrEmpty(endpoint.Options.ApiKey))
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Options.ApiKey);
         foreach (var header in ForwardedHeaders)
@@ -143,10 +159,11 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
     /// The tokens are metered against <paramref name="meteredTask"/> before the bytes that carry them go out, so that
     /// by the time the agent has its answer (and reports its job done) the task's count includes them.
     /// An endpoint is not trusted to stop: past <see cref="GatewayOptions.MaxResponseBytes"/> a whole answer is refused
-    /// (502, nothing of it relayed) and a stream is cut off (the caller's connection aborted).
+    /// (502, nothing of it relayed) and a stream is cut off (the caller's connection aborted). Nor to keep sending: a
+    /// stream that sends nothing for its <see cref="GatewayOptions.StreamIdleTimeout"/> is given up (<see cref="RelayStreamAsync"/>).
     /// </summary>
-    private async Task<(UsageReport Usage, TimeSpan? FirstToken)> RelayAsync(HttpContext context, GatewayRequest request,
-        HttpResponseMessage response, long started, string? meteredTask)
+    private async Task<(UsageReport Usage, TimeSpan? FirstToken, TimeSpan? Silent)> RelayAsync(HttpContext context, GatewayRequest request,
+        HttpResponseMessage response, LlmEndpointOptions endpoint, long started, string? meteredTask)
     {
         var usage = new UsageReport();
         var outgoing = context.Response;
@@ -166,21 +183,42 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
             outgoing.ContentLength = answer.Length;
             await outgoing.Body.WriteAsync(answer, ct);
             if (response.IsSuccessStatusCode) await cache.SetAsync(request, answer);
-            return (usage, usage.PromptSeconds is { } prompt ? TimeSpan.FromSeconds(prompt) : null);
+            return (usage, usage.PromptSeconds is { } prompt ? TimeSpan.FromSeconds(prompt) : null, null);
         }
+        return await RelayStreamAsync(context, response, endpoint, started, meteredTask, usage);
+    }
 
+    /// <summary>
+    /// Relays a streamed answer chunk by chunk. The wait for each chunk is bounded by the endpoint's
+    /// <see cref="GatewayOptions.StreamIdleTimeout"/>, begun anew with every chunk (so a slow model is never cut, a
+    /// silent one is); the wait for the first by at least what is left of its first-byte timeout, since some servers
+    /// send their headers before reading the prompt. A silent endpoint's stream ends with an error event in OpenAI's
+    /// shape (<c>upstream_idle_timeout</c>, no <c>[DONE]</c>), which OpenAI's SDKs raise as an error; the
+    /// upstream request is given up and its slot freed. Returns how long it had been silent then, else null.
+    /// </summary>
+    private async Task<(UsageReport Usage, TimeSpan? FirstToken, TimeSpan? Silent)> RelayStreamAsync(HttpContext context,
+        HttpResponseMessage response, LlmEndpointOptions endpoint, long started, string? meteredTask, UsageReport usage)
+    {
+        var outgoing = context.Response;
+        var ct = context.RequestAborted;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         outgoing.Headers.CacheControl = "no-cache";
         var events = new UsageReport.StreamReader(usage);
+        var idle = options.Value.StreamIdleTimeoutOf(endpoint);
+        var firstWait = TimeSpan.FromTicks(Math.Max(idle.Ticks, (options.Value.FirstByteTimeoutOf(endpoint) - Stopwatch.GetElapsedTime(started)).Ticks));
         TimeSpan? firstToken = null;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(ct);
-            int read;
             long relayed = 0;
-            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            silence.CancelAfter(firstWait);
+            while (true)
             {
+                var read = await body.ReadAsync(buffer, silence.Token);
+                if (read == 0) break;
+                silence.CancelAfter(idle);
                 if ((relayed += read) > options.Value.MaxResponseBytes)
                 {
                     logger.LogWarning("A streamed answer passed {MaxResponseBytes} bytes; cut off", options.Value.MaxResponseBytes);
@@ -195,11 +233,20 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
                 await outgoing.Body.FlushAsync(ct);
             }
         }
+        catch (OperationCanceledException) when (silence.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            var silent = firstToken is null ? firstWait : idle;
+            logger.LogWarning("Endpoint {Endpoint} sent nothing for {Silent} in the middle of a streamed answer; given up", endpoint.Name, silent);
+            await outgoing.Body.WriteAsync(new OpenAiError(StatusCodes.Status504GatewayTimeout,
+                $"The endpoint '{endpoint.Name}' sent nothing for {silent} in the middle of its answer (Gryphgen:Gateway:StreamIdleTimeout, " +
+                "unless the endpoint sets its own); the answer is incomplete.", "server_error", Code: "upstream_idle_timeout").ToStreamEvent(), ct);
+            return (usage, firstToken, silent);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (usage, firstToken);
+        return (usage, firstToken, null);
     }
 
     private async Task MeterAsync(string? taskId, UsageReport usage)

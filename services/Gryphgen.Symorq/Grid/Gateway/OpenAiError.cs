@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Gryphgen.Symorq.Grid.Gateway;
@@ -12,8 +13,16 @@ public sealed record OpenAiError(int Status, string Message, string Type, string
     {
         response.StatusCode = Status;
         response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(response.Body, new { error = new { message = Message, type = Type, param = Param, code = Code } });
+        await JsonSerializer.SerializeAsync(response.Body, Body);
     }
+
+    /// <summary>
+    /// The error as the last event of a stream that fails once begun (<c>data: {"error": ...}</c>), as OpenAI sends
+    /// it: its Python and Node SDKs raise it as an <c>APIError</c> with this message.
+    /// </summary>
+    public byte[] ToStreamEvent() => Encoding.UTF8.GetBytes($"data: {JsonSerializer.Serialize(Body)}\n\n");
+
+    private object Body => new { error = new { message = Message, type = Type, param = Param, code = Code } };
 }
 
 /// <summary>Thrown while reading a request that cannot be served; the gateway writes <see cref="Error"/>.</summary>

@@ -1,0 +1,99 @@
+using System.Net;
+using Gryphgen.Testing;
+
+namespace Gryphgen.Symorq.Tests;
+
+/// <summary>
+/// The gateway's bounds on an endpoint that stops sending, against a real SYMORQ: a stream silent for its idle
+/// timeout is ended with an error event and its slot freed; a slow one that keeps sending is not cut; an endpoint's
+/// own timeouts win over the gateway's. Time bounds here are generous "it ended" limits, not measurements.
+/// </summary>
+public sealed class GatewayTimeoutTests(TimeoutGatewayGrid grid) : IClassFixture<TimeoutGatewayGrid>, IDisposable
+{
+    private static readonly TimeSpan Ended = TimeSpan.FromSeconds(60);
+    private readonly GatewayClient _gateway = new(grid.Symorq.HttpUrl);
+
+    private async Task<(HttpStatusCode Status, string Body)> StreamAsync(string alias)
+    {
+        using var bound = new CancellationTokenSource(Ended);
+        using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(alias, 16, stream: true), ct: bound.Token);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(bound.Token));
+    }
+
+    [Fact]
+    public async Task A_stream_that_goes_silent_ends_with_an_error_event_and_frees_its_slot()
+    {
+        var before = await grid.EndpointAsync(TimeoutGatewayGrid.Stalling);
+        var abandoned = grid.Llm.Abandoned;
+        grid.Llm.Fallback = _ => "a streamed answer in three pieces";
+        grid.Llm.Hold(midStream: true);
+
+        var (status, body) = await StreamAsync(TimeoutGatewayGrid.Stalling);
+
+        Assert.Equal(HttpStatusCode.OK, status); // the headers had gone out with the first chunk
+        Assert.Contains("a stream", body);
+        Assert.Contains("\"code\":\"upstream_idle_timeout\"", body);
+        Assert.Contains("Gryphgen:Gateway:StreamIdleTimeout", body);
+        Assert.DoesNotContain("[DONE]", body);
+        await Eventually.Get(() => Task.FromResult(grid.Llm.Abandoned), n => n == abandoned + 1, Ended, "the upstream request given up");
+        var after = await grid.EndpointAsync(TimeoutGatewayGrid.Stalling);
+        Assert.Equal(0, after.InFlight);
+        Assert.Equal(before.Failures + 1, after.Failures);
+
+        // Its single slot is free again: the next request is served.
+        grid.Llm.Release();
+        var (nextStatus, nextBody) = await StreamAsync(TimeoutGatewayGrid.Stalling);
+        Assert.Equal(HttpStatusCode.OK, nextStatus);
+        Assert.Contains("data: [DONE]", nextBody);
+    }
+
+    [Fact]
+    public async Task A_slow_stream_that_keeps_sending_is_not_cut()
+    {
+        grid.Llm.Fallback = _ => "one two three four five six";
+        grid.Llm.Pace = (6, TimeSpan.FromMilliseconds(500)); // 2.5 s in all, never 1 s without a chunk
+
+        var (status, body) = await StreamAsync(TimeoutGatewayGrid.Stalling);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("upstream_idle_timeout", body);
+        Assert.Contains("data: [DONE]", body);
+        Assert.Equal(6, body.Split("chat.completion.chunk").Length - 1);
+    }
+
+    [Fact]
+    public async Task An_endpoints_own_stream_idle_timeout_wins_over_the_gateways()
+    {
+        grid.Llm.Fallback = _ => "a streamed answer in three pieces";
+        grid.Llm.Hold(midStream: true);
+        var streaming = StreamAsync(TimeoutGatewayGrid.Patient);
+        await Task.Delay(TimeoutGatewayGrid.IdleTimeout * 3); // silent three times the gateway's idle timeout
+        grid.Llm.Release();
+
+        var (status, body) = await streaming;
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("upstream_idle_timeout", body);
+        Assert.Contains("data: [DONE]", body);
+    }
+
+    [Fact]
+    public async Task An_endpoints_own_first_byte_timeout_wins_over_the_gateways()
+    {
+        grid.Llm.Hold();
+        using var bound = new CancellationTokenSource(Ended); // the gateway's own is five minutes
+
+        using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(TimeoutGatewayGrid.Hasty, 4), ct: bound.Token);
+
+        var error = await GatewayClient.ErrorOf(response);
+        Assert.Equal((504, "upstream_timeout"), (error.Status, error.Code));
+    }
+
+    public void Dispose()
+    {
+        grid.Llm.Release();
+        grid.Llm.Pace = null;
+        grid.Llm.Fallback = _ => "ok";
+        _gateway.Dispose();
+    }
+}
