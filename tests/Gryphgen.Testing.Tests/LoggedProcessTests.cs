@@ -21,6 +21,20 @@ public sealed class LoggedProcessTests
     }
 
     [Fact]
+    public async Task A_reason_on_stderr_outlives_any_amount_of_stdout()
+    {
+        // The reason first, then more stdout than the log keeps: one shared tail would have dropped it every time.
+        await using var process = LoggedProcess.Start(new ProcessStartInfo("sh",
+            ["-c", "echo 'the reason it stopped' >&2; seq 1 20000; exit 3"]));
+        await Eventually.Get(() => Task.FromResult(process.HasExited), exited => exited, TimeSpan.FromSeconds(30), "the process exited");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => process.ThrowIfExitedAsync("sh"));
+
+        Assert.Contains("the reason it stopped", error.Message);
+        Assert.EndsWith("\n20000", error.Message);
+    }
+
+    [Fact]
     public async Task A_running_process_is_not_reported()
     {
         await using var process = LoggedProcess.Start(new ProcessStartInfo("sleep", ["30"]));

@@ -9,8 +9,14 @@ namespace Gryphgen.Testing;
 /// </summary>
 public sealed class LoggedProcess : IAsyncDisposable
 {
+    // Each stream keeps its own tail: a burst on stdout must not push out the one line on stderr that says why the
+    // process stopped (the two are read on separate threads, so stderr's last line can be read before stdout's).
+    private const int LinesKept = 5000;
+
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentQueue<(long Order, string Line)> _stdout = new();
+    private readonly ConcurrentQueue<(long Order, string Line)> _stderr = new();
+    private long _lines;
 
     private LoggedProcess(Process process) => _process = process;
 
@@ -30,16 +36,16 @@ public sealed class LoggedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>What the process printed, stdout and stderr interleaved.</summary>
-    public string Log => string.Join('\n', _log);
+    /// <summary>What the process printed (the last lines of each stream), stdout and stderr interleaved as read.</summary>
+    public string Log => string.Join('\n', _stdout.Concat(_stderr).OrderBy(entry => entry.Order).Select(entry => entry.Line));
 
     public static LoggedProcess Start(ProcessStartInfo start)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var process = new LoggedProcess(Process.Start(start)!);
-        process._process.OutputDataReceived += (_, e) => process.Append(e.Data);
-        process._process.ErrorDataReceived += (_, e) => process.Append(e.Data);
+        process._process.OutputDataReceived += (_, e) => process.Append(process._stdout, e.Data);
+        process._process.ErrorDataReceived += (_, e) => process.Append(process._stderr, e.Data);
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();
         return process;
@@ -73,11 +79,11 @@ public sealed class LoggedProcess : IAsyncDisposable
     /// <summary>Kills this process alone (SIGKILL), leaving its children orphaned.</summary>
     public void KillAlone() => _process.Kill(entireProcessTree: false);
 
-    private void Append(string? line)
+    private void Append(ConcurrentQueue<(long Order, string Line)> stream, string? line)
     {
         if (line is null) return;
-        _log.Enqueue(line);
-        while (_log.Count > 5000) _log.TryDequeue(out _);
+        stream.Enqueue((Interlocked.Increment(ref _lines), line));
+        while (stream.Count > LinesKept) stream.TryDequeue(out _);
     }
 
     public async ValueTask DisposeAsync()
