@@ -12,6 +12,7 @@ public sealed class SymaugErrorInterceptor : StatusMappingInterceptor
         WorkspaceInputException => new Status(StatusCode.InvalidArgument, ex.Message),
         WorkspaceNotFoundException => new Status(StatusCode.NotFound, ex.Message),
         SandboxUnavailableException => new Status(StatusCode.FailedPrecondition, ex.Message),
+        WorkspaceArchivedException => new Status(StatusCode.FailedPrecondition, ex.Message),
         SeedIntegrityException => new Status(StatusCode.DataLoss, ex.Message),
         WorkspaceCapacityException => new Status(StatusCode.ResourceExhausted, ex.Message),
         StaleFenceException => new Status(StatusCode.Aborted, ex.Message),

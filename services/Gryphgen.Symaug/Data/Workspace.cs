@@ -26,6 +26,9 @@ public sealed class Workspace
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When its files were reduced to their archive (<see cref="Workspaces.WorkspaceLayout.Archive"/>); null while they are live.</summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
+
     /// <summary>
     /// The highest fence (the caller's claim on the task) a change to the workspace has carried; a change with a lower
     /// one is refused (<see cref="Workspaces.WorkspaceFence"/>).

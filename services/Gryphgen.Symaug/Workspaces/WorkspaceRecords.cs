@@ -4,9 +4,9 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Gryphgen.Symaug.Workspaces;
 
 /// <summary>
-/// Workspace records as read from PostgreSQL, kept in memory. A record never changes once created, and every call of
-/// the workspace API starts by looking its workspace up: a database round trip per call, several per iteration of a
-/// task. Deleting a workspace forgets it; at most <see cref="Capacity"/> are kept, unused ones dropped first.
+/// Workspace records as read from PostgreSQL, kept in memory. A record changes only when it is archived, and every
+/// call of the workspace API starts by looking its workspace up: a database round trip per call, several per
+/// iteration of a task. Archiving or deleting a workspace forgets it; at most <see cref="Capacity"/> are kept, unused ones dropped first.
 /// </summary>
 /// <remarks>
 /// A workspace's files live on one SYMAUG's disk, so every call for it reaches this replica: no other replica can

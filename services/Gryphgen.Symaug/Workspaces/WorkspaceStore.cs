@@ -101,7 +101,18 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         }
     }
 
+    /// <summary>A workspace whose files are live: an archived one is refused.</summary>
     public async Task<Workspace> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var workspace = await GetEvenArchivedAsync(id, cancellationToken);
+        return workspace.ArchivedAt is { } archived
+            ? throw new WorkspaceArchivedException(
+                $"workspace {id} was archived at {archived:u}: only Export, ListCheckpoints, BestCheckpoint, Archive and Delete serve it")
+            : workspace;
+    }
+
+    /// <summary>A workspace, live or archived: for the calls that serve both.</summary>
+    public async Task<Workspace> GetEvenArchivedAsync(string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid)) throw new WorkspaceInputException($"\"{id}\" is not a workspace id");
         if (records.Find(guid) is { } remembered) return remembered;
@@ -117,6 +128,32 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         var folder = Layout(workspace).Folder;
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         records.Forget(workspace.Id);
+    }
+
+    /// <summary>
+    /// Keeps the workspace's export as its archive and deletes its live folders; the caller holds its lock. The
+    /// archive is complete on disk before the record says so, and the folders go after: a crash at any point leaves a
+    /// workspace that a repeated call archives (again, or only finishes deleting).
+    /// </summary>
+    public async Task<Workspace> ArchiveAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        var layout = Layout(workspace);
+        if (workspace.ArchivedAt is null)
+        {
+            var partial = layout.Archive + ".partial";
+            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            {
+                await WorkspaceExport.WriteAsync(layout.Files, RestoreSeeds(workspace), ProtectedPaths(workspace), file, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(partial, layout.Archive, overwrite: true);
+            var archivedAt = clock.GetUtcNow();
+            await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.ArchivedAt, archivedAt), cancellationToken);
+            records.Forget(workspace.Id);
+            workspace = await GetEvenArchivedAsync(workspace.Id.ToString(), cancellationToken);
+        }
+        foreach (var folder in layout.LiveFolders.Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
+        return workspace;
     }
 
     public async Task<Checkpoint> AddCheckpointAsync(Workspace workspace, string commit, string message, TestReport? report, string? key,
@@ -177,7 +214,7 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
     /// </summary>
     public async Task RecoverPristineSeedsAsync(CancellationToken cancellationToken)
     {
-        var old = await db.Workspaces.Where(w => w.ProtectedPaths.Count > 0 && w.SeedSha256.Count == 0).ToListAsync(cancellationToken);
+        var old = await db.Workspaces.Where(w => w.ArchivedAt == null && w.ProtectedPaths.Count > 0 && w.SeedSha256.Count == 0).ToListAsync(cancellationToken);
         foreach (var workspace in old)
         {
             var initial = await db.Checkpoints.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id).OrderBy(c => c.Id).FirstAsync(cancellationToken);

@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.IO.Pipelines;
 using Google.Protobuf;
 using Grpc.Core;
@@ -20,8 +18,6 @@ public sealed class WorkspacesService(
     IOptions<WorkspaceOptions> workspaceOptions)
     : Contracts.Workspaces.WorkspacesBase
 {
-    private const int ExportChunkBytes = 64 * 1024;
-
     public override async Task<WorkspaceInfo> Create(CreateWorkspaceRequest request, ServerCallContext context)
     {
         var (workspace, initial) = await store.CreateAsync(request, context.CancellationToken);
@@ -34,23 +30,23 @@ public sealed class WorkspacesService(
 
     public override async Task<WriteFilesReply> WriteFiles(WriteFilesRequest request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         await fence.PassAsync(workspace, request.Fence, context.CancellationToken);
         return new WriteFilesReply { Written = store.Files(workspace).Write(request.Files, WorkspaceStore.ProtectedPaths(workspace)) };
     }
 
     public override async Task<FileContent> ReadFile(ReadFileRequest request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         return new FileContent { Path = request.Path, Content = ByteString.CopyFrom(store.Files(workspace).Read(request.Path)) };
     }
 
     public override async Task<ListFilesReply> ListFiles(WorkspaceRef request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         var protectedPaths = WorkspaceStore.ProtectedPaths(workspace);
         return new ListFilesReply
         {
@@ -69,8 +65,8 @@ public sealed class WorkspacesService(
         {
             throw new WorkspaceInputException($"max_total_bytes must be between 1 and {WorkspaceFiles.MaxTextReplyBytes}, not {request.MaxTotalBytes}");
         }
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         var (files, leftOut) = store.Files(workspace).ReadText(request.MaxFileBytes, request.MaxTotalBytes);
         return new ReadTextFilesReply
         {
@@ -80,8 +76,8 @@ public sealed class WorkspacesService(
 
     public override async Task<DiffReply> Diff(DiffRequest request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
         var diff = await new GitRepository(store.Layout(workspace)).DiffAsync(checkpoint.Commit, context.CancellationToken);
         var limit = workspaceOptions.Value.MaxDiffBytes;
@@ -92,8 +88,8 @@ public sealed class WorkspacesService(
 
     public override async Task<DeleteWorkspaceReply> Delete(WorkspaceRef request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetEvenArchivedAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         await store.DeleteAsync(workspace, context.CancellationToken);
         return new DeleteWorkspaceReply();
     }
@@ -103,8 +99,8 @@ public sealed class WorkspacesService(
         if (request.Command.Count == 0) throw new WorkspaceInputException("the command is empty");
         if (request.Command.Any(a => a.Contains('\0'))) throw new WorkspaceInputException("the command contains a NUL character");
         SandboxEnvironment.Check(request.Environment);
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         var run = await SandboxRunAsync(workspace, request.Command, request.Limits);
         return await runner.RunAsync(
             run with { StandardInput = request.Stdin.ToByteArray(), Environment = request.Environment.ToDictionary() },
@@ -113,8 +109,8 @@ public sealed class WorkspacesService(
 
     public override async Task<TestReport> Test(TestRequest request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         return await TestAsync(workspace, request.Limits, context.CancellationToken);
     }
 
@@ -126,8 +122,8 @@ public sealed class WorkspacesService(
             throw new WorkspaceInputException($"a checkpoint key is 1 to {CheckpointKeys.MaxLength} letters, digits, '.', '_' or '-'");
         }
         var key = request.Key.Length > 0 ? request.Key : null;
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         await fence.PassAsync(workspace, request.Fence, context.CancellationToken);
         if (key is not null && await store.FindKeyedCheckpointAsync(workspace, key, context.CancellationToken) is { } made)
         {
@@ -148,15 +144,15 @@ public sealed class WorkspacesService(
 
     public override async Task<ListCheckpointsReply> ListCheckpoints(WorkspaceRef request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        var workspace = await store.GetEvenArchivedAsync(request.WorkspaceId, context.CancellationToken);
         return new ListCheckpointsReply { Checkpoints = { (await store.CheckpointsAsync(workspace, context.CancellationToken)).Select(ToInfo) } };
     }
 
     public override async Task<CheckpointInfo> Revert(RevertRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.CheckpointId)) throw new WorkspaceInputException("name the checkpoint to revert to");
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
         await fence.PassAsync(workspace, request.Fence, context.CancellationToken);
         var checkpoint = await store.FindCheckpointAsync(workspace, request.CheckpointId, context.CancellationToken);
         await new GitRepository(store.Layout(workspace)).RestoreAsync(checkpoint.Commit, sandbox, store.User(workspace), context.CancellationToken);
@@ -165,46 +161,66 @@ public sealed class WorkspacesService(
 
     public override async Task<CheckpointInfo> BestCheckpoint(WorkspaceRef request, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
+        var workspace = await store.GetEvenArchivedAsync(request.WorkspaceId, context.CancellationToken);
         return ToInfo(await store.BestCheckpointAsync(workspace, context.CancellationToken));
     }
 
     public override async Task Export(WorkspaceRef request, IServerStreamWriter<ExportChunk> responseStream, ServerCallContext context)
     {
-        var workspace = await store.GetAsync(request.WorkspaceId, context.CancellationToken);
-        using var _ = await locks.AcquireAsync(workspace.Id, context.CancellationToken);
+        using var locked = await LockAsync(request.WorkspaceId, store.GetEvenArchivedAsync, context.CancellationToken);
+        var workspace = locked.Workspace;
+        if (workspace.ArchivedAt is not null)
+        {
+            await using var kept = File.OpenRead(store.Layout(workspace).Archive);
+            await WorkspaceExport.SendAsync(kept, responseStream, context.CancellationToken);
+            return;
+        }
         var seeds = store.RestoreSeeds(workspace);
         var pipe = new Pipe();
-        var writing = WriteArchiveAsync(store.Layout(workspace).Files, seeds, WorkspaceStore.ProtectedPaths(workspace), pipe.Writer, context.CancellationToken);
-        await using var archive = pipe.Reader.AsStream();
-        var buffer = new byte[ExportChunkBytes];
-        int read;
-        while ((read = await archive.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, context.CancellationToken)) > 0)
-        {
-            await responseStream.WriteAsync(new ExportChunk { Data = ByteString.CopyFrom(buffer, 0, read) }, context.CancellationToken);
-        }
+        var writing = WriteIntoAsync(pipe.Writer);
+        await using (var archive = pipe.Reader.AsStream()) await WorkspaceExport.SendAsync(archive, responseStream, context.CancellationToken);
         await writing;
+
+        async Task WriteIntoAsync(PipeWriter writer)
+        {
+            // Disposing the writer's stream completes the pipe, so the reader ends even when writing fails.
+            await using var output = writer.AsStream();
+            await WorkspaceExport.WriteAsync(store.Layout(workspace).Files, seeds, WorkspaceStore.ProtectedPaths(workspace), output, context.CancellationToken);
+        }
+    }
+
+    public override async Task<ArchiveReply> Archive(WorkspaceRef request, ServerCallContext context)
+    {
+        using var locked = await LockAsync(request.WorkspaceId, store.GetEvenArchivedAsync, context.CancellationToken);
+        var workspace = await store.ArchiveAsync(locked.Workspace, context.CancellationToken);
+        return new ArchiveReply
+        {
+            ArchiveBytes = new FileInfo(store.Layout(workspace).Archive).Length, ArchivedUnixMs = workspace.ArchivedAt!.Value.ToUnixTimeMilliseconds(),
+        };
     }
 
     /// <summary>
-    /// Folders, regular files with one name and symlinks (as links, never followed); no '.git', no FIFOs or devices,
-    /// no hard-linked files (another of their names may be a host file). The seeds come from their pristine copy:
-    /// the export's acceptance tests are the task's, never what a run left at their paths.
+    /// The workspace with its lock held, looked up again once it is: an Archive that held the lock first has deleted
+    /// the files this call was about to use (and made the record say so).
     /// </summary>
-    private static async Task WriteArchiveAsync(string root, PristineSeeds seeds, IReadOnlySet<string> seedPaths, PipeWriter destination,
-        CancellationToken cancellationToken)
+    private async Task<LockedWorkspace> LockAsync(string id, Func<string, CancellationToken, Task<Workspace>> get, CancellationToken cancellationToken)
     {
-        await using (var output = destination.AsStream())
-        await using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        var found = await get(id, cancellationToken);
+        var held = await locks.AcquireAsync(found.Id, cancellationToken);
+        try
         {
-            foreach (var (entry, status) in UnixFiles.Walk(root))
-            {
-                var name = Path.GetRelativePath(root, entry);
-                if (name.Split('/').Contains(".git") || !(status.IsOnlyName || status.Kind is FileKind.Directory or FileKind.SymbolicLink)) continue;
-                await tar.WriteEntryAsync(seedPaths.Contains(name) ? seeds.Source(name) : entry, name, cancellationToken);
-            }
+            return new LockedWorkspace(await get(id, cancellationToken), held);
         }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private sealed record LockedWorkspace(Workspace Workspace, IDisposable Lock) : IDisposable
+    {
+        public void Dispose() => Lock.Dispose();
     }
 
     private async Task<TestReport> TestAsync(Workspace workspace, RunLimits? limits, CancellationToken cancellationToken)

@@ -114,6 +114,10 @@ namespace Gryphgen.Symaug.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("allowed_harness_files");
 
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
