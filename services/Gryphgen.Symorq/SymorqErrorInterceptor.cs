@@ -12,7 +12,7 @@ public sealed class SymorqErrorInterceptor : StatusMappingInterceptor
         TaskSpecException => new Grpc.Core.Status(StatusCode.InvalidArgument, ex.Message),
         TaskApiException api => new Grpc.Core.Status(api.Error switch
         {
-            TaskApiError.NotFound => StatusCode.NotFound,
+            TaskApiError.NotFound or TaskApiError.Gone => StatusCode.NotFound,
             TaskApiError.Invalid => StatusCode.InvalidArgument,
             TaskApiError.TooMany => StatusCode.ResourceExhausted,
             // Not ready, unavailable: SYMORQ answered, so it is the task or the system that is not ready, not the

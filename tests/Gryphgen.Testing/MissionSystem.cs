@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Gryphgen.Contracts;
 using NetMQ;
+using Npgsql;
 using Xunit;
 
 namespace Gryphgen.Testing;
@@ -28,6 +29,9 @@ public class MissionSystem : IAsyncLifetime
     /// two-core machine (twenty tasks' sandboxed test runs at once).
     /// </summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retention here: a test ages a finished task past either limit (in the database) and sees the sweep act within a second.</summary>
+    public static readonly TimeSpan WorkspacesFor = TimeSpan.FromHours(1), ArtifactsFor = TimeSpan.FromDays(1);
 
     /// <summary>Caps on live watches, small enough for a test to reach.</summary>
     public const int MaxWatchersPerTask = 3, MaxWatchersPerKey = 7;
@@ -135,6 +139,9 @@ public class MissionSystem : IAsyncLifetime
         _symorqSettings["Gryphgen__Workflow__MaxWatchersPerTask"] = MaxWatchersPerTask.ToString();
         _symorqSettings["Gryphgen__Workflow__MaxWatchersPerKey"] = MaxWatchersPerKey.ToString();
         _symorqSettings["Gryphgen__Workflow__Escalation__coder"] = StrongAlias;
+        _symorqSettings["Gryphgen__Retention__WorkspacesFor"] = WorkspacesFor.ToString();
+        _symorqSettings["Gryphgen__Retention__ArtifactsFor"] = ArtifactsFor.ToString();
+        _symorqSettings["Gryphgen__Retention__SweepInterval"] = "00:00:00.500";
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings);
 
         foreach (var role in _agentRoles)
@@ -184,7 +191,10 @@ public class MissionSystem : IAsyncLifetime
             timeout ?? TimeSpan.FromMinutes(2), $"task {taskId} ending");
 
     /// <summary>The host folder a task's workspace files are in (bound at /workspace in its runs).</summary>
-    public string FilesOf(TaskInfo task) => Path.Combine(_workspaces, Guid.Parse(task.WorkspaceId).ToString("N"), "files");
+    public string FilesOf(TaskInfo task) => Path.Combine(FolderOf(task), "files");
+
+    /// <summary>The host folder of the task's whole workspace (files, git history, seeds, reports; or its archive).</summary>
+    public string FolderOf(TaskInfo task) => Path.Combine(_workspaces, Guid.Parse(task.WorkspaceId).ToString("N"));
 
     /// <summary>The host uid the task's code runs as: its workspace's own, from SYMAUG's pool.</summary>
     public async Task<int> UidOf(TaskInfo task)
@@ -207,6 +217,32 @@ public class MissionSystem : IAsyncLifetime
         await using var gzip = new GZipStream(archive, CompressionMode.Decompress);
         await TarFile.ExtractToDirectoryAsync(gzip, folder, overwriteFiles: false);
         return folder;
+    }
+
+    /// <summary>
+    /// One value from the shared database, <c>@id</c> bound to <paramref name="taskId"/>: to read or set what the API
+    /// does not show (a lease's generation, a task's age).
+    /// </summary>
+    public Task<T> SqlAsync<T>(string sql, string taskId, params (string Name, object Value)[] parameters) =>
+        SqlAsync(sql, taskId, parameters, async command => (T)(await command.ExecuteScalarAsync())!);
+
+    /// <summary>The first column of every row, as text.</summary>
+    public Task<List<string>> SqlListAsync(string sql, string taskId, params (string Name, object Value)[] parameters) =>
+        SqlAsync(sql, taskId, parameters, async command =>
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<string>();
+            while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+            return rows;
+        });
+
+    private async Task<T> SqlAsync<T>(string sql, string taskId, (string Name, object Value)[] parameters, Func<NpgsqlCommand, Task<T>> run)
+    {
+        await using var source = NpgsqlDataSource.Create(Database);
+        await using var command = source.CreateCommand(sql);
+        command.Parameters.AddWithValue("id", taskId);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await run(command);
     }
 
     private async IAsyncEnumerable<ByteString> ArtifactChunks(string taskId)

@@ -18,6 +18,9 @@ public sealed class EventRecord
 
     public string Message { get; set; } = "";
 
-    /// <summary>The task right after the event (TaskInfo as protobuf JSON), so a replay shows progress as it was.</summary>
-    public string Snapshot { get; set; } = "";
+    /// <summary>
+    /// The task right after the event (TaskInfo as protobuf JSON), so a replay shows progress as it was; null once
+    /// retention has dropped it (<see cref="Retention.RetentionOptions.WorkspacesFor"/>).
+    /// </summary>
+    public string? Snapshot { get; set; }
 }

@@ -56,6 +56,8 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.HasIndex(x => new { x.State, x.Priority, x.CreatedAt });
             // What a user key's list asks: its own tasks, newest first.
             e.HasIndex(x => new { x.Owner, x.CreatedAt });
+            // What the retention sweep asks: finished tasks that still hold artifacts, oldest first.
+            e.HasIndex(x => new { x.FinishedAt, x.Id }).HasFilter("artifacts_deleted_at IS NULL");
         });
         modelBuilder.Entity<StepRecord>(e =>
         {

@@ -65,5 +65,11 @@ public sealed class TaskRecord
 
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>When retention archived its workspace and dropped its events' snapshots (<see cref="Retention.RetentionSweep"/>).</summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
+
+    /// <summary>When retention deleted its artifacts (the workspace's archive): from then on there are none to download.</summary>
+    public DateTimeOffset? ArtifactsDeletedAt { get; set; }
+
     public bool IsFinished => TaskStateNames.IsFinished(State);
 }

@@ -15,7 +15,7 @@ public sealed class DownstreamDeadlines(IOptions<DownstreamOptions> options, Tim
 {
     private static readonly HashSet<string> LongMethods =
     [
-        .. Named(Workspaces.Descriptor, "Run", "Test", "Checkpoint", "Export"),
+        .. Named(Workspaces.Descriptor, "Run", "Test", "Checkpoint", "Export", "Archive"),
         .. Named(Contracts.Knowledge.Descriptor, "IngestPath", "IngestArchive"),
     ];
 

@@ -16,7 +16,7 @@ public sealed class DownstreamOptions
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// A call that runs the generated code or moves a whole project (run, test, checkpoint, export, ingestion): above
+    /// A call that runs the generated code or moves a whole project (run, test, checkpoint, export, archive, ingestion): above
     /// SYMAUG's longest sandboxed run (<c>Symaug:Sandbox:MaxTimeLimitSeconds</c>, 10 min) with the acceptance tests on top.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Gryphgen:Internal:LongCallTimeout must be between {1} and {2}")]

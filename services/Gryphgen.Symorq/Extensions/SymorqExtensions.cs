@@ -21,7 +21,7 @@ public static class SymorqExtensions
         builder.Services.AddGrpc(o => o.Interceptors.Add<SymorqErrorInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReplicaIdentity>();
-        builder.Services.AddAgentFabric().AddLlmGrid().AddGateway().AddDownstreamClients().AddStatusProbes().AddWorkflow();
+        builder.Services.AddAgentFabric().AddLlmGrid().AddGateway().AddDownstreamClients().AddStatusProbes().AddWorkflow().AddRetention();
         return builder;
     }
 

@@ -8,6 +8,7 @@ using Gryphgen.Contracts.Missions;
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Grid;
 using Gryphgen.Symorq.Keys;
+using Gryphgen.Symorq.Retention;
 using Microsoft.Extensions.Options;
 
 namespace Gryphgen.Symorq.Missions;
@@ -102,12 +103,17 @@ public sealed class MissionControl(
         }
     }
 
-    /// <summary>The task's workspace as a tar.gz stream, in chunks.</summary>
+    /// <summary>The task's workspace (or, once retention archived it, its archive) as a tar.gz stream, in chunks.</summary>
     public async IAsyncEnumerable<ByteString> ArtifactsAsync(string taskId, [EnumeratorCancellation] CancellationToken ct)
     {
         var task = await FindVisibleAsync(taskId, ct);
         if (task.WorkspaceId.Length == 0)
             throw new TaskApiException(TaskApiError.NotReady, $"task '{taskId}' has no workspace yet (it is {TaskStateNames.Name(task.State)})");
+        if (task.ArtifactsDeletedAt is { } deleted)
+        {
+            throw new TaskApiException(TaskApiError.Gone,
+                $"task '{taskId}' finished at {task.FinishedAt:u}; its artifacts were deleted at {deleted:u}, as {RetentionOptions.Section}:{nameof(RetentionOptions.ArtifactsFor)} says");
+        }
         using var export = workspaces.Export(new WorkspaceRef { WorkspaceId = task.WorkspaceId }, cancellationToken: ct);
         while (await export.ResponseStream.MoveNext(ct)) yield return export.ResponseStream.Current.Data;
     }

@@ -22,6 +22,9 @@ public enum TaskApiError
     /// <summary>The system cannot take tasks now (no LLM endpoint is configured).</summary>
     Unavailable,
 
+    /// <summary>What was asked existed and was deleted as configured (artifacts past <c>Gryphgen:Retention:ArtifactsFor</c>).</summary>
+    Gone,
+
     /// <summary>A cap on what one caller or one task may hold at once (live watches) is reached.</summary>
     TooMany,
 }

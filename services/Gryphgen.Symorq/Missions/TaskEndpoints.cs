@@ -94,6 +94,7 @@ public static class TaskEndpoints
                 TaskApiError.NotFound => Error(StatusCodes.Status404NotFound, "not_found", ex.Message),
                 TaskApiError.Invalid => Error(StatusCodes.Status400BadRequest, "invalid_request", ex.Message),
                 TaskApiError.NotReady => Error(StatusCodes.Status409Conflict, "not_ready", ex.Message),
+                TaskApiError.Gone => Error(StatusCodes.Status410Gone, "gone", ex.Message),
                 TaskApiError.TooMany => Error(StatusCodes.Status429TooManyRequests, "too_many_watchers", ex.Message),
                 _ => Error(StatusCodes.Status503ServiceUnavailable, "unavailable", ex.Message),
             };

@@ -27,6 +27,6 @@ public static class TaskViews
     {
         Sequence = record.Sequence, TaskId = record.TaskId, TimeUnixMs = record.At.ToUnixTimeMilliseconds(), Kind = record.Kind,
         Iteration = record.Iteration, Step = record.Step, Message = record.Message,
-        Task = record.Snapshot.Length > 0 ? JsonParser.Default.Parse<TaskInfo>(record.Snapshot) : null,
+        Task = record.Snapshot is { Length: > 0 } ? JsonParser.Default.Parse<TaskInfo>(record.Snapshot) : null,
     };
 }

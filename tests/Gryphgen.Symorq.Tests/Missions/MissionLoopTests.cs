@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gryphgen.Contracts;
 using Gryphgen.Testing;
-using Npgsql;
 
 namespace Gryphgen.Symorq.Tests.Missions;
 
@@ -207,7 +206,7 @@ public sealed class MissionLoopTests(MissionSystem system)
         long lastEventBefore = 0;
         // A later claim while the generator works. The replica's name stays on the lease, so its renewals go on and
         // only the claim number (the fence) can tell the running work that it is no longer the task's.
-        var taskId = await SubmitHoldingAsync(marker, "generator", calls: 1, whileHeld: async id => lastEventBefore = await SqlAsync<long>(
+        var taskId = await SubmitHoldingAsync(marker, "generator", calls: 1, whileHeld: async id => lastEventBefore = await system.SqlAsync<long>(
             "UPDATE tasks SET lease_generation = lease_generation + 1 WHERE id = @id " +
             "RETURNING (SELECT coalesce(max(sequence), 0) FROM task_events WHERE task_id = @id)", id));
 
@@ -216,31 +215,12 @@ public sealed class MissionLoopTests(MissionSystem system)
         Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
         // The old run's answer arrived after the takeover and nothing of it was saved: the next event is the resume
         // under the new claim, which asked the generator again.
-        var kinds = await SqlListAsync("SELECT kind FROM task_events WHERE task_id = @id AND sequence > @after ORDER BY sequence", taskId, lastEventBefore);
+        var kinds = await system.SqlListAsync("SELECT kind FROM task_events WHERE task_id = @id AND sequence > @after ORDER BY sequence", taskId, ("after", lastEventBefore));
         Assert.Equal("resumed", kinds[0]);
         Assert.Equal(2, done.Steps.Single(s => s is { Iteration: 1, Kind: "generate" }).Attempts);
         Assert.Equal(2, _scripts.Calls(marker, "generator"));
         var checkpoints = await system.Workspaces.ListCheckpointsAsync(new WorkspaceRef { WorkspaceId = done.Task.WorkspaceId });
         Assert.Equal(["workspace created", "iteration 1"], checkpoints.Checkpoints.Select(c => c.Message.Split(':')[0]));
-    }
-
-    private async Task<T> SqlAsync<T>(string sql, string taskId)
-    {
-        await using var connection = new NpgsqlConnection(system.Database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new("id", taskId) } };
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<List<string>> SqlListAsync(string sql, string taskId, long after)
-    {
-        await using var connection = new NpgsqlConnection(system.Database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new("id", taskId), new("after", after) } };
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        return rows;
     }
 
     [Fact]

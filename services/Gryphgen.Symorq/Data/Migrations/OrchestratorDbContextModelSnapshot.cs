@@ -137,7 +137,6 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasColumnName("message");
 
                     b.Property<string>("Snapshot")
-                        .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("snapshot");
 
@@ -234,6 +233,14 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<DateTimeOffset?>("ArtifactsDeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("artifacts_deleted_at");
 
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean")
@@ -348,6 +355,9 @@ namespace Gryphgen.Symorq.Data.Migrations
                         .HasColumnName("workspace_id");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FinishedAt", "Id")
+                        .HasFilter("artifacts_deleted_at IS NULL");
 
                     b.HasIndex("Owner", "CreatedAt");
 

@@ -1,0 +1,27 @@
+using Gryphgen.Testing;
+
+namespace Gryphgen.Symorq.Tests;
+
+/// <summary>A retention setting SYMORQ cannot apply stops it at start, naming the key, before it deletes anything.</summary>
+public sealed class RetentionConfigurationTests : IAsyncLifetime
+{
+    private RedisServerProcess _redis = null!;
+
+    public async Task InitializeAsync() => _redis = await RedisServerProcess.StartAsync();
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Theory]
+    [InlineData("WorkspacesFor", "00:00:10", "Gryphgen:Retention:WorkspacesFor must be between 00:01:00 and 3650.00:00:00")]
+    [InlineData("ArtifactsFor", "-1.00:00:00", "Gryphgen:Retention:ArtifactsFor must be between 00:01:00 and 3650.00:00:00")]
+    [InlineData("SweepInterval", "00:00:00", "Gryphgen:Retention:SweepInterval must be between 00:00:00.1000000 and 1.00:00:00")]
+    [InlineData("ArtifactsFor", "1.00:00:00", "Gryphgen:Retention:ArtifactsFor (1.00:00:00) must be at least Gryphgen:Retention:WorkspacesFor (7.00:00:00)")]
+    public async Task A_retention_setting_out_of_range_stops_SYMORQ_naming_its_key(string key, string value, string message)
+    {
+        var settings = await GridProcesses.Settings(_redis);
+        settings[$"Gryphgen__Retention__{key}"] = value;
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GridProcesses.StartSymorqAsync(settings));
+        Assert.Contains(message, refused.Message);
+    }
+}
