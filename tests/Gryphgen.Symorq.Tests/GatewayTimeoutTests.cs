@@ -5,7 +5,7 @@ namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
 /// The gateway's bounds on an endpoint that stops sending, against a real SYMORQ: a stream silent for its idle
-/// timeout is ended with an error event and its slot freed; a slow one that keeps sending is not cut; an endpoint's
+/// timeout is ended with an error event and its slot freed; a whole answer whose body stops is failed over; a slow one that keeps sending is not cut; an endpoint's
 /// own timeouts win over the gateway's. Time bounds here are generous "it ended" limits, not measurements.
 /// </summary>
 public sealed class GatewayTimeoutTests(TimeoutGatewayGrid grid) : IClassFixture<TimeoutGatewayGrid>, IDisposable
@@ -75,6 +75,29 @@ public sealed class GatewayTimeoutTests(TimeoutGatewayGrid grid) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.DoesNotContain("upstream_idle_timeout", body);
         Assert.Contains("data: [DONE]", body);
+    }
+
+    [Fact]
+    public async Task A_whole_answer_whose_body_stops_after_its_headers_fails_over_and_frees_its_slot()
+    {
+        var before = await grid.EndpointAsync(TimeoutGatewayGrid.Stalling);
+        grid.Llm.Hold(afterHeaders: true);
+        using var bound = new CancellationTokenSource(Ended);
+
+        using var response = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(TimeoutGatewayGrid.Stalling, 4), ct: bound.Token);
+
+        // Its only endpoint tried, nothing relayed: the caller is told no endpoint answered in time.
+        var error = await GatewayClient.ErrorOf(response);
+        Assert.Equal((504, "upstream_timeout"), (error.Status, error.Code));
+        Assert.Contains("StreamIdleTimeout", error.Message);
+        var after = await grid.EndpointAsync(TimeoutGatewayGrid.Stalling);
+        Assert.Equal(0, after.InFlight);
+        Assert.Equal(before.Failures + 1, after.Failures);
+        Assert.Contains("sent its answer's headers, then nothing", after.Problem);
+
+        grid.Llm.Release();
+        using var next = await _gateway.PostAsync("v1/chat/completions", GatewayClient.Chat(TimeoutGatewayGrid.Stalling, 4), ct: bound.Token);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _script = new();
     private TaskCompletionSource _gate = CompletedGate();
     private bool _holdMidStream;
+    private bool _holdAfterHeaders;
     private int _inFlight;
     private int _maxInFlight;
     private int _abandoned;
@@ -95,11 +96,13 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
 
     /// <summary>
     /// From now on requests wait (holding their connection) until <see cref="Release"/>: before answering, or, with
-    /// <paramref name="midStream"/>, a streamed answer after its first chunk, so the caller has bytes in hand.
+    /// <paramref name="midStream"/>, a streamed answer after its first chunk, so the caller has bytes in hand; with
+    /// <paramref name="afterHeaders"/>, a whole answer after its headers and the first half of its body.
     /// </summary>
-    public void Hold(bool midStream = false)
+    public void Hold(bool midStream = false, bool afterHeaders = false)
     {
         _holdMidStream = midStream;
+        _holdAfterHeaders = afterHeaders;
         _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -124,12 +127,13 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
             var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streaming) && streaming;
             var gate = _gate.Task;
             var midStream = stream && _holdMidStream;
-            if (!midStream) await gate.WaitAsync(context.RequestAborted);
+            var afterHeaders = !stream && _holdAfterHeaders;
+            if (!midStream && !afterHeaders) await gate.WaitAsync(context.RequestAborted);
             var content = _script.TryDequeue(out var next) ? next : Fallback(request);
             Reported.Enqueue((request, TokensOf(content)));
             var includeUsage = (body["stream_options"] as JsonObject)?["include_usage"] is JsonValue u && u.TryGetValue<bool>(out var usage) && usage;
             if (stream) await StreamAsync(context, content, midStream ? gate : Task.CompletedTask, includeUsage);
-            else await context.Response.WriteAsJsonAsync(Completion(content));
+            else await WholeAsync(context, content, afterHeaders ? gate : Task.CompletedTask);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -197,6 +201,17 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
             await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(last)}\n\n");
         }
         await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private async Task WholeAsync(HttpContext context, string content, Task afterFirstHalf)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(Completion(content));
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await afterFirstHalf.WaitAsync(context.RequestAborted);
+        await context.Response.Body.WriteAsync(body.AsMemory(body.Length / 2), context.RequestAborted);
     }
 
     private static TaskCompletionSource CompletedGate()

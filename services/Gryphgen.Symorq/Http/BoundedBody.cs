@@ -13,7 +13,9 @@ public static class BoundedBody
     public static Task<byte[]> ReadAsync(HttpRequest request, long maxBytes, Func<Exception> tooLarge) =>
         ReadAsync(request.Body, request.ContentLength, maxBytes, tooLarge, request.HttpContext.RequestAborted);
 
-    public static async Task<byte[]> ReadAsync(Stream body, long? contentLength, long maxBytes, Func<Exception> tooLarge, CancellationToken ct)
+    /// <summary>The body of <paramref name="contentLength"/> (when known); <paramref name="received"/> is told of every read that brought bytes.</summary>
+    public static async Task<byte[]> ReadAsync(Stream body, long? contentLength, long maxBytes, Func<Exception> tooLarge, CancellationToken ct,
+        Action? received = null)
     {
         if (contentLength > maxBytes) throw tooLarge();
         // Content-Length is the sender's word: it may refuse early, but the buffer grows only with the bytes that
@@ -27,6 +29,7 @@ public static class BoundedBody
             {
                 if (buffer.Length + read > maxBytes) throw tooLarge();
                 buffer.Write(chunk, 0, read);
+                received?.Invoke();
             }
         }
         finally

@@ -14,7 +14,8 @@ namespace Gryphgen.Symorq.Grid.Gateway;
 /// <summary>
 /// Sends a gateway request to the endpoint the scheduler chose and relays the answer as it arrives. A connection
 /// error, a 5xx or no answer headers within <see cref="GatewayOptions.FirstByteTimeout"/> moves the request to another
-/// endpoint; once bytes have gone out, a failure ends the response, and a stream silent for
+/// endpoint, as does a whole answer whose body stops coming for <see cref="GatewayOptions.StreamIdleTimeout"/>; once
+/// bytes have gone out, a failure ends the response, and a stream silent for
 /// <see cref="GatewayOptions.StreamIdleTimeout"/> is given up. The caller going away cancels the upstream request.
 /// </summary>
 public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry registry, EndpointStore store, IHttpClientFactory clients,
@@ -63,10 +64,7 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
             {
                 problem ??= $"answered {(int)response!.StatusCode}";
                 response?.Dispose();
-                endpoint.RecordFailure(problem, registry.Now);
-                excluded.Add(endpoint.Name);
-                GridMetrics.Failovers.Add(1, new KeyValuePair<string, object?>("gryphgen.endpoint", endpoint.Name));
-                logger.LogWarning("Endpoint {Endpoint} {Problem} before answering; failing over", endpoint.Name, problem);
+                FailOver(endpoint, problem, excluded);
                 continue;
             }
 
@@ -83,6 +81,13 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
                 }
                 var (usage, firstByte, silent) = await RelayAsync(context, request, response, endpoint.Options, started,
                     TaskTokenMeter.TaskOf(context.User, request));
+                if (silent is { } bodyIdle && !context.Response.HasStarted)
+                {
+                    // A whole answer whose body stopped coming: the caller has none of it, so another endpoint may answer.
+                    timedOut = true;
+                    FailOver(endpoint, $"sent its answer's headers, then nothing for {bodyIdle}", excluded);
+                    continue;
+                }
                 if (silent is { } idle)
                 {
                     // Too late to fail over (the caller has part of the answer), but the endpoint's failure all the same.
@@ -102,7 +107,8 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
 
     /// <summary>
     /// A slot on an endpoint not yet tried for this request. When none is left and one of them kept its answer
-    /// headers past its first-byte timeout, the caller is told so (504), not merely "unavailable".
+    /// headers past its first-byte timeout (or its body past its idle timeout), the caller is told so (504), not
+    /// merely "unavailable".
     /// </summary>
     private async Task<SlotLease> AcquireAsync(GatewayRequest request, HashSet<string> excluded, bool timedOut, CancellationToken ct)
     {
@@ -114,10 +120,19 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
         catch (GridUnavailableException) when (timedOut)
         {
             throw new GatewayRejection(new OpenAiError(StatusCodes.Status504GatewayTimeout,
-                $"No endpoint serving '{request.Model}' began answering in time (Gryphgen:Gateway:FirstByteTimeout, " +
-                $"{options.Value.FirstByteTimeout}, unless the endpoint sets its own).",
+                $"No endpoint serving '{request.Model}' answered in time (Gryphgen:Gateway:FirstByteTimeout for the answer's headers, " +
+                $"{options.Value.FirstByteTimeout}; StreamIdleTimeout for a silence after them, {options.Value.StreamIdleTimeout}; " +
+                "unless the endpoint sets its own).",
                 "server_error", Code: "upstream_timeout"));
         }
+    }
+
+    private void FailOver(GridEndpoint endpoint, string problem, HashSet<string> excluded)
+    {
+        endpoint.RecordFailure(problem, registry.Now);
+        excluded.Add(endpoint.Name);
+        GridMetrics.Failovers.Add(1, new KeyValuePair<string, object?>("gryphgen.endpoint", endpoint.Name));
+        logger.LogWarning("Endpoint {Endpoint} {Problem} before answering; failing over", endpoint.Name, problem);
     }
 
     private const string TimedOut = "sent no answer headers in time";
@@ -173,10 +188,22 @@ public sealed class GatewayForwarder(GridScheduler scheduler, EndpointRegistry r
 
         if (!request.Stream || !response.IsSuccessStatusCode)
         {
-            var answer = await BoundedBody.ReadAsync(await response.Content.ReadAsStreamAsync(ct), response.Content.Headers.ContentLength,
-                options.Value.MaxResponseBytes, () => new GatewayRejection(new OpenAiError(StatusCodes.Status502BadGateway,
-                    $"The endpoint's answer is larger than {options.Value.MaxResponseBytes} bytes (Gryphgen:Gateway:MaxResponseBytes).",
-                    "server_error", Code: "upstream_response_too_large")), ct);
+            // A whole answer is bounded like a stream: its body must keep coming once its headers are in.
+            var idle = options.Value.StreamIdleTimeoutOf(endpoint);
+            using var silence = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            silence.CancelAfter(idle);
+            byte[] answer;
+            try
+            {
+                answer = await BoundedBody.ReadAsync(await response.Content.ReadAsStreamAsync(silence.Token), response.Content.Headers.ContentLength,
+                    options.Value.MaxResponseBytes, () => new GatewayRejection(new OpenAiError(StatusCodes.Status502BadGateway,
+                        $"The endpoint's answer is larger than {options.Value.MaxResponseBytes} bytes (Gryphgen:Gateway:MaxResponseBytes).",
+                        "server_error", Code: "upstream_response_too_large")), silence.Token, received: () => silence.CancelAfter(idle));
+            }
+            catch (OperationCanceledException) when (silence.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                return (usage, null, idle); // nothing of it relayed: the caller fails over
+            }
             usage.ReadJson(answer);
             if (response.IsSuccessStatusCode) await MeterAsync(meteredTask, usage);
             // With its length known the answer goes out in one write, not as a chunk and then a closing chunk.
