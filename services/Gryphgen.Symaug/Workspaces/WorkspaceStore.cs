@@ -140,10 +140,14 @@ public sealed class WorkspaceStore(WorkspaceDbContext db, WorkspaceRecords recor
         var layout = Layout(workspace);
         if (workspace.ArchivedAt is null)
         {
+            // Checked, not placed back: the archive reads the seeds from their pristine copy, and the files they would
+            // be placed among are deleted next.
+            var seeds = Seeds(workspace);
+            seeds.Verify();
             var partial = layout.Archive + ".partial";
             await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
             {
-                await WorkspaceExport.WriteAsync(layout.Files, RestoreSeeds(workspace), ProtectedPaths(workspace), file, cancellationToken);
+                await WorkspaceExport.WriteAsync(layout.Files, seeds, ProtectedPaths(workspace), file, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
             File.Move(partial, layout.Archive, overwrite: true);
