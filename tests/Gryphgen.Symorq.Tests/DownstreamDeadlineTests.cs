@@ -34,16 +34,4 @@ public sealed class DownstreamDeadlineTests : IAsyncLifetime
         Assert.False(bound.IsCancellationRequested);
         Assert.True(silent.Accepted > 0, "SYMORQ never dialled the silent SYMORG");
     }
-
-    [Theory]
-    [InlineData("CallTimeout", "00:00:00")]
-    [InlineData("LongCallTimeout", "2.00:00:00")]
-    public async Task A_default_deadline_out_of_range_stops_SYMORQ_naming_its_key(string key, string value)
-    {
-        var settings = await GridProcesses.Settings(_redis);
-        settings[$"Gryphgen__Internal__{key}"] = value;
-
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GridProcesses.StartSymorqAsync(settings));
-        Assert.Contains($"Gryphgen:Internal:{key} must be between 00:00:01 and 1.00:00:00", refused.Message);
-    }
 }

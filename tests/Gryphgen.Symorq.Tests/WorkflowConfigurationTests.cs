@@ -3,8 +3,8 @@ using Gryphgen.Testing;
 namespace Gryphgen.Symorq.Tests;
 
 /// <summary>
-/// A workflow or retention setting SYMORQ cannot apply stops it at start, naming the key, before it claims a task or
-/// deletes anything.
+/// A workflow, retention or internal-deadline setting SYMORQ cannot apply stops it at start, naming the key, before it
+/// claims a task, calls a peer or deletes anything.
 /// </summary>
 public sealed class WorkflowConfigurationTests : IAsyncLifetime
 {
@@ -15,6 +15,8 @@ public sealed class WorkflowConfigurationTests : IAsyncLifetime
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Theory]
+    [InlineData("Internal:CallTimeout", "00:00:00", "Gryphgen:Internal:CallTimeout must be between 00:00:01 and 1.00:00:00")]
+    [InlineData("Internal:LongCallTimeout", "2.00:00:00", "Gryphgen:Internal:LongCallTimeout must be between 00:00:01 and 1.00:00:00")]
     [InlineData("Workflow:RecoveryTimeout", "02:00:00", "Gryphgen:Workflow:RecoveryTimeout must be between 00:00:00 and 01:00:00")]
     [InlineData("Workflow:RecoveryTimeout", "soon", "Gryphgen:Workflow:RecoveryTimeout")]
     [InlineData("Workflow:MaxStepAttempts", "0", "Gryphgen:Workflow:MaxStepAttempts must be between 1 and 10")]
