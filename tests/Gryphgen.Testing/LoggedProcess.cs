@@ -76,6 +76,11 @@ public sealed class LoggedProcess : IAsyncDisposable
     /// <summary>Kills the process tree at once (SIGKILL), as a crash or a pulled cable would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Stops the process (SIGSTOP) until <see cref="Resume"/>: alive, its sockets open, answering nothing.</summary>
+    public void Pause() => ProcessSignals.Stop(_process.Id);
+
+    public void Resume() => ProcessSignals.Continue(_process.Id);
+
     /// <summary>Kills this process alone (SIGKILL), leaving its children orphaned.</summary>
     public void KillAlone() => _process.Kill(entireProcessTree: false);
 

@@ -5,12 +5,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Gryphgen.Testing;
 
-/// <summary>A test's own web server: a slim host on a free loopback port, with no configuration or logging of its own.</summary>
+/// <summary>
+/// A test's own web server: a slim host on a free loopback port (or on <c>at</c>, to come back where an earlier one
+/// was), with no configuration or logging of its own.
+/// </summary>
 public static class LoopbackWebApp
 {
-    public static WebApplicationBuilder CreateBuilder(out Uri url)
+    public static WebApplicationBuilder CreateBuilder(out Uri url, Uri? at = null)
     {
-        url = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        url = at ?? new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         var builder = WebApplication.CreateSlimBuilder();
         // A test folder's appsettings.json (a referenced service's Kestrel endpoints) is not this server's.
         builder.Configuration.Sources.Clear();

@@ -37,10 +37,12 @@ public class MissionSystem : IAsyncLifetime
     public const int MaxWatchersPerTask = 3, MaxWatchersPerKey = 7;
 
     private readonly string[] _agentRoles;
-    private readonly List<LoggedProcess> _agents = [];
+    private readonly Dictionary<string, LoggedProcess> _agents = [];
+    private readonly Dictionary<string, Dictionary<string, string>> _agentSettings = [];
     private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
     private Dictionary<string, string> _symorqSettings = [];
     private Dictionary<string, string> _symaugSettings = [];
+    private Dictionary<string, string> _symorgSettings = [];
     private RedisServerProcess? _redis;
     private GrpcChannel? _channel;
     private GrpcChannel? _symaugChannel;
@@ -61,6 +63,9 @@ public class MissionSystem : IAsyncLifetime
 
     protected virtual ValueTask StopPlayedRolesAsync() => ValueTask.CompletedTask;
 
+    /// <summary>The database all the services share: a new one on the test assembly's shared server, unless overridden.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => SharedPostgres.CreateDatabaseAsync("missions");
+
     public ScriptedLlmServer Llm { get; private set; } = null!;
 
     public RedisServerProcess Redis => _redis!;
@@ -77,7 +82,7 @@ public class MissionSystem : IAsyncLifetime
     public ServiceProcess Symorg { get; private set; } = null!;
 
     /// <summary>Processor time the four agent processes have used so far, e.g. to cost a benchmark's iterations.</summary>
-    public TimeSpan AgentsProcessorTime => _agents.Aggregate(TimeSpan.Zero, (sum, agent) => sum + agent.ProcessorTime);
+    public TimeSpan AgentsProcessorTime => _agents.Values.Aggregate(TimeSpan.Zero, (sum, agent) => sum + agent.ProcessorTime);
 
     public Tasks.TasksClient Tasks { get; private set; } = null!;
 
@@ -104,12 +109,13 @@ public class MissionSystem : IAsyncLifetime
         StrongLlm.Fallback = Scripts.Answer;
         _redis = await RedisServerProcess.StartAsync();
         // One database for all services, as in production: each migrates its own tables with its own history.
-        var database = Database = await SharedPostgres.CreateDatabaseAsync("missions");
-        Symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", new Dictionary<string, string>
+        var database = Database = await CreateDatabaseAsync();
+        _symorgSettings = new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
-        });
+        };
+        Symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", _symorgSettings);
         _symaugSettings = new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["Workspaces__Root"] = _workspaces,
@@ -146,12 +152,13 @@ public class MissionSystem : IAsyncLifetime
 
         foreach (var role in _agentRoles)
         {
-            _agents.Add(ServiceProcess.StartWorker("Gryphgen.Agents", new Dictionary<string, string>
+            _agentSettings[role] = new Dictionary<string, string>
             {
                 ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = GridProcesses.AgentKey,
                 ["Agent__Gateway"] = new Uri(Symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
                 ["Fabric__Credential"] = credentials[role], ["Fabric__BrokerPublicKey"] = brokerKeys.PublicKeyZ85,
-            }));
+            };
+            _agents[role] = ServiceProcess.StartWorker("Gryphgen.Agents", _agentSettings[role]);
         }
         await StartPlayedRolesAsync(fabricPort, brokerKeys.PublicKeyZ85, credentials);
         Connect();
@@ -173,11 +180,44 @@ public class MissionSystem : IAsyncLifetime
     public void KillSymaug() => Symaug.Kill();
 
     /// <summary>Starts SYMAUG again on the ports, database and workspace folder it had.</summary>
-    public async Task StartSymaugAgainAsync()
+    public async Task StartSymaugAgainAsync() => Symaug = await StartAgainAsync(Symaug, "Gryphgen.Symaug", _symaugSettings);
+
+    /// <summary>Starts SYMORG again on the ports and database it had (after <c>Symorg.Kill()</c>).</summary>
+    public async Task StartSymorgAgainAsync() => Symorg = await StartAgainAsync(Symorg, "Gryphgen.Symorg", _symorgSettings);
+
+    /// <summary>Kills the agent process of <paramref name="role"/> (SIGKILL); its jobs in hand are lost with it.</summary>
+    public void KillAgent(string role) => _agents[role].Kill();
+
+    /// <summary>Starts the agent of <paramref name="role"/> again with its credential; it dials the broker anew.</summary>
+    public async Task StartAgentAgainAsync(string role)
     {
-        var (http, grpc) = (Symaug.HttpUrl, Symaug.GrpcUrl);
-        await Symaug.DisposeAsync();
-        Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", _symaugSettings, http, grpc);
+        await _agents[role].DisposeAsync();
+        _agents[role] = ServiceProcess.StartWorker("Gryphgen.Agents", _agentSettings[role]);
+        await WaitForAgentsAsync();
+    }
+
+    /// <summary>Stops the usual models' endpoint at once: its connections drop and its port refuses.</summary>
+    public ValueTask StopLlmAsync() => Llm.DisposeAsync();
+
+    /// <summary>Serves the usual models again where the endpoint was, with the same scripts.</summary>
+    public async Task StartLlmAgainAsync()
+    {
+        Llm = await ScriptedLlmServer.StartAsync(Llm.ModelId, Llm.Url);
+        Llm.Fallback = Scripts.Answer;
+    }
+
+    /// <summary>The components SYMORQ's status calls unhealthy now, by name (empty: everything healthy).</summary>
+    public async Task<IReadOnlyList<string>> UnhealthyAsync()
+    {
+        var status = await new Contracts.Status.StatusClient(_channel).GetStatusAsync(new GetStatusRequest());
+        return [.. status.Components.Where(c => !c.Healthy).Select(c => $"{c.Name}: {c.Detail}")];
+    }
+
+    private static async Task<ServiceProcess> StartAgainAsync(ServiceProcess old, string name, Dictionary<string, string> settings)
+    {
+        var (http, grpc) = (old.HttpUrl, old.GrpcUrl);
+        await old.DisposeAsync();
+        return await ServiceProcess.StartAsync(name, settings, http, grpc);
     }
 
     public Task<TaskInfo> SubmitAsync(string spec) => Tasks.SubmitAsync(new SubmitTaskRequest { Spec = spec }).ResponseAsync;
@@ -263,11 +303,11 @@ public class MissionSystem : IAsyncLifetime
             status => Roles.All(role => status.Components.Any(c => c.Name.StartsWith($"agent/{role}/") && c.Healthy)),
             TimeSpan.FromMinutes(1), "every agent role registering");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _channel?.Dispose();
         _symaugChannel?.Dispose();
-        foreach (var agent in _agents) await agent.DisposeAsync();
+        foreach (var agent in _agents.Values) await agent.DisposeAsync();
         await StopPlayedRolesAsync();
         foreach (var service in new[] { Symorq, Symaug, Symorg }) if (service is not null) await service.DisposeAsync();
         if (_redis is not null) await _redis.DisposeAsync();

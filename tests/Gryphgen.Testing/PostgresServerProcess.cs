@@ -12,13 +12,15 @@ namespace Gryphgen.Testing;
 public sealed class PostgresServerProcess : IAsyncDisposable
 {
     private const string PostgresBin = "/usr/lib/postgresql/15/bin";
-    private readonly LoggedProcess _process;
+    private readonly ProcessStartInfo _start;
     private readonly string _stateDirectory;
     private readonly NpgsqlConnectionStringBuilder _server;
+    private LoggedProcess _process;
 
-    private PostgresServerProcess(LoggedProcess process, string stateDirectory, NpgsqlConnectionStringBuilder server)
+    private PostgresServerProcess(ProcessStartInfo start, string stateDirectory, NpgsqlConnectionStringBuilder server)
     {
-        _process = process;
+        _start = start;
+        _process = LoggedProcess.Start(start);
         _stateDirectory = stateDirectory;
         _server = server;
     }
@@ -32,20 +34,35 @@ public sealed class PostgresServerProcess : IAsyncDisposable
 
         var port = FreePort.Next();
         var (command, prefix) = cluster.AsOwner("postgres");
-        var process = LoggedProcess.Start(new ProcessStartInfo(command,
-            [.. prefix, "-D", cluster.DataDirectory, "-k", cluster.SocketDirectory, "-c", "listen_addresses=127.0.0.1", "-p", port.ToString()]));
+        var start = new ProcessStartInfo(command,
+            [.. prefix, "-D", cluster.DataDirectory, "-k", cluster.SocketDirectory, "-c", "listen_addresses=127.0.0.1", "-p", port.ToString()]);
 
         var server = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1", Port = port, Username = "postgres", Password = password, Database = "postgres", Pooling = false,
         };
-        var postgres = new PostgresServerProcess(process, state, server);
-        await Eventually.Get(async () =>
+        var postgres = new PostgresServerProcess(start, state, server);
+        await postgres.ReadyAsync();
+        return postgres;
+    }
+
+    /// <summary>Kills the server and every backend (SIGKILL), as a crash would; <see cref="StartAgainAsync"/> recovers it.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>Starts the server again on its port and data (it replays its write-ahead log, as after a crash).</summary>
+    public async Task StartAgainAsync()
+    {
+        await _process.DisposeAsync();
+        _process = LoggedProcess.Start(_start);
+        await ReadyAsync();
+    }
+
+    private Task ReadyAsync() => Eventually.Get(async () =>
         {
-            await process.ThrowIfExitedAsync("postgres");
+            await _process.ThrowIfExitedAsync("postgres");
             try
             {
-                await using var connection = new NpgsqlConnection(server.ConnectionString);
+                await using var connection = new NpgsqlConnection(_server.ConnectionString);
                 await connection.OpenAsync();
                 return true;
             }
@@ -53,9 +70,7 @@ public sealed class PostgresServerProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, ready => ready, TimeSpan.FromSeconds(30), "postgres accepting connections");
-        return postgres;
-    }
+        }, ready => ready, TimeSpan.FromSeconds(60), "postgres accepting connections");
 
     /// <summary>A connection string to a new, empty database of that name (created now).</summary>
     public async Task<string> CreateDatabaseAsync(string name)

@@ -71,9 +71,10 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     /// <summary>Chat requests the caller abandoned before this server finished answering them.</summary>
     public int Abandoned => Volatile.Read(ref _abandoned);
 
-    public static async Task<ScriptedLlmServer> StartAsync(string modelId = "scripted-model")
+    /// <param name="at">Where an earlier server was, to stand in for it after a crash; a free port when null.</param>
+    public static async Task<ScriptedLlmServer> StartAsync(string modelId = "scripted-model", Uri? at = null)
     {
-        var builder = LoopbackWebApp.CreateBuilder(out var url);
+        var builder = LoopbackWebApp.CreateBuilder(out var url, at);
         var app = builder.Build();
         var server = new ScriptedLlmServer(app, url, modelId);
         app.MapGet("/v1/models", (HttpContext context) =>

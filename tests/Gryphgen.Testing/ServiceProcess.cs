@@ -56,6 +56,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static LoggedProcess StartWorker(string name, IReadOnlyDictionary<string, string> settings) =>
         LoggedProcess.Start(StartInfo(name, settings));
 
+    /// <summary>Stops the service (SIGSTOP) until <see cref="Resume"/>: a pause, not a death.</summary>
+    public void Pause() => _process.Pause();
+
+    public void Resume() => _process.Resume();
+
     /// <summary>Kills the service at once (SIGKILL), as a crash would: no shutdown, no goodbyes.</summary>
     public void Kill() => _process.Kill();
 

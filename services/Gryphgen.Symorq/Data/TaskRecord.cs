@@ -1,6 +1,3 @@
-using Gryphgen.Contracts;
-using Gryphgen.Contracts.Missions;
-
 namespace Gryphgen.Symorq.Data;
 
 /// <summary>One task: its specification as submitted, where it stands, and which replica works on it.</summary>
@@ -18,7 +15,7 @@ public sealed class TaskRecord
     /// <summary>The validated specification as JSON (<see cref="Missions.TaskSpec"/>).</summary>
     public required string Spec { get; set; }
 
-    public TaskState State { get; set; } = TaskState.Queued;
+    public TaskRecordState State { get; set; } = TaskRecordState.Queued;
 
     public int Priority { get; set; }
 
@@ -71,5 +68,5 @@ public sealed class TaskRecord
     /// <summary>When retention deleted its artifacts (the workspace's archive): from then on there are none to download.</summary>
     public DateTimeOffset? ArtifactsDeletedAt { get; set; }
 
-    public bool IsFinished => TaskStateNames.IsFinished(State);
+    public bool IsFinished => State.IsFinished();
 }

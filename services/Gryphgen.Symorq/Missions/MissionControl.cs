@@ -56,7 +56,7 @@ public sealed class MissionControl(
     public async Task<IReadOnlyList<TaskInfo>> ListAsync(TaskState state, int limit, CancellationToken ct)
     {
         if (limit is < 0 or > MaxListLimit) throw new TaskApiException(TaskApiError.Invalid, $"limit must be between 1 and {MaxListLimit} (got {limit})");
-        var tasks = await journal.ListAsync(caller.OwnerFilter, state == TaskState.Unspecified ? null : state, limit == 0 ? DefaultListLimit : limit, ct);
+        var tasks = await journal.ListAsync(caller.OwnerFilter, TaskViews.State(state), limit == 0 ? DefaultListLimit : limit, ct);
         return tasks.Select(TaskViews.Info).ToList();
     }
 
@@ -108,7 +108,7 @@ public sealed class MissionControl(
     {
         var task = await FindVisibleAsync(taskId, ct);
         if (task.WorkspaceId.Length == 0)
-            throw new TaskApiException(TaskApiError.NotReady, $"task '{taskId}' has no workspace yet (it is {TaskStateNames.Name(task.State)})");
+            throw new TaskApiException(TaskApiError.NotReady, $"task '{taskId}' has no workspace yet (it is {TaskStateNames.Name(TaskViews.State(task.State))})");
         if (task.ArtifactsDeletedAt is { } deleted)
         {
             throw new TaskApiException(TaskApiError.Gone,

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Polly;
 using Polly.Retry;
+using StackExchange.Redis;
 
 namespace Gryphgen.Symorq.Missions;
 
@@ -17,13 +18,18 @@ public sealed class RecoveryWait(WorkflowOptions options, TimeProvider time)
 
     /// <summary>
     /// UNAVAILABLE: not reached, refused, or gone mid-call; DEADLINE_EXCEEDED: reached but silent past the call's
-    /// deadline (a stopped or wedged peer). Every other status is the call's own answer.
+    /// deadline (a stopped or wedged peer). Every other status is the call's own answer. Redis not reached, or silent
+    /// past its timeout, is the same kind of outage (the gateway's token count lives there).
     /// </summary>
     public static bool IsTransient(Exception exception) =>
-        exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded };
+        exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded }
+            or RedisConnectionException or RedisTimeoutException;
+
+    /// <summary>What was unavailable, in a line.</summary>
+    public static string Describe(Exception exception) => exception is RpcException rpc ? rpc.Status.Detail : exception.Message;
 
     /// <summary>A pipeline for one run of one step; <paramref name="waiting"/> hears of each wait before it starts.</summary>
-    public ResiliencePipeline ForStep(Func<RpcException, TimeSpan, Task> waiting)
+    public ResiliencePipeline ForStep(Func<Exception, TimeSpan, Task> waiting)
     {
         long? firstFailure = null;
         bool WithinLimit()
@@ -37,7 +43,7 @@ public sealed class RecoveryWait(WorkflowOptions options, TimeProvider time)
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex) && WithinLimit()),
                 BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = FirstDelay, MaxDelay = MaxDelay,
                 MaxRetryAttempts = int.MaxValue,
-                OnRetry = async args => await waiting((RpcException)args.Outcome.Exception!, args.RetryDelay),
+                OnRetry = async args => await waiting(args.Outcome.Exception!, args.RetryDelay),
             })
             .Build();
     }

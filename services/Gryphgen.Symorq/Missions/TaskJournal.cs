@@ -1,5 +1,4 @@
-using Google.Protobuf;
-using Gryphgen.Contracts;
+using System.Text.Json;
 using Gryphgen.Symorq.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,7 +27,7 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         db.Tasks.SingleOrDefaultAsync(t => t.Id == id && (owner == null || t.Owner == owner), ct);
 
     /// <summary>The newest tasks, only <paramref name="owner"/>'s when given, only in <paramref name="state"/> when given.</summary>
-    public Task<List<TaskRecord>> ListAsync(string? owner, TaskState? state, int limit, CancellationToken ct) =>
+    public Task<List<TaskRecord>> ListAsync(string? owner, TaskRecordState? state, int limit, CancellationToken ct) =>
         db.Tasks.AsNoTracking().Where(t => (owner == null || t.Owner == owner) && (state == null || t.State == state))
             .OrderByDescending(t => t.CreatedAt).Take(limit).ToListAsync(ct);
 
@@ -41,7 +40,7 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
 
     public Task<bool> IsFinishedAsync(string taskId, CancellationToken ct) =>
         db.Tasks.AsNoTracking().AnyAsync(t => t.Id == taskId &&
-            (t.State == TaskState.Succeeded || t.State == TaskState.Failed || t.State == TaskState.Cancelled), ct);
+            (t.State == TaskRecordState.Succeeded || t.State == TaskRecordState.Failed || t.State == TaskRecordState.Cancelled), ct);
 
     /// <summary>
     /// Cancels a task: a queued one nobody works on ends at once; a running one is flagged, and the replica working
@@ -50,12 +49,12 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
     public async Task<TaskRecord?> CancelAsync(string taskId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var unclaimed = await db.Tasks.Where(t => t.Id == taskId && t.State == TaskState.Queued && (t.LeaseOwner == null || t.LeaseUntil < now))
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.State, TaskState.Cancelled).SetProperty(t => t.Reason, TaskReasons.CancelledByUser)
+        var unclaimed = await db.Tasks.Where(t => t.Id == taskId && t.State == TaskRecordState.Queued && (t.LeaseOwner == null || t.LeaseUntil < now))
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.State, TaskRecordState.Cancelled).SetProperty(t => t.Reason, TaskReasons.CancelledByUser)
                 .SetProperty(t => t.FinishedAt, now), ct);
         if (unclaimed == 0)
         {
-            await db.Tasks.Where(t => t.Id == taskId && (t.State == TaskState.Queued || t.State == TaskState.Running))
+            await db.Tasks.Where(t => t.Id == taskId && (t.State == TaskRecordState.Queued || t.State == TaskRecordState.Running))
                 .ExecuteUpdateAsync(u => u.SetProperty(t => t.CancelRequested, true), ct);
         }
         var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, ct);
@@ -130,7 +129,7 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         db.Events.Add(new EventRecord
         {
             TaskId = task.Id, At = time.GetUtcNow(), Kind = kind, Step = step, Message = message,
-            Iteration = iteration ?? task.Iterations, Snapshot = JsonFormatter.Default.Format(TaskViews.Info(task)),
+            Iteration = iteration ?? task.Iterations, Snapshot = JsonSerializer.Serialize(TaskSnapshot.Of(task), JournalJson.Options),
         });
 
     /// <summary>
