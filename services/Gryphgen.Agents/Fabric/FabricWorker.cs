@@ -194,6 +194,7 @@ public sealed class FabricWorker(IOptions<AgentOptions> agent, IOptions<FabricCl
         catch (RoleJobFailedException ex)
         {
             result.Error = ex.Message;
+            result.Unavailable = ex.Unavailable;
         }
         catch (Exception ex)
         {

@@ -72,11 +72,13 @@ public sealed class RoleAgent(
         }
         catch (ClientResultException ex)
         {
-            throw new RoleJobFailedException($"the gateway refused the {Role.ToName()} request for model '{chatOptions.ModelId}': {ex.Message}");
+            // 502, 503, 504: the grid (no endpoint serving the model now, none answering in time), not the request, failed.
+            throw new RoleJobFailedException($"the gateway refused the {Role.ToName()} request for model '{chatOptions.ModelId}': {ex.Message}",
+                unavailable: ex.Status is 502 or 503 or 504);
         }
         catch (HttpRequestException ex)
         {
-            throw new RoleJobFailedException($"the gateway at {options.Value.Gateway} could not be reached: {ex.Message}");
+            throw new RoleJobFailedException($"the gateway at {options.Value.Gateway} could not be reached: {ex.Message}", unavailable: true);
         }
         var total = (usage.Input + (int)(response.Usage?.InputTokenCount ?? 0), usage.Output + (int)(response.Usage?.OutputTokenCount ?? 0));
         return (Check(response), total);

@@ -191,7 +191,7 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         if (RunningOn(worker, result.JobId) is not { } job) return;
         _jobs.Remove(job);
         job.Outcome.TrySetResult(new JobOutcome(result.Ok, result.ReplyJson, result.Error, result.InputTokens, result.OutputTokens,
-            job.Attempts, worker.Hello.WorkerId));
+            job.Attempts, worker.Hello.WorkerId, result.Unavailable));
         Dispatch(router);
     }
 
@@ -321,7 +321,7 @@ public sealed class AgentBroker(IOptions<FabricOptions> options, WorkerRegistry 
         foreach (var overdue in _jobs.RemoveOverdue(time.GetUtcNow()))
         {
             overdue.Outcome.TrySetResult(JobOutcome.Failed(
-                $"no {overdue.Role.ToName()} worker took the job within {_options.JobWaitTimeout}", overdue.Attempts));
+                $"no {overdue.Role.ToName()} worker took the job within {_options.JobWaitTimeout}", overdue.Attempts, unavailable: true));
         }
         var heartbeat = new FabricMessage { Heartbeat = new() };
         foreach (var worker in registry.Snapshot())

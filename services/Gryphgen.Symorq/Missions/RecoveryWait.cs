@@ -19,11 +19,12 @@ public sealed class RecoveryWait(WorkflowOptions options, TimeProvider time)
     /// <summary>
     /// UNAVAILABLE: not reached, refused, or gone mid-call; DEADLINE_EXCEEDED: reached but silent past the call's
     /// deadline (a stopped or wedged peer). Every other status is the call's own answer. Redis not reached, or silent
-    /// past its timeout, is the same kind of outage (the gateway's token count lives there).
+    /// past its timeout, is the same kind of outage (the gateway's token count lives there), as is a role job that found no
+    /// model endpoint or no worker.
     /// </summary>
     public static bool IsTransient(Exception exception) =>
         exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded }
-            or RedisConnectionException or RedisTimeoutException;
+            or RedisConnectionException or RedisTimeoutException or ModelsUnavailableException;
 
     /// <summary>What was unavailable, in a line.</summary>
     public static string Describe(Exception exception) => exception is RpcException rpc ? rpc.Status.Detail : exception.Message;

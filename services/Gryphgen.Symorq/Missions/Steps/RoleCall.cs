@@ -50,6 +50,7 @@ public sealed class RoleCall(RunContext run)
         // came back empty meanwhile has lost the count: the job's tokens are then the ones counted since.
         var metered = await MeteredTokensAsync(ct);
         var tokens = metered >= meteredBefore ? metered - meteredBefore : metered;
+        if (!outcome.Ok && outcome.Unavailable) throw new ModelsUnavailableException($"the {role.ToName()} could not reach its models: {outcome.Error}");
         if (!outcome.Ok) throw new StepFailedException($"the {role.ToName()} failed: {outcome.Error}", tokens);
         try
         {

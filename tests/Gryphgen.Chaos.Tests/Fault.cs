@@ -1,0 +1,68 @@
+using Gryphgen.Testing;
+
+namespace Gryphgen.Chaos.Tests;
+
+/// <summary>One fault: injected at a random moment while tasks run, and healed before <see cref="InjectAsync"/> returns.</summary>
+public sealed record Fault(string Name, Func<ChaosSystem, Task> InjectAsync)
+{
+    /// <summary>How long a killed process stays down, or a paused one stopped: longer than a blip, shorter than any step's limit.</summary>
+    public static readonly TimeSpan Outage = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longer than the claims' lease (<c>LeaseDuration</c> is 3 s in <see cref="MissionSystem"/>).</summary>
+    public static readonly TimeSpan PastTheLease = TimeSpan.FromSeconds(7);
+
+    public static readonly IReadOnlyList<Fault> All =
+    [
+        new("SYMORQ SIGKILL, restarted at once", s => s.RestartSymorqAsync()),
+        new("SYMAUG SIGKILL, down 5 s", async s =>
+        {
+            s.KillSymaug();
+            await Task.Delay(Outage);
+            await s.StartSymaugAgainAsync();
+        }),
+        new("SYMORG SIGKILL, down 5 s", async s =>
+        {
+            s.Symorg.Kill();
+            await Task.Delay(Outage);
+            await s.StartSymorgAgainAsync();
+        }),
+        new("generator agent SIGKILL, down 5 s", async s =>
+        {
+            s.KillAgent("generator");
+            await Task.Delay(Outage);
+            await s.StartAgentAgainAsync("generator");
+        }),
+        new("PostgreSQL SIGKILL, down 5 s", async s =>
+        {
+            s.Postgres.Kill();
+            await Task.Delay(Outage);
+            await s.Postgres.StartAgainAsync();
+        }),
+        new("Redis SIGKILL, down 5 s (restarts empty)", async s =>
+        {
+            s.Redis.Kill();
+            await Task.Delay(Outage);
+            await s.Redis.StartAgainAsync();
+        }),
+        new("LLM endpoint stopped, down 5 s", async s =>
+        {
+            await s.StopLlmAsync();
+            await Task.Delay(Outage);
+            await s.StartLlmAgainAsync();
+        }),
+        new("SYMORQ SIGSTOP for 7 s (past its 3 s lease)", async s =>
+        {
+            s.Symorq.Pause();
+            await Task.Delay(PastTheLease);
+            s.Symorq.Resume();
+        }),
+        new("SYMAUG SIGSTOP for 7 s", async s =>
+        {
+            s.Symaug.Pause();
+            await Task.Delay(PastTheLease);
+            s.Symaug.Resume();
+        }),
+    ];
+
+    public override string ToString() => Name;
+}
