@@ -6,7 +6,9 @@ namespace Gryphgen.Chaos.Tests;
 
 /// <summary>
 /// Runs <see cref="Tasks"/> tasks (each fails two iterations and passes its third) and, while they run, injects
-/// one fault at a random moment; then reads what came of it from SYMORQ, SYMAUG and the scripted servers.
+/// one fault at a random moment; then reads what came of it from SYMORQ, SYMAUG and the scripted servers. The moment
+/// is counted in steps, not seconds (after a random number of the tasks' steps have finished, fewer than they take),
+/// so that it falls while they run however fast or slow the machine is.
 /// </summary>
 public sealed class ChaosRun(ChaosSystem system)
 {
@@ -17,12 +19,16 @@ public sealed class ChaosRun(ChaosSystem system)
 
     private static readonly string[] Roles = ["generator", "analyzer", "monitor", "optimizer"];
 
+    /// <summary>The fault comes after 1 to this many finished steps: each task here takes about 18 (prepare, context, five an iteration, lesson).</summary>
+    private const int LatestMoment = 8 * Tasks;
+
     public async Task<ChaosOutcome> RunAsync(Fault fault, Random random)
     {
+        if (fault.PrepareAsync is { } prepare) await prepare(system);
         var markers = Enumerable.Range(0, Tasks).Select(_ => RoleScripts.NewMarker("chaos")).ToList();
         foreach (var marker in markers) Script(marker);
         var submitted = await Task.WhenAll(markers.Select(m => system.SubmitAsync(WordCount.Spec(m, iterations: 4))));
-        await Task.Delay(TimeSpan.FromMilliseconds(random.Next(300, 3000)));
+        await StepsFinishedAsync(submitted, random.Next(1, LatestMoment + 1));
         var running = await RunningAsync(submitted);
         await fault.InjectAsync(system);
         var healed = DateTimeOffset.UtcNow;
@@ -69,6 +75,12 @@ public sealed class ChaosRun(ChaosSystem system)
         system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0.5), RoleAnswers.Monitor(false, 0.5), RoleAnswers.Monitor(true, 1.0));
         system.Scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "fixable"));
     }
+
+    /// <summary>Waits (bounded) until the tasks have finished <paramref name="steps"/> steps between them.</summary>
+    private Task StepsFinishedAsync(TaskInfo[] submitted, int steps) =>
+        Eventually.Get(() => system.SqlAsync<long>("SELECT count(*) FROM task_events WHERE kind = 'step-finished' AND task_id = ANY(@ids)", "",
+                ("ids", submitted.Select(t => t.TaskId).ToArray())),
+            finished => finished >= steps, EndWithin, $"{steps} steps finished");
 
     /// <summary>How many of the tasks have not ended yet: those the fault can reach.</summary>
     private async Task<int> RunningAsync(TaskInfo[] submitted)

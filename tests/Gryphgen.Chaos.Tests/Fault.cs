@@ -2,8 +2,11 @@ using Gryphgen.Testing;
 
 namespace Gryphgen.Chaos.Tests;
 
-/// <summary>One fault: injected at a random moment while tasks run, and healed before <see cref="InjectAsync"/> returns.</summary>
-public sealed record Fault(string Name, Func<ChaosSystem, Task> InjectAsync)
+/// <summary>
+/// One fault: injected at a random moment while tasks run, and healed before <see cref="InjectAsync"/> returns.
+/// <see cref="PrepareAsync"/>, if any, runs before the tasks are submitted (what takes too long to start at the moment).
+/// </summary>
+public sealed record Fault(string Name, Func<ChaosSystem, Task> InjectAsync, Func<ChaosSystem, Task>? PrepareAsync = null)
 {
     /// <summary>How long a killed process stays down, or a paused one stopped: longer than a blip, shorter than any step's limit.</summary>
     public static readonly TimeSpan Outage = TimeSpan.FromSeconds(5);
@@ -61,6 +64,32 @@ public sealed record Fault(string Name, Func<ChaosSystem, Task> InjectAsync)
             s.Symaug.Pause();
             await Task.Delay(PastTheLease);
             s.Symaug.Resume();
+        }),
+        new("generator agent SIGSTOP for 7 s (past its 3 s heartbeat expiry)", async s =>
+        {
+            s.PauseAgent("generator");
+            await Task.Delay(PastTheLease);
+            s.ResumeAgent("generator");
+        }),
+        new("SYMORQ cut off from PostgreSQL for 7 s (a partition past its lease)", async s =>
+        {
+            s.DatabaseLink.Cut();
+            await Task.Delay(PastTheLease);
+            s.DatabaseLink.Heal();
+        }),
+        new("second SYMORQ replica takes over a paused SYMORQ's tasks, then is SIGKILLed", async s =>
+        {
+            s.Symorq.Pause();
+            await Task.Delay(PastTheLease);
+            s.Symorq.Resume();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await s.KillReplicaAsync();
+        }, PrepareAsync: s => s.StartSecondReplicaAsync()),
+        new("workspace disk filled for 5 s", async s =>
+        {
+            var filler = await s.FillWorkspaceDiskAsync();
+            await Task.Delay(Outage);
+            File.Delete(filler);
         }),
     ];
 

@@ -28,6 +28,7 @@ public sealed class FaultTests(ChaosSystem system, ITestOutputHelper output) : I
         output.WriteLine(outcome.Row);
         if (Environment.GetEnvironmentVariable("GRYPHGEN_CHAOS_REPORT") is { Length: > 0 } report) await File.AppendAllTextAsync(report, outcome.Row + "\n");
 
+        Assert.True(outcome.RunningAtFault > 0, $"the fault came after every task had ended:\n{outcome.Details}");
         Assert.True(outcome.Lost == 0, $"{outcome.Lost} task(s) lost:\n{outcome.Details}");
         Assert.True(outcome.Failed.Count == 0, $"failed: {string.Join("; ", outcome.Failed)}\n{outcome.Details}");
         Assert.Equal(0, outcome.DuplicatedEffects);

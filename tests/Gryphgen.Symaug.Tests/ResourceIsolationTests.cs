@@ -199,7 +199,7 @@ public abstract class ResourceIsolationTests(SymaugServer server)
     {
         var floor = new DiskFloor(Options.Create(new WorkspaceOptions { Root = server.Root, MinFreeBytes = minFreeBytes, MinFreeInodes = minFreeInodes }));
 
-        var refused = Assert.Throws<WorkspaceCapacityException>(floor.Check);
+        var refused = Assert.Throws<DiskFullException>(floor.Check);
         Assert.Contains(key, refused.Message);
         Assert.Null(new DiskFloor(Options.Create(new WorkspaceOptions { Root = server.Root })).Breach()); // this disk is above the default floor
     }

@@ -39,7 +39,9 @@ public class MissionSystem : IAsyncLifetime
     private readonly string[] _agentRoles;
     private readonly Dictionary<string, LoggedProcess> _agents = [];
     private readonly Dictionary<string, Dictionary<string, string>> _agentSettings = [];
-    private readonly string _workspaces = Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
+    private string _workspaces = "";
+    private IReadOnlyDictionary<string, string> _credentials = new Dictionary<string, string>();
+    private string _brokerPublicKey = "";
     private Dictionary<string, string> _symorqSettings = [];
     private Dictionary<string, string> _symaugSettings = [];
     private Dictionary<string, string> _symorgSettings = [];
@@ -65,6 +67,16 @@ public class MissionSystem : IAsyncLifetime
 
     /// <summary>The database all the services share: a new one on the test assembly's shared server, unless overridden.</summary>
     protected virtual Task<string> CreateDatabaseAsync() => SharedPostgres.CreateDatabaseAsync("missions");
+
+    /// <summary>The folder SYMAUG keeps its workspaces in: a new temporary one, unless overridden.</summary>
+    protected virtual string CreateWorkspaceRoot() => Directory.CreateTempSubdirectory("gryphgen-missions-").FullName;
+
+    protected virtual void DeleteWorkspaceRoot(string root) => Directory.Delete(root, recursive: true);
+
+    /// <summary>Last word on a service's settings before it first starts (<c>Gryphgen.Symorq</c>, <c>Gryphgen.Symaug</c>, <c>Gryphgen.Symorg</c>).</summary>
+    protected virtual void Configure(string service, Dictionary<string, string> settings)
+    {
+    }
 
     public ScriptedLlmServer Llm { get; private set; } = null!;
 
@@ -108,6 +120,7 @@ public class MissionSystem : IAsyncLifetime
         StrongLlm = await ScriptedLlmServer.StartAsync("scripted-strong");
         StrongLlm.Fallback = Scripts.Answer;
         _redis = await RedisServerProcess.StartAsync();
+        _workspaces = CreateWorkspaceRoot();
         // One database for all services, as in production: each migrates its own tables with its own history.
         var database = Database = await CreateDatabaseAsync();
         _symorgSettings = new Dictionary<string, string>
@@ -115,12 +128,14 @@ public class MissionSystem : IAsyncLifetime
             ["ConnectionStrings__gryphgen"] = database, ["ConnectionStrings__redis"] = _redis.ConnectionString,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         };
+        Configure("Gryphgen.Symorg", _symorgSettings);
         Symorg = await ServiceProcess.StartAsync("Gryphgen.Symorg", _symorgSettings);
         _symaugSettings = new Dictionary<string, string>
         {
             ["ConnectionStrings__gryphgen"] = database, ["Workspaces__Root"] = _workspaces,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         };
+        Configure("Gryphgen.Symaug", _symaugSettings);
         Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", _symaugSettings);
         _symaugChannel = ApiKeyChannel.Open(Symaug.GrpcUrl, GridProcesses.InternalCredential);
         Workspaces = new Contracts.Workspaces.WorkspacesClient(_symaugChannel);
@@ -130,9 +145,10 @@ public class MissionSystem : IAsyncLifetime
             ("scripted", Llm.Url, "openai", Aliases), ("strong", StrongLlm.Url, "openai", [StrongAlias]));
         _symorqSettings["ConnectionStrings__gryphgen"] = database;
         _symorqSettings["Fabric__Port"] = fabricPort.ToString();
-        var credentials = Roles.ToDictionary(role => role, role => $"{role}-{Guid.NewGuid():N}");
-        foreach (var (role, credential) in credentials) _symorqSettings[$"Fabric__Credentials__{role}__0"] = credential;
+        _credentials = Roles.ToDictionary(role => role, role => $"{role}-{Guid.NewGuid():N}");
+        foreach (var (role, credential) in _credentials) _symorqSettings[$"Fabric__Credentials__{role}__0"] = credential;
         var brokerKeys = new NetMQCertificate();
+        _brokerPublicKey = brokerKeys.PublicKeyZ85;
         _symorqSettings["Fabric__CurveSecretKey"] = brokerKeys.SecretKeyZ85!;
         _symorqSettings["services__symorg__grpc__0"] = Symorg.GrpcUrl.ToString();
         _symorqSettings["services__symaug__grpc__0"] = Symaug.GrpcUrl.ToString();
@@ -148,21 +164,48 @@ public class MissionSystem : IAsyncLifetime
         _symorqSettings["Gryphgen__Retention__WorkspacesFor"] = WorkspacesFor.ToString();
         _symorqSettings["Gryphgen__Retention__ArtifactsFor"] = ArtifactsFor.ToString();
         _symorqSettings["Gryphgen__Retention__SweepInterval"] = "00:00:00.500";
+        Configure("Gryphgen.Symorq", _symorqSettings);
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings);
 
         foreach (var role in _agentRoles)
         {
-            _agentSettings[role] = new Dictionary<string, string>
-            {
-                ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = GridProcesses.AgentKey,
-                ["Agent__Gateway"] = new Uri(Symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
-                ["Fabric__Credential"] = credentials[role], ["Fabric__BrokerPublicKey"] = brokerKeys.PublicKeyZ85,
-            };
+            _agentSettings[role] = AgentSettings(role, Symorq, fabricPort);
             _agents[role] = ServiceProcess.StartWorker("Gryphgen.Agents", _agentSettings[role]);
         }
-        await StartPlayedRolesAsync(fabricPort, brokerKeys.PublicKeyZ85, credentials);
+        await StartPlayedRolesAsync(fabricPort, _brokerPublicKey, _credentials);
         Connect();
-        await WaitForAgentsAsync();
+        await WaitForAgentsAsync(_channel!);
+    }
+
+    /// <summary>An agent of <paramref name="role"/> for the SYMORQ replica <paramref name="symorq"/>: its gateway, and its broker on <paramref name="fabricPort"/>.</summary>
+    private Dictionary<string, string> AgentSettings(string role, ServiceProcess symorq, int fabricPort) => new()
+    {
+        ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = GridProcesses.AgentKey,
+        ["Agent__Gateway"] = new Uri(symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
+        ["Fabric__Credential"] = _credentials[role], ["Fabric__BrokerPublicKey"] = _brokerPublicKey,
+    };
+
+    /// <summary>
+    /// A second SYMORQ replica on the same database, Redis, SYMORG and SYMAUG, with an agent per role of its own (an
+    /// agent dials one broker); it claims tasks as the first does. The caller disposes of it.
+    /// </summary>
+    public async Task<SymorqReplica> StartReplicaAsync()
+    {
+        var fabricPort = FreePort.Next();
+        var settings = new Dictionary<string, string>(_symorqSettings) { ["Fabric__Port"] = fabricPort.ToString() };
+        var symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", settings);
+        var replica = new SymorqReplica(symorq, [.. Roles.Select(role => ServiceProcess.StartWorker("Gryphgen.Agents", AgentSettings(role, symorq, fabricPort)))]);
+        try
+        {
+            using var channel = ApiKeyChannel.Open(symorq.GrpcUrl, ApiKey);
+            await WaitForAgentsAsync(channel);
+            return replica;
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Kills SYMORQ (SIGKILL) and starts it again on the same ports, database and settings.</summary>
@@ -173,7 +216,7 @@ public class MissionSystem : IAsyncLifetime
         await Symorq.DisposeAsync();
         Symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", _symorqSettings, http, grpc);
         Connect();
-        await WaitForAgentsAsync();
+        await WaitForAgentsAsync(_channel!);
     }
 
     /// <summary>Kills SYMAUG (SIGKILL), as a crash would; <see cref="StartSymaugAgainAsync"/> brings it back.</summary>
@@ -188,12 +231,17 @@ public class MissionSystem : IAsyncLifetime
     /// <summary>Kills the agent process of <paramref name="role"/> (SIGKILL); its jobs in hand are lost with it.</summary>
     public void KillAgent(string role) => _agents[role].Kill();
 
+    /// <summary>Stops the agent of <paramref name="role"/> (SIGSTOP) until <see cref="ResumeAgent"/>: its sockets open, its heartbeats silent.</summary>
+    public void PauseAgent(string role) => _agents[role].Pause();
+
+    public void ResumeAgent(string role) => _agents[role].Resume();
+
     /// <summary>Starts the agent of <paramref name="role"/> again with its credential; it dials the broker anew.</summary>
     public async Task StartAgentAgainAsync(string role)
     {
         await _agents[role].DisposeAsync();
         _agents[role] = ServiceProcess.StartWorker("Gryphgen.Agents", _agentSettings[role]);
-        await WaitForAgentsAsync();
+        await WaitForAgentsAsync(_channel!);
     }
 
     /// <summary>Stops the usual models' endpoint at once: its connections drop and its port refuses.</summary>
@@ -298,8 +346,8 @@ public class MissionSystem : IAsyncLifetime
         Tasks = new Tasks.TasksClient(_channel);
     }
 
-    private Task WaitForAgentsAsync() =>
-        Eventually.Get(async () => await new Contracts.Status.StatusClient(_channel).GetStatusAsync(new GetStatusRequest()),
+    private static Task WaitForAgentsAsync(GrpcChannel channel) =>
+        Eventually.Get(async () => await new Contracts.Status.StatusClient(channel).GetStatusAsync(new GetStatusRequest()),
             status => Roles.All(role => status.Components.Any(c => c.Name.StartsWith($"agent/{role}/") && c.Healthy)),
             TimeSpan.FromMinutes(1), "every agent role registering");
 
@@ -312,6 +360,6 @@ public class MissionSystem : IAsyncLifetime
         foreach (var service in new[] { Symorq, Symaug, Symorg }) if (service is not null) await service.DisposeAsync();
         if (_redis is not null) await _redis.DisposeAsync();
         foreach (var llm in new[] { Llm, StrongLlm }) if (llm is not null) await llm.DisposeAsync();
-        Directory.Delete(_workspaces, recursive: true);
+        if (_workspaces.Length > 0) DeleteWorkspaceRoot(_workspaces);
     }
 }

@@ -46,6 +46,9 @@ public sealed class PostgresServerProcess : IAsyncDisposable
         return postgres;
     }
 
+    /// <summary>The loopback port the server listens on.</summary>
+    public int Port => _server.Port;
+
     /// <summary>Kills the server and every backend (SIGKILL), as a crash would; <see cref="StartAgainAsync"/> recovers it.</summary>
     public void Kill() => _process.Kill();
 

@@ -22,7 +22,7 @@ public sealed partial class DiskFloor(IOptions<WorkspaceOptions> options)
 
     public void Check()
     {
-        if (Breach() is { } breach) throw new WorkspaceCapacityException($"SYMAUG runs nothing while the disk is this full: {breach}");
+        if (Breach() is { } breach) throw new DiskFullException($"SYMAUG runs nothing while the disk is this full: {breach}");
     }
 
     /// <summary>What an unprivileged user may still use (statvfs's f_bavail × f_frsize and f_favail).</summary>
