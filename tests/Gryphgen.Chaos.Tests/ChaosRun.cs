@@ -43,6 +43,7 @@ public sealed class ChaosRun(ChaosSystem system)
             Succeeded: done.Count(d => d.Task.State == TaskState.Succeeded),
             Failed: [.. done.Where(d => d.Task.State != TaskState.Succeeded).Select(d => $"{d.Task.TaskId}: {d.Task.State} ({d.Task.Reason})")],
             Lost: Tasks - done.Count, DuplicatedEffects: duplicated, CallsRedone: calls - answered,
+            LessonsLost: done.Count(d => !d.Steps.Any(s => s.Kind == "lesson" && s.Summary.StartsWith("lesson stored", StringComparison.Ordinal))),
             Recovery: await FirstStepAfterAsync(healed), Details: string.Join("\n", ended.Select(d => d?.ToString() ?? "lost")));
     }
 
@@ -132,8 +133,9 @@ public sealed class ChaosRun(ChaosSystem system)
 }
 
 /// <summary>What came of one fault: a row of the reliability table.</summary>
+/// <remarks><see cref="LessonsLost"/>: ended tasks whose lesson SYMORG did not store (an effect lost, not a task).</remarks>
 public sealed record ChaosOutcome(string Fault, int Tasks, int RunningAtFault, int Succeeded, IReadOnlyList<string> Failed, int Lost, int DuplicatedEffects,
-    int CallsRedone, TimeSpan? Recovery, string Details)
+    int CallsRedone, int LessonsLost, TimeSpan? Recovery, string Details)
 {
     public string Row => $"| {Fault} | {Tasks} | {RunningAtFault} | {Succeeded} | {Failed.Count} | {Lost} | {DuplicatedEffects} | {CallsRedone} | " +
         (Recovery is { } r ? $"{r.TotalSeconds:0.0} s" : "(all ended before the heal)") + " |";

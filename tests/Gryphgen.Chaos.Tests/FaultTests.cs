@@ -32,6 +32,7 @@ public sealed class FaultTests(ChaosSystem system, ITestOutputHelper output) : I
         Assert.True(outcome.Lost == 0, $"{outcome.Lost} task(s) lost:\n{outcome.Details}");
         Assert.True(outcome.Failed.Count == 0, $"failed: {string.Join("; ", outcome.Failed)}\n{outcome.Details}");
         Assert.Equal(0, outcome.DuplicatedEffects);
+        Assert.True(outcome.LessonsLost == 0, $"{outcome.LessonsLost} lesson(s) not stored:\n{outcome.Details}");
         Assert.Empty(unhealthy);
     }
 }

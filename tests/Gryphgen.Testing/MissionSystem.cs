@@ -160,6 +160,8 @@ public class MissionSystem : IAsyncLifetime
         _symorqSettings["Gryphgen__Workflow__StepStallTimeout"] = StallTimeout.ToString();
         _symorqSettings["Gryphgen__Workflow__MaxWatchersPerTask"] = MaxWatchersPerTask.ToString();
         _symorqSettings["Gryphgen__Workflow__MaxWatchersPerKey"] = MaxWatchersPerKey.ToString();
+        // Longer than any test: a watch here is woken by its task's events, or not at all.
+        _symorqSettings["Gryphgen__Workflow__WatchRecheck"] = "00:30:00";
         _symorqSettings["Gryphgen__Workflow__Escalation__coder"] = StrongAlias;
         _symorqSettings["Gryphgen__Retention__WorkspacesFor"] = WorkspacesFor.ToString();
         _symorqSettings["Gryphgen__Retention__ArtifactsFor"] = ArtifactsFor.ToString();
@@ -187,14 +189,18 @@ public class MissionSystem : IAsyncLifetime
 
     /// <summary>
     /// A second SYMORQ replica on the same database, Redis, SYMORG and SYMAUG, with an agent per role of its own (an
-    /// agent dials one broker); it claims tasks as the first does. The caller disposes of it.
+    /// agent dials one broker); it claims tasks as the first does. With <paramref name="runsTasks"/> false it runs none
+    /// (and has no agents): it serves the API alone. The caller disposes of it.
     /// </summary>
-    public async Task<SymorqReplica> StartReplicaAsync()
+    public async Task<SymorqReplica> StartReplicaAsync(bool runsTasks = true)
     {
         var fabricPort = FreePort.Next();
         var settings = new Dictionary<string, string>(_symorqSettings) { ["Fabric__Port"] = fabricPort.ToString() };
+        if (!runsTasks) settings["Gryphgen__Workflow__MaxConcurrentTasks"] = "0";
         var symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", settings);
-        var replica = new SymorqReplica(symorq, [.. Roles.Select(role => ServiceProcess.StartWorker("Gryphgen.Agents", AgentSettings(role, symorq, fabricPort)))]);
+        var agents = runsTasks ? Roles.Select(role => ServiceProcess.StartWorker("Gryphgen.Agents", AgentSettings(role, symorq, fabricPort))) : [];
+        var replica = new SymorqReplica(symorq, [.. agents]);
+        if (!runsTasks) return replica;
         try
         {
             using var channel = ApiKeyChannel.Open(symorq.GrpcUrl, ApiKey);

@@ -13,6 +13,8 @@ public static class WorkflowExtensions
     {
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TaskEventSignal>();
+        services.AddSingleton<TaskEventListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<TaskEventListener>());
         services.AddSingleton<WatcherLimits>();
         services.AddSingleton(sp => new RecoveryWait(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new MissionServices(sp.GetRequiredService<AgentBroker>(),

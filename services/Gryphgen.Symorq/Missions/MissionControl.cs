@@ -27,7 +27,6 @@ public sealed class MissionControl(
     public const int DefaultListLimit = 50;
     public const int MaxListLimit = 500;
     private const int EventBatch = 200;
-    private static readonly TimeSpan WatchRecheck = TimeSpan.FromSeconds(1);
 
     public async Task<TaskInfo> SubmitAsync(string specText, CancellationToken ct)
     {
@@ -98,7 +97,7 @@ public sealed class MissionControl(
             // Read once more after seeing the end, for events written between the read and the check.
             if (ended) yield break;
             ended = await journal.IsFinishedAsync(taskId, ct);
-            if (!ended) await Task.WhenAny(written, Task.Delay(WatchRecheck, ct));
+            if (!ended) await Task.WhenAny(written, Task.Delay(options.Value.WatchRecheck, ct));
             ct.ThrowIfCancellationRequested();
         }
     }

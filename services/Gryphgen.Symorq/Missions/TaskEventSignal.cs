@@ -21,6 +21,12 @@ public sealed class TaskEventSignal
         if (_next.TryRemove(taskId, out var waiting)) waiting.TrySetResult();
     }
 
+    /// <summary>Wakes every waiting watcher: when writes may have gone unheard (<see cref="TaskEventListener"/> was reconnecting).</summary>
+    public void PulseAll()
+    {
+        foreach (var taskId in _next.Keys) Pulse(taskId);
+    }
+
     /// <summary>Tasks with a watcher waiting for their next event (what a pulse can wake).</summary>
     public int Waiting => _next.Count;
 }

@@ -7,8 +7,11 @@ public sealed class WorkflowOptions
 {
     public const string Section = "Gryphgen:Workflow";
 
-    /// <summary>Tasks this replica works on at once; more wait, highest priority first.</summary>
-    [Range(1, 256, ErrorMessage = "Gryphgen:Workflow:MaxConcurrentTasks must be between {1} and {2}")]
+    /// <summary>
+    /// Tasks this replica works on at once; more wait, highest priority first. 0: a replica that serves the API, the
+    /// gateway and its broker but runs no task.
+    /// </summary>
+    [Range(0, 256, ErrorMessage = "Gryphgen:Workflow:MaxConcurrentTasks must be between {1} and {2}")]
     public int MaxConcurrentTasks { get; set; } = 4;
 
     /// <summary>How often a replica looks for queued tasks and for tasks a dead replica left behind.</summary>
@@ -40,6 +43,13 @@ public sealed class WorkflowOptions
     /// <summary>Wall-clock limit of one acceptance run in the sandbox.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "02:00:00", ErrorMessage = "Gryphgen:Workflow:TestTimeLimit must be between {1} and {2}")]
     public TimeSpan TestTimeLimit { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often a watch reads its task's events without being woken: the fallback for a notification missed while
+    /// the replica's listening connection was down (<see cref="TaskEventListener"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Gryphgen:Workflow:WatchRecheck must be between {1} and {2}")]
+    public TimeSpan WatchRecheck { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Live watches (gRPC Watch, HTTP events) of one task at once, on one replica; more are refused (RESOURCE_EXHAUSTED, HTTP 429).</summary>
     [Range(1, 10_000, ErrorMessage = "Gryphgen:Workflow:MaxWatchersPerTask must be between {1} and {2}")]

@@ -143,6 +143,29 @@ public sealed class TaskApiTests(MissionSystem system)
         }
     }
 
+    [Fact]
+    public async Task A_watch_on_a_replica_that_runs_no_task_follows_a_task_another_runs_to_its_end()
+    {
+        await using var apiOnly = await system.StartReplicaAsync(runsTasks: false);
+        using var channel = ApiKeyChannel.Open(apiOnly.Symorq.GrpcUrl, MissionSystem.ApiKey);
+        var marker = RoleScripts.NewMarker("replica-watch");
+        system.Scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
+        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
+        var task = await system.SubmitAsync(WordCount.Spec(marker));
+
+        // Rechecks are half an hour apart here: without the database's notifications this watch would hang.
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var call = new Tasks.TasksClient(channel).Watch(new WatchTaskRequest { TaskId = task.TaskId });
+        var heard = new List<TaskEvent>();
+        while (await call.ResponseStream.MoveNext(bound.Token)) heard.Add(call.ResponseStream.Current);
+
+        var detail = await system.GetAsync(task.TaskId);
+        Assert.Equal(TaskState.Succeeded, detail.Task.State);
+        var stored = await system.SqlAsync<long>("SELECT count(*) FROM task_events WHERE task_id = @id", task.TaskId);
+        Assert.Equal(stored, heard.Count);
+        Assert.Equal(heard.Select(e => e.Sequence).Order(), heard.Select(e => e.Sequence));
+    }
+
     /// <summary>A watch that is admitted: its first event has arrived.</summary>
     private async Task<AsyncServerStreamingCall<TaskEvent>> WatchAsync(string taskId)
     {
