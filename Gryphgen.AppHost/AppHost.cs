@@ -60,6 +60,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEnvironment(internalCredentialVariable, internalCredential)
     .WithEnvironment("Gryphgen__Llm__KeyEncryptionSecret", keyEncryptionSecret)
     .WithHttpHealthCheck("/health", endpointName: "http");
+if (infrastructure.DatabaseDisk is { } databaseDisk) symorq.WithEnvironment("Gryphgen__Status__DatabaseDisk", databaseDisk);
 
 var roles = AgentRoles.AllNames.ToArray();
 var fabric = FabricWiring.Add(builder, roles);

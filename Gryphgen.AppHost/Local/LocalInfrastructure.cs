@@ -24,10 +24,12 @@ public static class LocalInfrastructure
         if (problems.Count > 0) throw new GryphgenConfigurationException(problems);
 
         var state = Directory.CreateDirectory(settings.StateDirectory).FullName;
+        var cluster = new LocalPostgresCluster(tools.PostgresBin, state);
         return new GryphgenInfrastructure(
-            AddPostgres(builder, tools.PostgresBin, state),
+            AddPostgres(builder, cluster, state),
             AddRedis(builder, redisServer!, state),
-            settings.Llm.HasModel ? AddLlamaServer(builder, llamaServer!, settings.Llm, state) : null);
+            settings.Llm.HasModel ? AddLlamaServer(builder, llamaServer!, settings.Llm, state) : null,
+            cluster.DataDirectory);
     }
 
     private static IEnumerable<string> MissingPrograms(LocalToolSettings tools, string? redisServer, string? llamaServer, LlmSettings llm)
@@ -42,9 +44,8 @@ public static class LocalInfrastructure
             yield return $"llama-server was not found ('{tools.LlamaServer}', Gryphgen:Local:LlamaServer); {SetupHint}";
     }
 
-    private static IResourceBuilder<IResourceWithConnectionString> AddPostgres(IDistributedApplicationBuilder builder, string bin, string state)
+    private static IResourceBuilder<IResourceWithConnectionString> AddPostgres(IDistributedApplicationBuilder builder, LocalPostgresCluster cluster, string state)
     {
-        var cluster = new LocalPostgresCluster(bin, state);
         var password = LocalSecrets.GetOrCreate(state, "postgres-password");
         if (builder.ExecutionContext.IsRunMode) cluster.EnsureInitialized(password);
 

@@ -10,6 +10,6 @@ public static class Benchmarks
         [
             SandboxOverheadBenchmark.Create(), SymorgVectorBenchmark.Create(), SymorgRetrievalQualityBenchmark.Create(),
             BrokerThroughputBenchmark.Create(), GatewayOverheadBenchmark.Create(), GridSchedulingBenchmark.Create(),
-            MissionOverheadBenchmark.Create(), FloorProxy.Create(), AuthOverheadBenchmark.Create(),
+            MissionOverheadBenchmark.Create(), LoadRunBenchmark.Create(), FloorProxy.Create(), AuthOverheadBenchmark.Create(),
         ];
 }

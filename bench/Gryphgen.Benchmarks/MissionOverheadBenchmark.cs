@@ -16,8 +16,7 @@ namespace Gryphgen.Benchmarks;
 /// </summary>
 public static class MissionOverheadBenchmark
 {
-    private const int Iterations = 3;
-    private const string Acceptance = "grep -q pass state.txt";
+    private const int Iterations = ScriptedBashTask.Iterations;
 
     public static Command Create()
     {
@@ -68,19 +67,7 @@ public static class MissionOverheadBenchmark
 
     private static async Task<TaskDetail> RunTaskAsync(MissionSystem system, bool warmUp)
     {
-        var marker = RoleScripts.NewMarker(warmUp ? "warmup" : "bench");
-        system.Scripts.Script(marker, "generator",
-            RoleAnswers.Generate("first try", ("state.txt", "fail\n")), RoleAnswers.Generate("second try", ("state.txt", "still failing\n")),
-            RoleAnswers.Generate("third try", ("state.txt", "pass\n")));
-        system.Scripts.Script(marker, "analyzer", RoleAnswers.Analyze("fail", "write pass"));
-        system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(false, 0), RoleAnswers.Monitor(false, 0), RoleAnswers.Monitor(true, 1));
-        system.Scripts.Script(marker, "optimizer", RoleAnswers.Optimize("continue", "go on"));
-        var task = await system.SubmitAsync($$"""
-            title: overhead {{marker}}
-            description: write pass into state.txt
-            language: bash
-            acceptance: { command: "{{Acceptance}}" }
-            """);
+        var task = await system.SubmitAsync(ScriptedBashTask.Prepare(system, RoleScripts.NewMarker(warmUp ? "warmup" : "bench")));
         var done = await system.WaitForEndAsync(task.TaskId);
         if (done.Task.State != TaskState.Succeeded || done.Task.Iterations != Iterations)
             throw new InvalidOperationException($"the benchmark task did not run as scripted: {done}");
@@ -124,7 +111,7 @@ public static class MissionOverheadBenchmark
         var workspaces = new Workspaces.WorkspacesClient(channel);
         var workspace = await workspaces.CreateAsync(new CreateWorkspaceRequest
         {
-            TaskId = "benchmark", Acceptance = new AcceptanceTest { Command = { "grep", "-q", "pass", "state.txt" } },
+            TaskId = "benchmark", Acceptance = new AcceptanceTest { Command = { ScriptedBashTask.Acceptance.Split(' ') } },
         }, cancellationToken: ct);
         await workspaces.WriteFilesAsync(new WriteFilesRequest
         {

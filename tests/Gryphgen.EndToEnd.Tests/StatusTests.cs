@@ -25,7 +25,7 @@ public sealed class StatusTests(GryphgenAppFixture system)
         Assert.Equal(traceId.ToHexString(), status.TraceId);
         Assert.All(status.Components, c => Assert.True(c.Healthy, $"{c.Name}: {c.Detail}"));
         Assert.All(status.Components, c => Assert.Equal(traceId.ToHexString(), c.TraceId));
-        foreach (var name in new[] { "symorq", "symorg", "symaug", "postgres", "redis", "sandbox", "llm-grid", "llm/local" })
+        foreach (var name in new[] { "symorq", "symorg", "symaug", "postgres", "postgres/disk", "redis", "sandbox", "llm-grid", "llm/local" })
             Assert.Contains(status.Components, c => c.Name == name);
     }
 

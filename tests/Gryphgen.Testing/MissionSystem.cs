@@ -190,14 +190,16 @@ public class MissionSystem : IAsyncLifetime
     /// <summary>
     /// A second SYMORQ replica on the same database, Redis, SYMORG and SYMAUG, with an agent per role of its own (an
     /// agent dials one broker); it claims tasks as the first does. With <paramref name="runsTasks"/> false it runs none
-    /// (and has no agents): it serves the API alone. The caller disposes of it.
+    /// (and has no agents): it serves the API alone. <paramref name="settings"/> add to or override the first's. The
+    /// caller disposes of it.
     /// </summary>
-    public async Task<SymorqReplica> StartReplicaAsync(bool runsTasks = true)
+    public async Task<SymorqReplica> StartReplicaAsync(bool runsTasks = true, IReadOnlyDictionary<string, string>? settings = null)
     {
         var fabricPort = FreePort.Next();
-        var settings = new Dictionary<string, string>(_symorqSettings) { ["Fabric__Port"] = fabricPort.ToString() };
-        if (!runsTasks) settings["Gryphgen__Workflow__MaxConcurrentTasks"] = "0";
-        var symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", settings);
+        var own = new Dictionary<string, string>(_symorqSettings) { ["Fabric__Port"] = fabricPort.ToString() };
+        if (!runsTasks) own["Gryphgen__Workflow__MaxConcurrentTasks"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) own[key] = value;
+        var symorq = await ServiceProcess.StartAsync("Gryphgen.Symorq", own);
         var agents = runsTasks ? Roles.Select(role => ServiceProcess.StartWorker("Gryphgen.Agents", AgentSettings(role, symorq, fabricPort))) : [];
         var replica = new SymorqReplica(symorq, [.. agents]);
         if (!runsTasks) return replica;

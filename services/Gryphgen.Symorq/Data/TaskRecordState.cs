@@ -19,6 +19,8 @@ public enum TaskRecordState
 
 public static class TaskRecordStates
 {
-    public static bool IsFinished(this TaskRecordState state) =>
-        state is TaskRecordState.Succeeded or TaskRecordState.Failed or TaskRecordState.Cancelled;
+    /// <summary>The states a task ends in; it leaves none of them.</summary>
+    public static readonly IReadOnlyList<TaskRecordState> Finished = [TaskRecordState.Succeeded, TaskRecordState.Failed, TaskRecordState.Cancelled];
+
+    public static bool IsFinished(this TaskRecordState state) => Finished.Contains(state);
 }

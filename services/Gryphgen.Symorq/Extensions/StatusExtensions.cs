@@ -2,12 +2,14 @@ using Gryphgen.Symorq.Status;
 
 namespace Gryphgen.Symorq.Extensions;
 
-/// <summary>What <c>gryphgen status</c> asks about: this replica, Redis, the agents, the grid and each downstream service.</summary>
+/// <summary>What <c>gryphgen status</c> asks about: this replica, the database's disk, Redis, the agents, the grid and each downstream service.</summary>
 public static class StatusExtensions
 {
     public static IServiceCollection AddStatusProbes(this IServiceCollection services)
     {
+        services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IComponentProbe, SelfProbe>();
+        services.AddSingleton<IComponentProbe, DatabaseDiskProbe>();
         services.AddSingleton<IComponentProbe, RedisProbe>();
         services.AddSingleton<IComponentProbe, AgentProbe>();
         services.AddSingleton<IComponentProbe, LlmGridProbe>();

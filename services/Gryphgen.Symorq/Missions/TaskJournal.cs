@@ -39,8 +39,7 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
             .OrderBy(e => e.Sequence).Take(limit).ToListAsync(ct);
 
     public Task<bool> IsFinishedAsync(string taskId, CancellationToken ct) =>
-        db.Tasks.AsNoTracking().AnyAsync(t => t.Id == taskId &&
-            (t.State == TaskRecordState.Succeeded || t.State == TaskRecordState.Failed || t.State == TaskRecordState.Cancelled), ct);
+        db.Tasks.AsNoTracking().AnyAsync(t => t.Id == taskId && TaskRecordStates.Finished.Contains(t.State), ct);
 
     /// <summary>
     /// Cancels a task: a queued one nobody works on ends at once; a running one is flagged, and the replica working

@@ -63,6 +63,12 @@ public sealed class StepRunner(RunContext run)
                 lastError = $"{rpc.StatusCode}: {rpc.Status.Detail}";
                 await journal.FailStepAsync(task, step, TaskEventKinds.StepFailed, $"{kind}: a service call failed ({lastError})", 0, ct);
             }
+            catch (Exception outage) when (RecoveryWait.IsTransient(outage) && !ct.IsCancellationRequested)
+            {
+                // Waited out for the whole RecoveryTimeout and still there: now it spends an attempt.
+                lastError = RecoveryWait.Describe(outage);
+                await journal.FailStepAsync(task, step, TaskEventKinds.StepFailed, $"{kind}: {lastError}", 0, ct);
+            }
         }
     }
 
