@@ -6,10 +6,11 @@ namespace Gryphgen.Symorq.Missions;
 
 /// <summary>
 /// The durable record of tasks in PostgreSQL: tasks, their steps and their events. Every change to a task is saved
-/// together with the event that tells of it, and every write wakes the task's watchers (<see cref="TaskEventSignal"/>).
+/// together with the event that tells of it; each event written wakes the task's watchers on every replica, through
+/// the database (<see cref="TaskEventChannel"/>).
 /// Writes for a running task are fenced by its claim (<see cref="SaveAsync"/>).
 /// </summary>
-public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, TaskEventSignal signal)
+public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time)
 {
     public async Task<TaskRecord> CreateAsync(TaskRecord task, CancellationToken ct)
     {
@@ -62,7 +63,6 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
             AddEvent(task, TaskEventKinds.Ended, "", $"cancelled: {task.Reason}");
             await SaveAsync(ct);
         }
-        signal.Pulse(taskId);
         return task;
     }
 
@@ -142,7 +142,6 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         {
             held.Property(t => t.LeaseGeneration).IsModified = true;
         }
-        var written = db.ChangeTracker.Entries<EventRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.TaskId).Distinct().ToList();
         try
         {
             await db.SaveChangesAsync(ct);
@@ -151,6 +150,5 @@ public sealed class TaskJournal(OrchestratorDbContext db, TimeProvider time, Tas
         {
             throw new ClaimLostException(task.Id, task.LeaseGeneration, ex);
         }
-        foreach (var taskId in written) signal.Pulse(taskId);
     }
 }
