@@ -85,12 +85,10 @@ public sealed class ExternalEndpointSettings
 
     public IEnumerable<string> Validate(string path)
     {
-        if (!RecordNames.IsValid(Name))
-            yield return $"{path}:Name '{Name}' {RecordNames.Rule}";
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            yield return $"{path}:Url '{Url}' is not an http(s) URL (for example http://gpu-box:8080 or http://localhost:1234/v1)";
-        if (!LlmEndpointKinds.All.Contains(Kind))
-            yield return $"{path}:Kind '{Kind}' must be one of {string.Join(", ", LlmEndpointKinds.All)}";
+        if (LlmEndpointShape.NameProblem(Name) is { } name) yield return $"{path}:Name {name}";
+        if (!LlmEndpointShape.TryUrl(Url, out _, out var url)) yield return $"{path}:Url {url}";
+        if (LlmEndpointShape.KindProblem(Kind) is { } kind) yield return $"{path}:Kind {kind}";
+        foreach (var alias in LlmEndpointShape.AliasProblems(Models)) yield return $"{path}:Models {alias}";
         if (ApiKeyParameter.Length > 0 && !RecordNames.IsValid(ApiKeyParameter))
             yield return $"{path}:ApiKeyParameter '{ApiKeyParameter}' {RecordNames.Rule}";
     }

@@ -61,7 +61,7 @@ public static class LoadRunBenchmark
         var wall = clock.Elapsed;
         var waits = await system.SqlListAsync("""
             SELECT t.priority || ' ' || extract(epoch FROM min(e.at) - t.created_at)::text
-            FROM tasks t JOIN task_events e ON e.task_id = t.id AND e.kind = 'step-started'
+            FROM symorq.tasks t JOIN symorq.task_events e ON e.task_id = t.id AND e.kind = 'step-started'
             WHERE t.id = ANY(@ids) GROUP BY t.id, t.priority
             """, "", ("ids", ids));
         return new Batch(ended.Count(t => t.State == TaskState.Succeeded), count - ended.Count, wall,

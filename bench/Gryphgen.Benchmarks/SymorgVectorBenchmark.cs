@@ -63,7 +63,7 @@ public static class SymorgVectorBenchmark
         var build = Stopwatch.StartNew();
         await CollectionVectorIndex.CreateAsync(db, bulk, ct);
         build.Stop();
-        await db.Database.ExecuteSqlRawAsync("ANALYZE chunks; ANALYZE documents", ct);
+        await db.Database.ExecuteSqlRawAsync("ANALYZE symorg.chunks; ANALYZE symorg.documents", ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
 
         Console.WriteLine();
@@ -103,7 +103,7 @@ public static class SymorgVectorBenchmark
 
         var collection = await services.GetRequiredService<CollectionRegistry>().CreateAsync("stdlib-docstrings", endpoint: null, model: null, ct);
         var write = await WriteAsync(services.GetRequiredService<DocumentWriter>(), collection, stored, ct);
-        await using (var analyze = new NpgsqlCommand("ANALYZE chunks", connection)) await analyze.ExecuteNonQueryAsync(ct);
+        await using (var analyze = new NpgsqlCommand("ANALYZE symorg.chunks", connection)) await analyze.ExecuteNonQueryAsync(ct);
 
         Console.WriteLine();
         Console.WriteLine($"Real text: {stored.Count:N0} docstrings of the {total:N0} documented functions in the Python stdlib, {queries.Count} more as queries, " +

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Gryphgen.Contracts;
+using Gryphgen.Persistence;
 using Gryphgen.Symorg.Data;
-using Gryphgen.Symorg.Embeddings;
 
 namespace Gryphgen.Symorg;
 

@@ -5,7 +5,6 @@ using Gryphgen.Symorg.Embeddings;
 using Gryphgen.Symorg.Ingestion;
 using Gryphgen.Symorg.Retrieval;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
@@ -25,9 +24,7 @@ public static class KnowledgeServices
         // embedded afresh (FailOpenCache).
         if (!string.IsNullOrEmpty(redisConnectionString))
         {
-            services.AddStackExchangeRedisCache(o => (o.Configuration, o.InstanceName) = (redisConnectionString, "symorg:"));
-            services.AddSingleton(sp => new FailOpenCache(sp.GetRequiredService<IDistributedCache>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<FailOpenCache>>()));
+            services.AddFailOpenCache("The embedding cache", (_, o) => (o.Configuration, o.InstanceName) = (redisConnectionString, "symorg:"));
         }
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MiniLmEmbeddingGenerator>();

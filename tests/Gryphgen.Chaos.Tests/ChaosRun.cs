@@ -79,7 +79,7 @@ public sealed class ChaosRun(ChaosSystem system)
 
     /// <summary>Waits (bounded) until the tasks have finished <paramref name="steps"/> steps between them.</summary>
     private Task StepsFinishedAsync(TaskInfo[] submitted, int steps) =>
-        Eventually.Get(() => system.SqlAsync<long>("SELECT count(*) FROM task_events WHERE kind = 'step-finished' AND task_id = ANY(@ids)", "",
+        Eventually.Get(() => system.SqlAsync<long>("SELECT count(*) FROM symorq.task_events WHERE kind = 'step-finished' AND task_id = ANY(@ids)", "",
                 ("ids", submitted.Select(t => t.TaskId).ToArray())),
             finished => finished >= steps, EndWithin, $"{steps} steps finished");
 
@@ -126,7 +126,7 @@ public sealed class ChaosRun(ChaosSystem system)
     private async Task<TimeSpan?> FirstStepAfterAsync(DateTimeOffset healed)
     {
         var seconds = await system.SqlAsync<double>(
-            "SELECT coalesce(extract(epoch FROM min(at) - @healed), -1)::float8 FROM task_events WHERE kind = 'step-finished' AND at > @healed",
+            "SELECT coalesce(extract(epoch FROM min(at) - @healed), -1)::float8 FROM symorq.task_events WHERE kind = 'step-finished' AND at > @healed",
             "", ("healed", healed.ToUniversalTime()));
         return seconds < 0 ? null : TimeSpan.FromSeconds(seconds);
     }

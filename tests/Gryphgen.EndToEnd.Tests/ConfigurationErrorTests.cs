@@ -24,7 +24,19 @@ public sealed class ConfigurationErrorTests
     public async Task An_endpoint_url_that_is_not_a_url_names_the_setting()
     {
         var message = await StartFailure("--Gryphgen:Llm:Endpoints:0:Name=lmstudio", "--Gryphgen:Llm:Endpoints:0:Url=localhost-1234");
-        Assert.Contains("Gryphgen:Llm:Endpoints:0:Url 'localhost-1234' is not an http(s) URL", message);
+        Assert.Contains("Gryphgen:Llm:Endpoints:0:Url 'localhost-1234' must be an http(s) URL", message);
+    }
+
+    // The AppHost holds configured endpoints to the rules SYMORQ holds run-time ones to (LlmEndpointShape): a URL with
+    // credentials in it or a model alias with spaces stops the AppHost, not SYMORQ after everything else has started.
+    [Theory]
+    [InlineData("Url", "http://user:secret@box:8080", "Gryphgen:Llm:Endpoints:0:Url 'http://user:secret@box:8080' must be an http(s) URL without credentials")]
+    [InlineData("Models:0", "two words", "Gryphgen:Llm:Endpoints:0:Models 'two words' must be 1-200 letters")]
+    public async Task An_endpoint_breaking_the_grid_s_rules_stops_the_apphost(string field, string value, string expected)
+    {
+        string[] endpoint = ["--Gryphgen:Llm:Endpoints:0:Name=box", "--Gryphgen:Llm:Endpoints:0:Url=http://box:8080"];
+        var message = await StartFailure([.. endpoint, $"--Gryphgen:Llm:Endpoints:0:{field}={value}"]);
+        Assert.Contains(expected, message);
     }
 
     [Fact]

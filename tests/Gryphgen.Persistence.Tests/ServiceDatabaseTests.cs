@@ -3,13 +3,15 @@ using Gryphgen.Symorg.Data;
 using Gryphgen.Symorq.Data;
 using Gryphgen.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Gryphgen.Persistence.Tests;
 
 /// <summary>
-/// Each service's context migrated the one way, on a real PostgreSQL: the history in the service's own schema, and a
+/// Each service's context migrated the one way, on a real PostgreSQL: tables and history in the service's own schema, and a
 /// database an earlier release made (its history elsewhere) taken over without migrating its tables again.
 /// </summary>
 public sealed class ServiceDatabaseTests
@@ -37,8 +39,8 @@ public sealed class ServiceDatabaseTests
         var connection = await MigrateAllAsync("columns");
 
         var columns = await ColumnsAsync(connection);
-        Assert.Contains("public.tasks.lease_owner", columns);
-        Assert.Contains("public.chunks.search_vector", columns);
+        Assert.Contains("symorq.tasks.lease_owner", columns);
+        Assert.Contains("symorg.chunks.search_vector", columns);
         Assert.Contains("symaug.workspaces.seed_sha256", columns);
         Assert.DoesNotContain(columns, c => c.Any(char.IsUpper) && !c.Contains("__EFMigrationsHistory"));
     }
@@ -59,6 +61,51 @@ public sealed class ServiceDatabaseTests
         Assert.Equal(await AllMigrationsAsync<TContext>(connection), await HistoryAsync(connection, TContext.Schema));
         Assert.False(await ExistsAsync(connection, TContext.LegacyHistoryTable));
     }
+
+    [Fact]
+    public async Task A_new_database_keeps_nothing_of_any_service_in_public()
+    {
+        var connection = await MigrateAllAsync("public");
+
+        Assert.Empty(await InPublicAsync(connection));
+    }
+
+    [Fact]
+    public Task Symorq_moves_an_earlier_release_s_tables_out_of_public_with_their_rows() => MovesOutOfPublicAsync<OrchestratorDbContext>(
+        "INSERT INTO public.data_protection_keys (friendly_name, xml) VALUES ('kept', '<key/>')",
+        "SELECT friendly_name FROM symorq.data_protection_keys");
+
+    [Fact]
+    public Task Symorg_moves_an_earlier_release_s_tables_out_of_public_with_their_rows() => MovesOutOfPublicAsync<KnowledgeDbContext>(
+        "INSERT INTO public.collections (name, embedding_model, dimension, created_at) VALUES ('kept', 'm', 3, now())",
+        "SELECT name FROM symorg.collections");
+
+    /// <summary>The release before each service's tables had a schema of their own: migrated to there, a row written, migrated on.</summary>
+    private static async Task MovesOutOfPublicAsync<TContext>(string insert, string select) where TContext : DbContext, IServiceDbContext
+    {
+        var connection = await SharedPostgres.CreateDatabaseAsync(TContext.Schema + "_public");
+        await using (var provider = Provider<TContext>(connection))
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
+            var migrations = database.GetMigrations().ToList();
+            var moved = migrations.FindIndex(m => m.EndsWith("_OwnSchema", StringComparison.Ordinal));
+            await database.GetService<IMigrator>().MigrateAsync(migrations[moved - 1]);
+        }
+        Assert.NotEmpty(await InPublicAsync(connection));
+        await QueryAsync(connection, insert);
+
+        await MigrateAsync<TContext>(connection);
+
+        Assert.Empty(await InPublicAsync(connection));
+        Assert.Equal(["kept"], await QueryAsync(connection, select));
+    }
+
+    /// <summary>Tables and functions in public, beside what extensions put there (pgvector's type and operators).</summary>
+    private static Task<List<string>> InPublicAsync(string connection) => QueryAsync(connection,
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' " +
+        "UNION ALL SELECT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' " +
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')");
 
     /// <summary>A new database with all three services' schemas in it, as one deployment has.</summary>
     private static async Task<string> MigrateAllAsync(string prefix)

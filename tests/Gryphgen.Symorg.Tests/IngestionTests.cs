@@ -22,7 +22,7 @@ public sealed class IngestionTests(SymorgHost host)
 
         var documents = await SourceUrisAsync("ingest-folder");
         Assert.Equal(["repo/.gitignore", "repo/docs/guide.md", "repo/src/WidgetParser.cs", "repo/src/geometry.py"], documents);
-        Assert.Equal(reply.ChunksWritten, await ScalarAsync<long>("SELECT count(*) FROM chunks c JOIN collections k ON k.id = c.collection_id WHERE k.name = 'ingest-folder'"));
+        Assert.Equal(reply.ChunksWritten, await ScalarAsync<long>("SELECT count(*) FROM symorg.chunks c JOIN symorg.collections k ON k.id = c.collection_id WHERE k.name = 'ingest-folder'"));
     }
 
     [Fact]
@@ -53,11 +53,11 @@ public sealed class IngestionTests(SymorgHost host)
         Assert.Equal((0, 1, 2, 1), (reply.Added, reply.Updated, reply.Unchanged, reply.Deleted));
         Assert.Equal(["repo/.gitignore", "repo/src/WidgetParser.cs", "repo/src/geometry.py"], await SourceUrisAsync("ingest-changes"));
         var geometry = await ScalarAsync<string>(
-            "SELECT string_agg(c.text, '') FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.source_uri = 'repo/src/geometry.py' AND c.collection_id = (SELECT id FROM collections WHERE name = 'ingest-changes')");
+            "SELECT string_agg(c.text, '') FROM symorg.chunks c JOIN symorg.documents d ON d.id = c.document_id WHERE d.source_uri = 'repo/src/geometry.py' AND c.collection_id = (SELECT id FROM symorg.collections WHERE name = 'ingest-changes')");
         Assert.Contains("volume_of_sphere", geometry);
         Assert.DoesNotContain("area_of_circle", geometry);
         Assert.Equal(0L, await ScalarAsync<long>(
-            "SELECT count(*) FROM chunks c LEFT JOIN documents d ON d.id = c.document_id WHERE d.id IS NULL"));
+            "SELECT count(*) FROM symorg.chunks c LEFT JOIN symorg.documents d ON d.id = c.document_id WHERE d.id IS NULL"));
     }
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class IngestionTests(SymorgHost host)
     {
         await using var connection = await host.OpenDatabaseAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT d.source_uri FROM documents d JOIN collections k ON k.id = d.collection_id WHERE k.name = @name ORDER BY d.source_uri COLLATE \"C\"", connection);
+            "SELECT d.source_uri FROM symorg.documents d JOIN symorg.collections k ON k.id = d.collection_id WHERE k.name = @name ORDER BY d.source_uri COLLATE \"C\"", connection);
         command.Parameters.AddWithValue("name", collection);
         await using var reader = await command.ExecuteReaderAsync();
         var uris = new List<string>();
@@ -116,7 +116,7 @@ public sealed class IngestionTests(SymorgHost host)
     }
 
     private async Task<string> ChunkVersionsAsync(string collection) => await ScalarAsync<string>(
-        $"SELECT string_agg(c.id || ':' || c.xmin, ',' ORDER BY c.id) FROM chunks c JOIN collections k ON k.id = c.collection_id WHERE k.name = '{collection}'");
+        $"SELECT string_agg(c.id || ':' || c.xmin, ',' ORDER BY c.id) FROM symorg.chunks c JOIN symorg.collections k ON k.id = c.collection_id WHERE k.name = '{collection}'");
 
     private async Task<T> ScalarAsync<T>(string sql)
     {

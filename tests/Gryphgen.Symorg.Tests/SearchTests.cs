@@ -75,7 +75,7 @@ public sealed class SearchTests(SymorgHost host) : IAsyncLifetime
             new PreparedDocument("bulk/rows.txt", "hash", "text", false, chunks, new Dictionary<string, string>()), vectors, CancellationToken.None);
 
         await using var connection = await host.OpenDatabaseAsync();
-        await using (var analyze = new NpgsqlCommand("ANALYZE chunks; ANALYZE documents", connection)) await analyze.ExecuteNonQueryAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE symorg.chunks; ANALYZE symorg.documents", connection)) await analyze.ExecuteNonQueryAsync();
         await using var explain = new NpgsqlCommand("EXPLAIN " + HybridSearch.ByMeaningSql(collection, SearchFilter.None, 30), connection);
         explain.Parameters.AddWithValue("query", vectors[0].ToString());
         var plan = string.Join('\n', await ReadLinesAsync(explain));

@@ -169,7 +169,7 @@ public sealed class ApiKeyScopeTests(SymorqSystem system) : IClassFixture<Symorq
 
         await using var db = new NpgsqlConnection(system.Database);
         await db.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT * FROM keys WHERE name = @name", db) { Parameters = { new NpgsqlParameter("name", name) } };
+        await using var query = new NpgsqlCommand("SELECT * FROM symorq.keys WHERE name = @name", db) { Parameters = { new NpgsqlParameter("name", name) } };
         await using var row = await query.ExecuteReaderAsync();
         Assert.True(await row.ReadAsync());
         var secretBytes = Encoding.UTF8.GetBytes(secret);

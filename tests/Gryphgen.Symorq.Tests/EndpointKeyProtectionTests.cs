@@ -1,5 +1,6 @@
 using System.Net;
 using Gryphgen.Contracts;
+using Gryphgen.Symorq.Data;
 using Gryphgen.Testing;
 using Npgsql;
 
@@ -80,7 +81,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
         await using (var db = new NpgsqlConnection(_settings["ConnectionStrings__gryphgen"]))
         {
             await db.OpenAsync();
-            await using var insert = new NpgsqlCommand("INSERT INTO grid_endpoints (name, url, kind, protected_api_key, models, weight, created_at) " +
+            await using var insert = new NpgsqlCommand("INSERT INTO symorq.grid_endpoints (name, url, kind, protected_api_key, models, weight, created_at) " +
                 "VALUES ('legacy', @url, 'openai', @key, '{legacy}', 1, now())", db);
             insert.Parameters.AddWithValue("url", _legacy.Url.ToString());
             insert.Parameters.AddWithValue("key", "plain:" + LegacyKey);
@@ -123,7 +124,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
         await db.OpenAsync();
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", db))
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = @schema AND table_type = 'BASE TABLE'", db) { Parameters = { new NpgsqlParameter("schema", OrchestratorDbContext.Schema) } })
         await using (var reader = await list.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
@@ -131,7 +132,7 @@ public sealed class EndpointKeyProtectionTests : IAsyncLifetime
         var rows = new List<(string, string)>();
         foreach (var table in tables)
         {
-            await using var select = new NpgsqlCommand($"SELECT t::text FROM \"{table}\" t", db);
+            await using var select = new NpgsqlCommand($"SELECT t::text FROM {OrchestratorDbContext.Schema}.\"{table}\" t", db);
             await using var reader = await select.ExecuteReaderAsync();
             while (await reader.ReadAsync()) rows.Add((table, reader.GetString(0)));
         }

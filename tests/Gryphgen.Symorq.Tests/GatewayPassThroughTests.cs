@@ -12,32 +12,19 @@ namespace Gryphgen.Symorq.Tests;
 /// One real llama-server (2 slots) behind SYMORQ's gateway, both separate processes; beside it a 2-slot scripted
 /// endpoint the tests can hold, to count what runs upstream at the server itself.
 /// </summary>
-public sealed class SingleEndpointGrid : IAsyncLifetime
+public sealed class SingleEndpointGrid : LlamaSymorqGrid
 {
     public const string Alias = "coder";
     public const string HeldAlias = "held";
     public const int HeldSlots = 2;
-    public LlamaServerProcess Llama { get; private set; } = null!;
-    public ScriptedLlmServer Held { get; private set; } = null!;
-    public RedisServerProcess Redis { get; private set; } = null!;
-    public ServiceProcess Symorq { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    protected override Task<LlamaServerProcess> StartLlamaAsync() => LlamaServerProcess.StartAsync(parallel: 2, contextPerSlot: 2048);
+
+    protected override async Task<Dictionary<string, string>> SettingsAsync()
     {
-        Redis = await RedisServerProcess.StartAsync();
-        Llama = await LlamaServerProcess.StartAsync(parallel: 2, contextPerSlot: 2048);
-        Held = await ScriptedLlmServer.StartAsync();
         var settings = await GridProcesses.Settings(Redis, ("tiny", Llama.Url, "llamacpp", [Alias, "embed"]), ("held", Held.Url, "openai", [HeldAlias]));
         settings["Gryphgen__Llm__Endpoints__1__Slots"] = HeldSlots.ToString();
-        Symorq = await GridProcesses.StartSymorqAsync(settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Symorq.DisposeAsync();
-        await Llama.DisposeAsync();
-        await Held.DisposeAsync();
-        await Redis.DisposeAsync();
+        return settings;
     }
 }
 

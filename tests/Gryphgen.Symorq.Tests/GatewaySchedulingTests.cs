@@ -8,20 +8,15 @@ namespace Gryphgen.Symorq.Tests;
 /// A one-slot llama-server behind a gateway that requires an API key, caches deterministic answers and lets six
 /// requests wait; beside it an endpoint that is down and a one-slot scripted server the tests can hold.
 /// </summary>
-public sealed class OneSlotGrid : IAsyncLifetime
+public sealed class OneSlotGrid : LlamaSymorqGrid
 {
     public const string ApiKey = "test-gateway-key";
     public const int QueueLimit = 6;
-    public LlamaServerProcess Llama { get; private set; } = null!;
-    public ScriptedLlmServer Held { get; private set; } = null!;
-    public RedisServerProcess Redis { get; private set; } = null!;
-    public ServiceProcess Symorq { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    protected override Task<LlamaServerProcess> StartLlamaAsync() => LlamaServerProcess.StartAsync(parallel: 1, contextPerSlot: 4096, embeddings: false);
+
+    protected override async Task<Dictionary<string, string>> SettingsAsync()
     {
-        Redis = await RedisServerProcess.StartAsync();
-        Llama = await LlamaServerProcess.StartAsync(parallel: 1, contextPerSlot: 4096, embeddings: false);
-        Held = await ScriptedLlmServer.StartAsync();
         var settings = await GridProcesses.Settings(Redis,
             ("solo", Llama.Url, "llamacpp", ["coder"]),
             ("gone", new Uri($"http://127.0.0.1:{FreePort.Next()}/"), "llamacpp", ["ghost"]),
@@ -30,15 +25,7 @@ public sealed class OneSlotGrid : IAsyncLifetime
         settings["Gryphgen__Gateway__CacheEnabled"] = "true";
         settings["Gryphgen__Gateway__MaxRequestBytes"] = "4096";
         settings["Gryphgen__Llm__MaxQueuedRequests"] = QueueLimit.ToString();
-        Symorq = await GridProcesses.StartSymorqAsync(settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Symorq.DisposeAsync();
-        await Llama.DisposeAsync();
-        await Held.DisposeAsync();
-        await Redis.DisposeAsync();
+        return settings;
     }
 }
 

@@ -68,7 +68,7 @@ public sealed class WorkerEnrollmentTests(SymorqSystem system) : IClassFixture<S
 
         await using var db = new NpgsqlConnection(system.Database);
         await db.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT * FROM worker_credentials WHERE name = @name", db)
+        await using var query = new NpgsqlCommand("SELECT * FROM symorq.worker_credentials WHERE name = @name", db)
         {
             Parameters = { new NpgsqlParameter("name", enrolled.Agent.Name) },
         };

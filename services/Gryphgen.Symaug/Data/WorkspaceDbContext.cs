@@ -20,7 +20,6 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.Entity<Workspace>(e =>
         {
             e.ToTable("workspaces");
@@ -45,6 +44,6 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
                 report => JsonSerializer.Serialize(report, JsonSerializerOptions.Web),
                 json => JsonSerializer.Deserialize<StoredTestReport>(json, JsonSerializerOptions.Web));
         });
-        modelBuilder.UseSnakeCaseColumns();
+        modelBuilder.UseServiceConventions<WorkspaceDbContext>();
     }
 }

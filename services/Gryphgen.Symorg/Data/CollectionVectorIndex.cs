@@ -19,7 +19,7 @@ public static class CollectionVectorIndex
     public static Task CreateAsync(KnowledgeDbContext db, Collection collection, CancellationToken cancellationToken)
     {
         // Id and dimension are integers from the database, never user text; DDL cannot take parameters.
-        var ddl = $"CREATE INDEX IF NOT EXISTS {Name(collection)} ON chunks USING hnsw " +
+        var ddl = $"CREATE INDEX IF NOT EXISTS {Name(collection)} ON {KnowledgeDbContext.Schema}.chunks USING hnsw " +
             $"((embedding::vector({collection.Dimension})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) " +
             $"WHERE collection_id = {collection.Id}";
         return db.Database.ExecuteSqlRawAsync(ddl, cancellationToken);

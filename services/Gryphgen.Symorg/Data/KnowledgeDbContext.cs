@@ -52,6 +52,6 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
             e.HasGeneratedTsVectorColumn(c => c.SearchVector, TextSearchConfig, c => new { c.Header, c.Text })
                 .HasIndex(c => c.SearchVector).HasMethod("GIN");
         });
-        modelBuilder.UseSnakeCaseColumns();
+        modelBuilder.UseServiceConventions<KnowledgeDbContext>();
     }
 }

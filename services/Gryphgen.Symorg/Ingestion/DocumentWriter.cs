@@ -35,7 +35,7 @@ public sealed class DocumentWriter(KnowledgeDbContext db, TimeProvider time)
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY chunks (document_id, collection_id, ordinal, header, text, start_line, end_line, embedding) FROM STDIN (FORMAT BINARY)",
+            $"COPY {KnowledgeDbContext.Schema}.chunks (document_id, collection_id, ordinal, header, text, start_line, end_line, embedding) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             for (var i = 0; i < prepared.Chunks.Count; i++)

@@ -48,7 +48,7 @@ public sealed class HybridSearch(KnowledgeDbContext db, EmbeddingGenerators gene
     public static string ByMeaningSql(Collection collection, SearchFilter filter, int limit)
     {
         var distance = CollectionVectorIndex.DistanceExpression(collection);
-        return $"SELECT {Columns}, 1 - ({distance}) FROM chunks c JOIN documents d ON d.id = c.document_id " +
+        return $"SELECT {Columns}, 1 - ({distance}) FROM {KnowledgeDbContext.Schema}.chunks c JOIN {KnowledgeDbContext.Schema}.documents d ON d.id = c.document_id " +
             $"WHERE {Where(collection, filter)} ORDER BY {distance} LIMIT {limit}";
     }
 
@@ -57,7 +57,7 @@ public sealed class HybridSearch(KnowledgeDbContext db, EmbeddingGenerators gene
         // Any of the query's words may match (OR), ranked by cover density: a question in prose rarely has every word
         // in the code it is about, and an exact identifier still ranks its own chunk first.
         ReadAsync(
-            $"SELECT {Columns}, ts_rank_cd(c.search_vector, q.query, 1)::float8 AS rank FROM chunks c JOIN documents d ON d.id = c.document_id, " +
+            $"SELECT {Columns}, ts_rank_cd(c.search_vector, q.query, 1)::float8 AS rank FROM {KnowledgeDbContext.Schema}.chunks c JOIN {KnowledgeDbContext.Schema}.documents d ON d.id = c.document_id, " +
             $"(SELECT (SELECT string_agg(quote_literal(lexeme), ' | ') FROM unnest(to_tsvector('{KnowledgeDbContext.TextSearchConfig}', @text)))::tsquery AS query) q " +
             $"WHERE {Where(collection, filter)} AND c.search_vector @@ q.query ORDER BY rank DESC, c.id LIMIT {limit}",
             [new NpgsqlParameter("text", query), .. Parameters(filter)], collection, cancellationToken);

@@ -100,6 +100,6 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
             e.HasIndex(x => x.Digest).IsUnique();
         });
 
-        modelBuilder.UseSnakeCaseColumns();
+        modelBuilder.UseServiceConventions<OrchestratorDbContext>();
     }
 }

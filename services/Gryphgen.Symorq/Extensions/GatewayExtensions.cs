@@ -1,8 +1,10 @@
 using Gryphgen.Contracts.Network;
+using Gryphgen.Persistence;
 using Gryphgen.Symorq.Grid.Gateway;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
+using StackExchange.Redis;
 
 namespace Gryphgen.Symorq.Extensions;
 
@@ -12,6 +14,9 @@ public static class GatewayExtensions
     public static IServiceCollection AddGateway(this IServiceCollection services)
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // On SYMORQ's own Redis connection (the slot ledger's and the token meter's), never past the fail-open wrapper.
+        services.AddFailOpenCache("The gateway's answer cache", (sp, o) =>
+            (o.ConnectionMultiplexerFactory, o.InstanceName) = (() => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()), ResponseCache.KeyPrefix));
         services.AddSingleton<ResponseCache>();
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<TaskTokenMeter>();

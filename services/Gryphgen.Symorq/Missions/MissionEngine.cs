@@ -108,9 +108,9 @@ public sealed class MissionEngine(
         var sent = services.Time.GetTimestamp();
         // A task this replica still runs is never claimed again here: its claim is renewed, or its work stops.
         var claimed = await db.Database.SqlQuery<Claim>($"""
-            UPDATE tasks SET lease_owner = {ReplicaId}, lease_until = now() + {_options.LeaseDuration}, lease_generation = lease_generation + 1
+            UPDATE symorq.tasks SET lease_owner = {ReplicaId}, lease_until = now() + {_options.LeaseDuration}, lease_generation = lease_generation + 1
             WHERE id IN (
-                SELECT id FROM tasks
+                SELECT id FROM symorq.tasks
                 WHERE state IN ('Queued', 'Running') AND (lease_owner IS NULL OR lease_until < now()) AND NOT (id = ANY({running}))
                 ORDER BY priority DESC, created_at
                 LIMIT {free}
@@ -129,7 +129,7 @@ public sealed class MissionEngine(
         var ids = _running.Keys.ToArray();
         var sent = services.Time.GetTimestamp();
         var renewed = await db.Database.SqlQuery<string>($"""
-            UPDATE tasks SET lease_until = now() + {_options.LeaseDuration}
+            UPDATE symorq.tasks SET lease_until = now() + {_options.LeaseDuration}
             WHERE lease_owner = {ReplicaId} AND id = ANY({ids})
             RETURNING id AS "Value"
             """).ToListAsync(ct);

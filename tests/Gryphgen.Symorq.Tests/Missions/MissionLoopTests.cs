@@ -207,15 +207,15 @@ public sealed class MissionLoopTests(MissionSystem system)
         // A later claim while the generator works. The replica's name stays on the lease, so its renewals go on and
         // only the claim number (the fence) can tell the running work that it is no longer the task's.
         var taskId = await SubmitHoldingAsync(marker, "generator", calls: 1, whileHeld: async id => lastEventBefore = await system.SqlAsync<long>(
-            "UPDATE tasks SET lease_generation = lease_generation + 1 WHERE id = @id " +
-            "RETURNING (SELECT coalesce(max(sequence), 0) FROM task_events WHERE task_id = @id)", id));
+            "UPDATE symorq.tasks SET lease_generation = lease_generation + 1 WHERE id = @id " +
+            "RETURNING (SELECT coalesce(max(sequence), 0) FROM symorq.task_events WHERE task_id = @id)", id));
 
         var done = await system.WaitForEndAsync(taskId);
 
         Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
         // The old run's answer arrived after the takeover and nothing of it was saved: the next event is the resume
         // under the new claim, which asked the generator again.
-        var kinds = await system.SqlListAsync("SELECT kind FROM task_events WHERE task_id = @id AND sequence > @after ORDER BY sequence", taskId, ("after", lastEventBefore));
+        var kinds = await system.SqlListAsync("SELECT kind FROM symorq.task_events WHERE task_id = @id AND sequence > @after ORDER BY sequence", taskId, ("after", lastEventBefore));
         Assert.Equal("resumed", kinds[0]);
         Assert.Equal(2, done.Steps.Single(s => s is { Iteration: 1, Kind: "generate" }).Attempts);
         Assert.Equal(2, _scripts.Calls(marker, "generator"));

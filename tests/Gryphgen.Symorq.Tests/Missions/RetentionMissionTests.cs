@@ -30,18 +30,18 @@ public sealed class RetentionMissionTests(MissionSystem system)
         var artifacts = await system.ArtifactsAsync(id);
 
         await AgeAsync(id, MissionSystem.WorkspacesFor + TimeSpan.FromMinutes(5));
-        await Eventually.Get(() => system.SqlAsync<bool>("SELECT archived_at IS NOT NULL FROM tasks WHERE id = @id", id), archived => archived,
+        await Eventually.Get(() => system.SqlAsync<bool>("SELECT archived_at IS NOT NULL FROM symorq.tasks WHERE id = @id", id), archived => archived,
             SweepPatience, "the workspace archived");
 
         Assert.Equal([Path.Combine(system.FolderOf(done.Task), "artifacts.tar.gz")], Directory.EnumerateFileSystemEntries(system.FolderOf(done.Task)));
         Assert.Equal(artifacts.ToDictionary(), (await system.ArtifactsAsync(id)).ToDictionary());
-        Assert.Equal(0L, await system.SqlAsync<long>("SELECT count(*) FROM task_events WHERE task_id = @id AND snapshot IS NOT NULL", id));
+        Assert.Equal(0L, await system.SqlAsync<long>("SELECT count(*) FROM symorq.task_events WHERE task_id = @id AND snapshot IS NOT NULL", id));
         var refused = await Assert.ThrowsAsync<RpcException>(() =>
             system.Workspaces.ListFilesAsync(new WorkspaceRef { WorkspaceId = done.Task.WorkspaceId }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
 
         await AgeAsync(id, MissionSystem.ArtifactsFor);
-        await Eventually.Get(() => system.SqlAsync<bool>("SELECT artifacts_deleted_at IS NOT NULL FROM tasks WHERE id = @id", id), deleted => deleted,
+        await Eventually.Get(() => system.SqlAsync<bool>("SELECT artifacts_deleted_at IS NOT NULL FROM symorq.tasks WHERE id = @id", id), deleted => deleted,
             SweepPatience, "the artifacts deleted");
 
         Assert.False(Directory.Exists(system.FolderOf(done.Task)));
@@ -59,7 +59,7 @@ public sealed class RetentionMissionTests(MissionSystem system)
         Assert.Equal(done.Steps.Count, after.Steps.Count);
 
         // Sweeps have passed over the running task, older than either limit, and left it whole.
-        Assert.True(await system.SqlAsync<bool>("SELECT archived_at IS NULL AND artifacts_deleted_at IS NULL FROM tasks WHERE id = @id", running.Task.TaskId));
+        Assert.True(await system.SqlAsync<bool>("SELECT archived_at IS NULL AND artifacts_deleted_at IS NULL FROM symorq.tasks WHERE id = @id", running.Task.TaskId));
         Assert.True(Directory.Exists(system.FilesOf(running.Task)));
         system.Scripts.Release(running.Marker, "generator");
         Assert.Equal(TaskState.Succeeded, (await system.WaitForEndAsync(running.Task.TaskId)).Task.State);
@@ -76,11 +76,11 @@ public sealed class RetentionMissionTests(MissionSystem system)
         await Eventually.Get(() => Task.FromResult(system.Scripts.Calls(marker, "generator")), calls => calls > 0,
             MissionSystem.StallTimeout * 4, "the generator asked");
         var age = MissionSystem.ArtifactsFor * 2;
-        await system.SqlAsync<string>("UPDATE tasks SET created_at = created_at - @age, started_at = started_at - @age WHERE id = @id RETURNING id", id, ("age", age));
+        await system.SqlAsync<string>("UPDATE symorq.tasks SET created_at = created_at - @age, started_at = started_at - @age WHERE id = @id RETURNING id", id, ("age", age));
         return ((await system.GetAsync(id)).Task, marker);
     }
 
     /// <summary>Moves the task's end <paramref name="age"/> into the past, as that much time passing would.</summary>
     private Task AgeAsync(string taskId, TimeSpan age) =>
-        system.SqlAsync<string>("UPDATE tasks SET finished_at = finished_at - @age WHERE id = @id RETURNING id", taskId, ("age", age));
+        system.SqlAsync<string>("UPDATE symorq.tasks SET finished_at = finished_at - @age WHERE id = @id RETURNING id", taskId, ("age", age));
 }

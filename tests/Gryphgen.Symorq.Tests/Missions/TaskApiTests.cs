@@ -161,7 +161,7 @@ public sealed class TaskApiTests(MissionSystem system)
 
         var detail = await system.GetAsync(task.TaskId);
         Assert.Equal(TaskState.Succeeded, detail.Task.State);
-        var stored = await system.SqlAsync<long>("SELECT count(*) FROM task_events WHERE task_id = @id", task.TaskId);
+        var stored = await system.SqlAsync<long>("SELECT count(*) FROM symorq.task_events WHERE task_id = @id", task.TaskId);
         Assert.Equal(stored, heard.Count);
         Assert.Equal(heard.Select(e => e.Sequence).Order(), heard.Select(e => e.Sequence));
     }

@@ -20,6 +20,7 @@ namespace Gryphgen.Symorg.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
+                .HasDefaultSchema("symorg")
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
@@ -88,7 +89,7 @@ namespace Gryphgen.Symorg.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
 
-                    b.ToTable("chunks", (string)null);
+                    b.ToTable("chunks", "symorg");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorg.Data.Collection", b =>
@@ -130,7 +131,7 @@ namespace Gryphgen.Symorg.Data.Migrations
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("collections", (string)null);
+                    b.ToTable("collections", "symorg");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorg.Data.Document", b =>
@@ -177,7 +178,7 @@ namespace Gryphgen.Symorg.Data.Migrations
                     b.HasIndex("CollectionId", "SourceUri")
                         .IsUnique();
 
-                    b.ToTable("documents", (string)null);
+                    b.ToTable("documents", "symorg");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorg.Data.Chunk", b =>

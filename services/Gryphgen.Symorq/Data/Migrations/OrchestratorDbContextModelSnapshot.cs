@@ -18,6 +18,7 @@ namespace Gryphgen.Symorq.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
+                .HasDefaultSchema("symorq")
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
@@ -60,7 +61,7 @@ namespace Gryphgen.Symorq.Data.Migrations
                     b.HasIndex("Digest")
                         .IsUnique();
 
-                    b.ToTable("keys", (string)null);
+                    b.ToTable("keys", "symorq");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorq.Data.EndpointRecord", b =>
@@ -105,7 +106,7 @@ namespace Gryphgen.Symorq.Data.Migrations
 
                     b.HasKey("Name");
 
-                    b.ToTable("grid_endpoints", (string)null);
+                    b.ToTable("grid_endpoints", "symorq");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorq.Data.EventRecord", b =>
@@ -155,7 +156,7 @@ namespace Gryphgen.Symorq.Data.Migrations
 
                     b.HasIndex("TaskId", "Sequence");
 
-                    b.ToTable("task_events", (string)null);
+                    b.ToTable("task_events", "symorq");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorq.Data.StepRecord", b =>
@@ -224,7 +225,7 @@ namespace Gryphgen.Symorq.Data.Migrations
                     b.HasIndex("TaskId", "Iteration", "Kind")
                         .IsUnique();
 
-                    b.ToTable("task_steps", (string)null);
+                    b.ToTable("task_steps", "symorq");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorq.Data.TaskRecord", b =>
@@ -363,7 +364,7 @@ namespace Gryphgen.Symorq.Data.Migrations
 
                     b.HasIndex("State", "Priority", "CreatedAt");
 
-                    b.ToTable("tasks", (string)null);
+                    b.ToTable("tasks", "symorq");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorq.Data.WorkerCredentialRecord", b =>
@@ -398,7 +399,7 @@ namespace Gryphgen.Symorq.Data.Migrations
                     b.HasIndex("Digest")
                         .IsUnique();
 
-                    b.ToTable("worker_credentials", (string)null);
+                    b.ToTable("worker_credentials", "symorq");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -420,7 +421,7 @@ namespace Gryphgen.Symorq.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("data_protection_keys", (string)null);
+                    b.ToTable("data_protection_keys", "symorq");
                 });
 
             modelBuilder.Entity("Gryphgen.Symorq.Data.EventRecord", b =>

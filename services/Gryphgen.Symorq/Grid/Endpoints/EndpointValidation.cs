@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Gryphgen.Contracts;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Contracts.Network;
 using Gryphgen.Symorq.Grid.Gateway;
@@ -10,26 +8,22 @@ namespace Gryphgen.Symorq.Grid.Endpoints;
 /// The rules an endpoint must meet, whether added at run time or configured (<see cref="ConfiguredEndpointsValidation"/>);
 /// each broken rule is one readable <see cref="EndpointProblem"/>.
 /// </summary>
-public static partial class EndpointValidation
+public static class EndpointValidation
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$")]
-    private static partial Regex ModelAlias();
-
     private static readonly TimeSpan MinTimeout = TimeSpan.Parse(GatewayOptions.MinTimeout), MaxTimeout = TimeSpan.Parse(GatewayOptions.MaxTimeout);
 
     public static IEnumerable<EndpointProblem> Problems(LlmEndpointOptions endpoint, UpstreamAddresses addresses)
     {
-        if (!RecordNames.IsValid(endpoint.Name))
-            yield return new(nameof(endpoint.Name), "name", $"'{endpoint.Name}' {RecordNames.Rule}");
-        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
-            || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
-            yield return new(nameof(endpoint.Url), "url", $"'{endpoint.Url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1");
+        if (LlmEndpointShape.NameProblem(endpoint.Name) is { } name)
+            yield return new(nameof(endpoint.Name), "name", name);
+        if (!LlmEndpointShape.TryUrl(endpoint.Url, out var url, out var urlProblem))
+            yield return new(nameof(endpoint.Url), "url", urlProblem!);
         else if (addresses.Refusal(url) is { } refusal)
             yield return new(nameof(endpoint.Url), "url", $"'{endpoint.Url}': {refusal}");
-        if (!LlmEndpointKinds.All.Contains(endpoint.Kind))
-            yield return new(nameof(endpoint.Kind), "kind", $"'{endpoint.Kind}' must be one of {string.Join(", ", LlmEndpointKinds.All)}");
-        foreach (var alias in endpoint.Models.Where(a => !ModelAlias().IsMatch(a)))
-            yield return new(nameof(endpoint.Models), "model alias", $"'{alias}' must be 1-200 letters, digits or ._:/@+- characters");
+        if (LlmEndpointShape.KindProblem(endpoint.Kind) is { } kind)
+            yield return new(nameof(endpoint.Kind), "kind", kind);
+        foreach (var alias in LlmEndpointShape.AliasProblems(endpoint.Models))
+            yield return new(nameof(endpoint.Models), "model alias", alias);
         if (endpoint.Weight is <= 0 or > 100 || double.IsNaN(endpoint.Weight))
             yield return new(nameof(endpoint.Weight), "weight", $"{endpoint.Weight} must be above 0 and at most 100");
         if (endpoint.Slots is < 1 or > 1024)

@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
 
-namespace Gryphgen.Symorg.Embeddings;
+namespace Gryphgen.Persistence;
 
 /// <summary>
-/// The embedding cache as an optimisation only: with Redis down, slow or refusing, a read is a miss and a write is
-/// skipped, so ingestion, search and context building go on at the cost of embedding again. Each call waits at most
+/// A cache in Redis as an optimisation only (SYMORG's embeddings, the gateway's answers): with Redis down, slow or
+/// refusing, a read is a miss and a write is skipped, so the work goes on at the cost of doing it again. Each call waits at most
 /// <see cref="CallTimeout"/>; after two failures in a row the cache is left alone for <see cref="Pause"/> instead of every chunk
 /// paying the timeout, and then tried again.
 /// </summary>
-public sealed class FailOpenCache(IDistributedCache inner, TimeProvider time, ILogger<FailOpenCache> logger) : IDistributedCache
+/// <param name="name">What is cached, for the log: "the embedding cache".</param>
+public sealed class FailOpenCache(IDistributedCache inner, string name, TimeProvider time, ILogger<FailOpenCache> logger) : IDistributedCache, IDisposable
 {
     public static readonly TimeSpan CallTimeout = TimeSpan.FromMilliseconds(500), Pause = TimeSpan.FromSeconds(30);
 
@@ -23,7 +25,7 @@ public sealed class FailOpenCache(IDistributedCache inner, TimeProvider time, IL
             FailureRatio = 1, MinimumThroughput = 2, BreakDuration = Pause, // two failures in a row: not a blip
             OnOpened = args =>
             {
-                logger.LogWarning(args.Outcome.Exception, "The embedding cache (Redis) fails; embedding without it for {Pause}", Pause);
+                logger.LogWarning(args.Outcome.Exception, "{Cache} (Redis) fails; going on without it for {Pause}", name, Pause);
                 return default;
             },
         })
@@ -53,6 +55,8 @@ public sealed class FailOpenCache(IDistributedCache inner, TimeProvider time, IL
     public void Refresh(string key) => RefreshAsync(key).GetAwaiter().GetResult();
 
     public void Remove(string key) => RemoveAsync(key).GetAwaiter().GetResult();
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 
     private async Task<T?> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken token)
     {
