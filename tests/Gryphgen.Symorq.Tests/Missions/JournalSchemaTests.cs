@@ -54,6 +54,8 @@ public sealed class JournalSchemaTests
         {
             var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
             await db.GetService<IMigrator>().MigrateAsync("20261203060102_Retention"); // the last release that stored wire types
+            // That release kept its tables in public; the model writes to symorq's, so they are lent there for the write.
+            await MoveJournalAsync(db, "public", OrchestratorDbContext.Schema);
             db.Tasks.Add(new TaskRecord { Id = "t1", Title = "T", Language = "python", Owner = "k", Spec = "{}", State = TaskRecordState.Running });
             db.Events.Add(new EventRecord { TaskId = "t1", Kind = "started", Snapshot = JsonFormatter.Default.Format(OldInfo) });
             db.Steps.Add(new StepRecord { TaskId = "t1", Iteration = 1, Kind = StepKinds.Generate, State = StepStates.Completed,
@@ -62,6 +64,7 @@ public sealed class JournalSchemaTests
                 Output = """{"decision":{"action":"revert","checkpoint":null,"reason":"why"},"applied":"reverted","escalatedModel":"","revertTo":"abc123"}""" });
             db.Steps.Add(new StepRecord { TaskId = "t1", Iteration = 2, Kind = StepKinds.Generate }); // running: no output yet
             await db.SaveChangesAsync();
+            await MoveJournalAsync(db, OrchestratorDbContext.Schema, "public");
         }
 
         await provider.MigrateServiceDatabaseAsync<OrchestratorDbContext>();
@@ -78,6 +81,9 @@ public sealed class JournalSchemaTests
             Assert.Equal("", steps[2].Output);
         }
     }
+
+    private static Task MoveJournalAsync(OrchestratorDbContext db, string from, string to) => db.Database.ExecuteSqlRawAsync(
+        string.Concat(new[] { "tasks", "task_steps", "task_events" }.Select(table => $"ALTER TABLE {from}.{table} SET SCHEMA {to};")));
 
     /// <summary>A snapshot as the earlier release wrote it: some fields at their defaults (left out of protobuf JSON), int64s as strings.</summary>
     private static TaskInfo OldInfo => new()
