@@ -52,6 +52,29 @@ public sealed class LlamaRoleTests : IAsyncLifetime
         Assert.Contains("cut off at the output token limit", failure.Message);
     }
 
+    [Fact]
+    public async Task A_prompt_the_model_counts_longer_than_its_slot_is_packed_again_to_fit()
+    {
+        // Agent:ContextTokens says 8192 but the slot has 2048, and the tiny model's tokenizer takes about four tokens
+        // for each cl100k one: the first prompt is refused ("exceeds the available context size"); the agent learns
+        // the ratio and the slot from the refusal and packs the job again, trimming the test report.
+        using var host = new RoleAgentHost(_llama.Url,
+            ("Agent:ContextTokens", "8192"), ("Agent:MaxOutputTokens", "400"), ("Agent:Temperature", "0"),
+            ("Agent:Limits:MaxItems", "2"), ("Agent:Limits:MaxTextChars", "24"));
+        var job = RoleSamples.Job();
+        job.TestReport = string.Join('\n', Enumerable.Range(1, 300).Select(i => $"FAILED tests/test_app.py::test_case_{i} - AssertionError: expected {i} got {i + 1}"));
+
+        var first = await host.Agent(AgentRole.Analyzer).RunAsync(job, new RecordingProgress(), CancellationToken.None);
+        var second = await host.Agent(AgentRole.Analyzer).RunAsync(job, new RecordingProgress(), CancellationToken.None);
+
+        foreach (var reply in new[] { first, second })
+        {
+            using var document = JsonDocument.Parse(reply.Json);
+            Assert.Null(new AnalyzerContract().Validate(document.RootElement));
+            Assert.InRange(reply.InputTokens, 1, 2048 - 400);
+        }
+    }
+
     private static RoleContract Contract(AgentRole role) => role switch
     {
         AgentRole.Generator => new GeneratorContract(),

@@ -40,6 +40,26 @@ public sealed class ScriptedRoleTests : IAsyncLifetime
         Assert.Contains("asking default", progress.Notes);
     }
 
+    [Fact]
+    public async Task A_server_that_keeps_refusing_the_prompt_as_too_long_fails_the_job_after_three_ever_shorter_packings()
+    {
+        // OpenAI's answer to a prompt past the model's context: each refusal teaches a larger ratio of the model's
+        // tokens to the packer's, so each packing is shorter; the third refusal ends the job, saying what was refused.
+        _server.ChatFailure = (400, """{"error":{"message":"This model's maximum context length is 8000 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}""");
+        using var host = new RoleAgentHost(_server.Url, ("Agent:MaxOutputTokens", "100"));
+        var job = RoleSamples.Job();
+        job.TestReport = string.Join('\n', Enumerable.Range(1, 300).Select(i => $"FAILED tests/test_app.py::test_case_{i} - AssertionError: expected {i} got {i + 1}"));
+
+        var failure = await Assert.ThrowsAsync<RoleJobFailedException>(() =>
+            host.Agent(AgentRole.Analyzer).RunAsync(job, new RecordingProgress(), CancellationToken.None));
+
+        Assert.Equal("model 'default' still refused the analyzer prompt as longer than its context (9000 tokens, context 8000) after packing it 3 times", failure.Message);
+        Assert.False(failure.Unavailable);
+        var lengths = _server.Requests.Select(r => r.Text.Length).ToList();
+        Assert.Equal(3, lengths.Count);
+        Assert.True(lengths[0] > lengths[1] && lengths[1] > lengths[2], string.Join(", ", lengths));
+    }
+
     [Theory]
     [MemberData(nameof(RoleSamples.Roles), MemberType = typeof(RoleSamples))]
     public async Task An_invalid_reply_is_retried_once_with_the_error_shown_and_every_request_carries_the_headers(AgentRole role)

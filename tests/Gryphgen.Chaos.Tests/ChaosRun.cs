@@ -19,6 +19,11 @@ public sealed class ChaosRun(ChaosSystem system)
 
     private static readonly string[] Roles = ["generator", "analyzer", "monitor", "optimizer"];
 
+    private static readonly Dictionary<string, string> StepOfRole = new()
+    {
+        ["generator"] = "generate", ["analyzer"] = "analyze", ["monitor"] = "monitor", ["optimizer"] = "decide",
+    };
+
     /// <summary>The fault comes after 1 to this many finished steps: each task here takes about 18 (prepare, context, five an iteration, lesson).</summary>
     private const int LatestMoment = 8 * Tasks;
 
@@ -27,7 +32,7 @@ public sealed class ChaosRun(ChaosSystem system)
         if (fault.PrepareAsync is { } prepare) await prepare(system);
         var markers = Enumerable.Range(0, Tasks).Select(_ => RoleScripts.NewMarker("chaos")).ToList();
         foreach (var marker in markers) Script(marker);
-        var submitted = await Task.WhenAll(markers.Select(m => system.SubmitAsync(WordCount.Spec(m, iterations: 4))));
+        var submitted = await Task.WhenAll(markers.Select(m => system.SubmitAsync(WordCount.Spec(m, iterations: 4, models: fault.Models))));
         await StepsFinishedAsync(submitted, random.Next(1, LatestMoment + 1));
         var running = await RunningAsync(submitted);
         await fault.InjectAsync(system);
@@ -37,8 +42,10 @@ public sealed class ChaosRun(ChaosSystem system)
         var done = ended.OfType<TaskDetail>().ToList();
         var duplicated = 0;
         foreach (var task in done) duplicated += await DuplicatedEffectsAsync(task);
-        var calls = markers.Sum(m => Roles.Sum(role => system.Scripts.Calls(m, role)));
-        var answered = done.Sum(d => d.Steps.Count(s => s.State == "completed" && s.Kind is "generate" or "analyze" or "monitor" or "decide"));
+        // Calls to the scripted servers beyond one per completed step of their roles (the llama-server keeps no count).
+        var scripted = Roles.Where(role => !(fault.AnalyzerOnLlama && role == "analyzer")).ToList();
+        var calls = markers.Sum(m => scripted.Sum(role => system.Scripts.Calls(m, role)));
+        var answered = done.Sum(d => d.Steps.Count(s => s.State == "completed" && scripted.Any(role => StepOfRole[role] == s.Kind)));
         return new ChaosOutcome(fault.Name, Tasks, running,
             Succeeded: done.Count(d => d.Task.State == TaskState.Succeeded),
             Failed: [.. done.Where(d => d.Task.State != TaskState.Succeeded).Select(d => $"{d.Task.TaskId}: {d.Task.State} ({d.Task.Reason})")],

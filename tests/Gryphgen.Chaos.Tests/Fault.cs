@@ -5,9 +5,13 @@ namespace Gryphgen.Chaos.Tests;
 /// <summary>
 /// One fault: injected at a random moment while tasks run, and healed before <see cref="InjectAsync"/> returns.
 /// <see cref="PrepareAsync"/>, if any, runs before the tasks are submitted (what takes too long to start at the moment).
+/// With <see cref="AnalyzerOnLlama"/> the tasks' analyzer asks the real llama-server instead of a scripted server.
 /// </summary>
-public sealed record Fault(string Name, Func<ChaosSystem, Task> InjectAsync, Func<ChaosSystem, Task>? PrepareAsync = null)
+public sealed record Fault(string Name, Func<ChaosSystem, Task> InjectAsync, Func<ChaosSystem, Task>? PrepareAsync = null, bool AnalyzerOnLlama = false)
 {
+    /// <summary>The tasks' models per role (the spec's <c>models</c> map).</summary>
+    public string Models => AnalyzerOnLlama ? $"generator: coder, analyzer: {ChaosSystem.AnalysisAlias}" : "generator: coder";
+
     /// <summary>How long a killed process stays down, or a paused one stopped: longer than a blip, shorter than any step's limit.</summary>
     public static readonly TimeSpan Outage = TimeSpan.FromSeconds(5);
 
@@ -47,6 +51,12 @@ public sealed record Fault(string Name, Func<ChaosSystem, Task> InjectAsync, Fun
             await Task.Delay(Outage);
             await s.Redis.StartAgainAsync();
         }),
+        new("llama-server SIGKILL, down 5 s (the analyzer's real model)", async s =>
+        {
+            s.KillLlama();
+            await Task.Delay(Outage);
+            await s.StartLlamaAgainAsync();
+        }, AnalyzerOnLlama: true),
         new("LLM endpoint stopped, down 5 s", async s =>
         {
             await s.StopLlmAsync();

@@ -6,11 +6,13 @@ namespace Gryphgen.Testing;
 public sealed class LlamaServerProcess : IAsyncDisposable
 {
     private readonly LoggedProcess _process;
+    private readonly string[] _arguments;
 
-    private LlamaServerProcess(LoggedProcess process, Uri url)
+    private LlamaServerProcess(LoggedProcess process, Uri url, string[] arguments)
     {
         _process = process;
         Url = url;
+        _arguments = arguments;
     }
 
     public Uri Url { get; }
@@ -36,8 +38,16 @@ public sealed class LlamaServerProcess : IAsyncDisposable
             .. embeddings ? new[] { "--embeddings", "--pooling", "mean" } : [],
             .. extraArguments ?? [],
         ];
+        return await LaunchAsync(arguments, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>The same server started again where this one was (after <see cref="Kill"/>), as a supervisor restarts it.</summary>
+    public Task<LlamaServerProcess> StartAgainAsync() => LaunchAsync(_arguments, Url);
+
+    private static async Task<LlamaServerProcess> LaunchAsync(string[] arguments, Uri url)
+    {
         var process = LoggedProcess.Start(new ProcessStartInfo(TestAssets.LlamaServer, arguments));
-        var server = new LlamaServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new LlamaServerProcess(process, url, arguments);
         using var http = new HttpClient();
         await Eventually.Get(async () =>
         {

@@ -73,7 +73,16 @@ public class MissionSystem : IAsyncLifetime
 
     protected virtual void DeleteWorkspaceRoot(string root) => Directory.Delete(root, recursive: true);
 
-    /// <summary>Last word on a service's settings before it first starts (<c>Gryphgen.Symorq</c>, <c>Gryphgen.Symaug</c>, <c>Gryphgen.Symorg</c>).</summary>
+    /// <summary>
+    /// Endpoints beside the two scripted ones, started before SYMORQ, which has them in its grid; none unless overridden.
+    /// </summary>
+    protected virtual Task<IReadOnlyList<(string Name, Uri Url, string Kind, string[] Aliases)>> StartMoreEndpointsAsync() =>
+        Task.FromResult<IReadOnlyList<(string, Uri, string, string[])>>([]);
+
+    /// <summary>
+    /// Last word on a service's settings before it first starts (<c>Gryphgen.Symorq</c>, <c>Gryphgen.Symaug</c>,
+    /// <c>Gryphgen.Symorg</c>, and <c>Gryphgen.Agents.ROLE</c> for each role's agent).
+    /// </summary>
     protected virtual void Configure(string service, Dictionary<string, string> settings)
     {
     }
@@ -142,7 +151,7 @@ public class MissionSystem : IAsyncLifetime
 
         var fabricPort = FreePort.Next();
         _symorqSettings = await GridProcesses.Settings(_redis,
-            ("scripted", Llm.Url, "openai", Aliases), ("strong", StrongLlm.Url, "openai", [StrongAlias]));
+            [("scripted", Llm.Url, "openai", Aliases), ("strong", StrongLlm.Url, "openai", [StrongAlias]), .. await StartMoreEndpointsAsync()]);
         _symorqSettings["ConnectionStrings__gryphgen"] = database;
         _symorqSettings["Fabric__Port"] = fabricPort.ToString();
         _credentials = Roles.ToDictionary(role => role, role => $"{role}-{Guid.NewGuid():N}");
@@ -180,12 +189,17 @@ public class MissionSystem : IAsyncLifetime
     }
 
     /// <summary>An agent of <paramref name="role"/> for the SYMORQ replica <paramref name="symorq"/>: its gateway, and its broker on <paramref name="fabricPort"/>.</summary>
-    private Dictionary<string, string> AgentSettings(string role, ServiceProcess symorq, int fabricPort) => new()
+    private Dictionary<string, string> AgentSettings(string role, ServiceProcess symorq, int fabricPort)
     {
-        ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = GridProcesses.AgentKey,
-        ["Agent__Gateway"] = new Uri(symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
-        ["Fabric__Credential"] = _credentials[role], ["Fabric__BrokerPublicKey"] = _brokerPublicKey,
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["Agent__Role"] = role, ["Agent__Capacity"] = "8", ["Agent__GatewayApiKey"] = GridProcesses.AgentKey,
+            ["Agent__Gateway"] = new Uri(symorq.HttpUrl, "v1").ToString(), ["Fabric__Endpoint"] = $"tcp://127.0.0.1:{fabricPort}",
+            ["Fabric__Credential"] = _credentials[role], ["Fabric__BrokerPublicKey"] = _brokerPublicKey,
+        };
+        Configure($"Gryphgen.Agents.{role}", settings);
+        return settings;
+    }
 
     /// <summary>
     /// A second SYMORQ replica on the same database, Redis, SYMORG and SYMAUG, with an agent per role of its own (an

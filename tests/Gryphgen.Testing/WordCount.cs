@@ -25,7 +25,8 @@ public static class WordCount
     /// The task, as a user writes it; <paramref name="marker"/> in the title ties the scripted answers to it. With a
     /// <paramref name="folder"/> (e.g. "tests/") the acceptance test is in it, and pytest collects only it.
     /// </summary>
-    public static string Spec(string marker, int iterations = 6, string priority = "normal", string folder = "") => $$"""
+    /// <param name="models">The task's model aliases per role (the spec's <c>models</c> map, in YAML's flow form).</param>
+    public static string Spec(string marker, int iterations = 6, string priority = "normal", string folder = "", string models = "generator: coder") => $$"""
         title: word count {{marker}}
         description: |
           A Python module wc.py with count_words(text) that counts words separated by any whitespace.
@@ -39,7 +40,7 @@ public static class WordCount
           - counts words separated by any whitespace
         priority: {{priority}}
         budget: { iterations: {{iterations}}, tokens: 100000, minutes: 10 }
-        models: { generator: coder }
+        models: { {{models}} }
         """;
 
     private static string Indent(string text, int spaces) =>

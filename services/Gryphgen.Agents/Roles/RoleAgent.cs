@@ -17,9 +17,13 @@ public sealed class RoleAgent(
     RolePrompts prompts,
     IChatClient chat,
     PromptPacker packer,
+    ModelTokenFit fit,
     IOptions<RoleAgentOptions> options,
     ILogger<RoleAgent> logger) : IRoleAgent
 {
+    /// <summary>Each packing after a refusal learns a larger ratio; a third that still does not fit will not.</summary>
+    private const int FitAttempts = 3;
+
     public AgentRole Role => contract.Role;
 
     public async Task<RoleReply> RunAsync(RoleJob job, IProgress<string> progress, CancellationToken cancellationToken)
@@ -41,12 +45,10 @@ public sealed class RoleAgent(
                     $"{Role.ToName()}_reply", schema, $"The {Role.ToName()}'s reply", jsonSchemaIsStrict: null),
             },
         };
-        var window = settings.ContextTokens - call.MaxOutputTokens;
         using var scope = new RoleCall(Role, job.TaskId, job.Priority).Begin();
 
-        var messages = packer.Pack(prompts.Role, job, window);
         progress.Report($"asking {call.Model}");
-        var (first, usage) = await AskAsync(messages, chatOptions, default, cancellationToken);
+        var (first, usage) = await AskFittedAsync(budget => packer.Pack(prompts.Role, job, budget), chatOptions, default, cancellationToken);
         if (first.Json is { } json) return new RoleReply(json, usage.Input, usage.Output);
 
         logger.LogWarning("{Role} reply for task {TaskId} invalid, retrying: {Error}", Role.ToName(), job.TaskId, Gryphgen.Contracts.PrintableText.Line(first.Error!));
@@ -54,12 +56,45 @@ public sealed class RoleAgent(
         var correction = prompts.Retry.Render(new Dictionary<string, string> { ["error"] = first.Error! });
         var badReply = new ChatMessage(ChatRole.Assistant, first.Text);
         // The retry carries the bad reply and the correction too: the job's material is packed into what is left.
-        var retryBudget = window - packer.CountTokens([badReply, .. correction]);
-        var retry = (List<ChatMessage>)[.. packer.Pack(prompts.Role, job, retryBudget), badReply, .. correction];
-        var (second, total) = await AskAsync(retry, chatOptions, usage, cancellationToken);
+        var (second, total) = await AskFittedAsync(budget =>
+            [.. packer.Pack(prompts.Role, job, budget - packer.CountTokens([badReply, .. correction])), badReply, .. correction],
+            chatOptions, usage, cancellationToken);
         if (second.Json is { } retried) return new RoleReply(retried, total.Input, total.Output);
 
         throw new RoleJobFailedException($"{Role.ToName()} model '{call.Model}' gave no valid reply in two tries: {second.Error}");
+    }
+
+    /// <summary>
+    /// Asks with the messages <paramref name="pack"/> makes for the model's budget (<see cref="ModelTokenFit"/>), and
+    /// learns from the answer how the model counts. A server that refuses the prompt as longer than its context says
+    /// by how much: the prompt is packed again for what it said, up to <see cref="FitAttempts"/> times.
+    /// </summary>
+    private async Task<(CheckedReply Reply, (int Input, int Output) Usage)> AskFittedAsync(Func<int, IReadOnlyList<ChatMessage>> pack,
+        ChatOptions chatOptions, (int Input, int Output) usage, CancellationToken cancellationToken)
+    {
+        var model = chatOptions.ModelId!;
+        for (var attempt = 1; ; attempt++)
+        {
+            var messages = pack(fit.Budget(model, options.Value.ContextTokens, chatOptions.MaxOutputTokens ?? 0));
+            var counted = packer.CountTokens(messages);
+            try
+            {
+                var answer = await AskAsync(messages, chatOptions, usage, cancellationToken);
+                fit.Observe(model, counted, answer.Usage.Input - usage.Input);
+                return answer;
+            }
+            catch (ContextOverflowException overflow) when (attempt < FitAttempts)
+            {
+                fit.Observe(model, counted, overflow.PromptTokens, overflow.ContextTokens);
+                logger.LogInformation("{Model} counted the {Role} prompt as {Tokens} tokens (cl100k: {Counted}); packing it again to fit",
+                    model, Role.ToName(), overflow.PromptTokens, counted);
+            }
+            catch (ContextOverflowException overflow)
+            {
+                throw new RoleJobFailedException($"model '{model}' still refused the {Role.ToName()} prompt as longer than its context " +
+                    $"({overflow.PromptTokens} tokens, context {overflow.ContextTokens?.ToString() ?? "not said"}) after packing it {FitAttempts} times");
+            }
+        }
     }
 
     private async Task<(CheckedReply Reply, (int Input, int Output) Usage)> AskAsync(
@@ -69,6 +104,10 @@ public sealed class RoleAgent(
         try
         {
             response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken);
+        }
+        catch (ClientResultException ex) when (ContextOverflowException.From(ex) is { } overflow)
+        {
+            throw overflow;
         }
         catch (ClientResultException ex)
         {

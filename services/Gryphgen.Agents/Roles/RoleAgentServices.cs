@@ -17,6 +17,7 @@ public static class RoleAgentServices
         services.AddOptions<RoleAgentOptions>().BindConfiguration(RoleAgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Tokenizer>(_ => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
         services.AddSingleton<PromptPacker>();
+        services.AddSingleton<ModelTokenFit>();
         services.AddChatClient(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RoleAgentOptions>>().Value;
