@@ -20,7 +20,6 @@ public sealed class RetentionMissionTests(MissionSystem system)
     [Fact]
     public async Task A_finished_task_keeps_its_artifacts_as_an_archive_then_loses_them_and_a_running_one_keeps_everything()
     {
-        var running = await RunningTaskAsync();
         var marker = RoleScripts.NewMarker("retained");
         system.Scripts.Script(marker, "generator", RoleAnswers.Generate("split on any whitespace", WordCount.Correct));
         system.Scripts.Script(marker, "monitor", RoleAnswers.Monitor(true, 1.0));
@@ -28,6 +27,9 @@ public sealed class RetentionMissionTests(MissionSystem system)
         var id = done.Task.TaskId;
         Assert.True(done.Task.State == TaskState.Succeeded, done.ToString());
         var artifacts = await system.ArtifactsAsync(id);
+        // Held only from here, through the sweeps: a held step counts as stalled every StallTimeout (30 s here) and is
+        // started again, so a hold through the other task's whole run as well could spend its attempts on a slow machine.
+        var running = await RunningTaskAsync();
 
         await AgeAsync(id, MissionSystem.WorkspacesFor + TimeSpan.FromMinutes(5));
         await Eventually.Get(() => system.SqlAsync<bool>("SELECT archived_at IS NOT NULL FROM symorq.tasks WHERE id = @id", id), archived => archived,
