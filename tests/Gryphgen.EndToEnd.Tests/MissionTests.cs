@@ -34,7 +34,9 @@ public sealed class MissionTests(GryphgenAppFixture app)
             d => d.Task.State is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled, TimeSpan.FromMinutes(5), "the task ending");
 
         Assert.Equal(TaskState.Failed, done.Task.State);
-        Assert.True(done.Task.Reason.StartsWith("budget exhausted: all 1 iterations used") || done.Task.Reason.Contains("could not complete"), done.ToString());
+        // The tiny model's replies are random but valid: the iteration runs out, a step fails, or the optimizer stops it.
+        Assert.True(done.Task.Reason.StartsWith("budget exhausted: all 1 iterations used") || done.Task.Reason.Contains("could not complete")
+            || done.Task.Reason.StartsWith("aborted by the optimizer: "), done.ToString());
         Assert.Contains(done.Steps, s => s.Kind == "prepare" && s.State == "completed");
         Assert.Contains(done.Steps, s => s.Kind == "context" && s.State == "completed");
         Assert.Contains(done.Steps, s => s.Kind == "generate");
