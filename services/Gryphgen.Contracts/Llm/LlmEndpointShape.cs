@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace Gryphgen.Contracts.Llm;
@@ -15,11 +16,11 @@ public static partial class LlmEndpointShape
     public static string? NameProblem(string name) => RecordNames.IsValid(name) ? null : $"'{name}' {RecordNames.Rule}";
 
     /// <summary>The URL parsed when it is one an endpoint may have; <paramref name="problem"/> says why not otherwise.</summary>
-    public static bool TryUrl(string url, out Uri parsed, out string? problem)
+    public static bool TryUrl(string url, [NotNullWhen(true)] out Uri? parsed, [NotNullWhen(false)] out string? problem)
     {
         var valid = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             && string.IsNullOrEmpty(uri.UserInfo) && string.IsNullOrEmpty(uri.Query);
-        parsed = uri!;
+        parsed = valid ? uri : null;
         problem = valid ? null : $"'{url}' must be an http(s) URL without credentials or query, e.g. http://gpu-box:8080 or http://laptop:1234/v1";
         return valid;
     }

@@ -4,7 +4,6 @@ using Gryphgen.Symorq.Grid.Gateway;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
-using StackExchange.Redis;
 
 namespace Gryphgen.Symorq.Extensions;
 
@@ -14,9 +13,10 @@ public static class GatewayExtensions
     public static IServiceCollection AddGateway(this IServiceCollection services)
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // On SYMORQ's own Redis connection (the slot ledger's and the token meter's), never past the fail-open wrapper.
+        // A connection of the cache's own, not the slot ledger's and token meter's: the cache closes it when it is
+        // disposed, and a slow cache call does not queue behind theirs.
         services.AddFailOpenCache("The gateway's answer cache", (sp, o) =>
-            (o.ConnectionMultiplexerFactory, o.InstanceName) = (() => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()), ResponseCache.KeyPrefix));
+            (o.Configuration, o.InstanceName) = (sp.GetRequiredService<IConfiguration>().GetConnectionString("redis"), ResponseCache.KeyPrefix));
         services.AddSingleton<ResponseCache>();
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<TaskTokenMeter>();

@@ -17,7 +17,7 @@ public static class EndpointValidation
         if (LlmEndpointShape.NameProblem(endpoint.Name) is { } name)
             yield return new(nameof(endpoint.Name), "name", name);
         if (!LlmEndpointShape.TryUrl(endpoint.Url, out var url, out var urlProblem))
-            yield return new(nameof(endpoint.Url), "url", urlProblem!);
+            yield return new(nameof(endpoint.Url), "url", urlProblem);
         else if (addresses.Refusal(url) is { } refusal)
             yield return new(nameof(endpoint.Url), "url", $"'{endpoint.Url}': {refusal}");
         if (LlmEndpointShape.KindProblem(endpoint.Kind) is { } kind)

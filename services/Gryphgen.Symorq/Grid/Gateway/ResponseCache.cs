@@ -13,8 +13,11 @@ namespace Gryphgen.Symorq.Grid.Gateway;
 /// </summary>
 public sealed class ResponseCache(FailOpenCache cache, IOptions<GatewayOptions> options)
 {
-    /// <summary>Where the answers' keys start in Redis.</summary>
-    public const string KeyPrefix = "gryphgen:gateway:";
+    /// <summary>
+    /// Where the answers' keys start in Redis. Not the earlier release's <c>gryphgen:gateway:</c>: its answers were plain
+    /// strings, which the cache's hashes would meet as wrong-typed keys (and count as Redis failing) until they expired.
+    /// </summary>
+    public const string KeyPrefix = "gryphgen:gateway:answers:";
 
     public bool AppliesTo(GatewayRequest request) => options.Value.CacheEnabled && request.Deterministic;
 
