@@ -7,13 +7,14 @@ using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = GryphgenSettings.Load(builder.Configuration);
-var mode = InfrastructureModes.Resolve(settings, builder.ExecutionContext);
+var choice = InfrastructureModes.Resolve(settings, builder.Configuration, builder.ExecutionContext);
+builder.LogInfrastructureChoice(choice);
 
 // Fixed ports are for people; tests run with randomised ports (Aspire.Hosting.Testing sets this).
 var fixedPorts = builder.ExecutionContext.IsRunMode && !builder.Configuration.GetValue<bool>("DcpPublisher:RandomizePorts");
 if (fixedPorts) PortCheck.EnsureFree(settings.Ports);
 
-var infrastructure = mode == InfrastructureMode.Containers ? ContainerInfrastructure.Add(builder, settings)
+var infrastructure = choice.Mode == InfrastructureMode.Containers ? ContainerInfrastructure.Add(builder, settings, choice.Runtime!)
     : OperatingSystem.IsWindows() ? throw new GryphgenConfigurationException(
         ["local mode runs on Linux and macOS; on Windows start Docker Desktop or set Gryphgen:Infrastructure to containers"])
     : LocalInfrastructure.Add(builder, settings);
@@ -59,6 +60,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEnvironment("Gryphgen__Gateway__AgentKey", agentKey)
     .WithEnvironment(internalCredentialVariable, internalCredential)
     .WithEnvironment("Gryphgen__Llm__KeyEncryptionSecret", keyEncryptionSecret)
+    .WithEnvironment("Gryphgen__Status__Infrastructure", choice.ToString())
     .WithHttpHealthCheck("/health", endpointName: "http");
 if (infrastructure.DatabaseDisk is { } databaseDisk) symorq.WithEnvironment("Gryphgen__Status__DatabaseDisk", databaseDisk);
 

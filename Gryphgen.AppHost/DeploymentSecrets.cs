@@ -1,6 +1,5 @@
 using System.Runtime.Versioning;
 using Gryphgen.AppHost.Configuration;
-using Gryphgen.AppHost.Local;
 using Gryphgen.Contracts;
 
 namespace Gryphgen.AppHost;
@@ -37,7 +36,7 @@ public static class DeploymentSecrets
     [UnsupportedOSPlatform("windows")]
     private static void WriteForTheCli(IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> apiKey, string stateDirectory) =>
         builder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) =>
-            LocalSecrets.Write(stateDirectory, StateFolder.ApiKeyFileName, await apiKey.Resource.GetValueAsync(ct) ?? ""));
+            StateSecrets.Write(stateDirectory, StateFolder.ApiKeyFileName, await apiKey.Resource.GetValueAsync(ct) ?? ""));
 
     /// <summary>A fresh credential per deployment (per run, in run mode): only the AppHost and the three services know it.</summary>
     public static IResourceBuilder<ParameterResource> AddInternalCredential(this IDistributedApplicationBuilder builder) =>

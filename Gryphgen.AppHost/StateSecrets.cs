@@ -2,14 +2,15 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Gryphgen.Contracts;
 
-namespace Gryphgen.AppHost.Local;
+namespace Gryphgen.AppHost;
 
 /// <summary>
-/// Passwords for the local servers, generated once and kept in the state folder (mode 600): PostgreSQL's cluster
-/// is initialised with its password, so the password must live exactly as long as the cluster does.
+/// Secrets generated once and kept in the state folder (mode 600): the database servers' passwords in both modes
+/// (PostgreSQL's cluster, local or in its volume, is initialised with its password, so the password must live
+/// exactly as long as the cluster does) and the API key file the CLI reads.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public static class LocalSecrets
+public static class StateSecrets
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

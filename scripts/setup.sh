@@ -2,7 +2,8 @@
 # Installs everything GRYPHGEN's local mode needs on a fresh Debian 12 (bookworm) machine, idempotently:
 # PostgreSQL 15 with pgvector (built from Debian's source package), Redis, bubblewrap, python3-pytest, podman
 # with the container sandbox's image (built from Debian packages: no registry is needed), llama-server (built from the llama.cpp source carried by the node-llama-cpp npm package) and the tiny
-# random-weight test model. Built artefacts are cached under $GRYPHGEN_CACHE (default ~/.cache/gryphgen),
+# random-weight test model; with --containers also containers mode's images (PostgreSQL, Redis, llama-server), from
+# Debian packages and the builds above. Built artefacts are cached under $GRYPHGEN_CACHE (default ~/.cache/gryphgen),
 # outside the clone, so a machine pays each build once.
 set -euo pipefail
 
@@ -83,33 +84,48 @@ runtime = "runc"'
   fi
 }
 
-# The container sandbox's default image (Sandbox:Image, localhost/gryphgen-sandbox:1): a debootstrap base from the
-# machine's Debian mirror, then scripts/images/sandbox.Containerfile on it. Tagged :1 and with a stamp of the
-# Containerfile, so a changed Containerfile builds anew and an unchanged one costs nothing.
-build_sandbox_image() {
-  local image=localhost/gryphgen-sandbox
-  local containerfile=$repo_root/scripts/images/sandbox.Containerfile
-  local stamp; stamp=$(sha256sum "$containerfile" | cut -c1-12)
+# The debootstrap base every image here starts FROM (no registry can be reached): Debian bookworm from the
+# machine's own mirror.
+build_base_image() {
+  as_root podman image exists localhost/bookworm-min && return
+  log "building localhost/bookworm-min with debootstrap (about a minute)"
+  local rootfs; rootfs=$(mktemp -d)
+  as_root debootstrap --variant=minbase bookworm "$rootfs" "$(debian_mirror)" >/dev/null
+  as_root tar -C "$rootfs" -c . | as_root podman import - localhost/bookworm-min >/dev/null
+  as_root rm -rf "$rootfs"
+}
+
+# build_image IMAGE TAG CONTAINERFILE [FILE...]: IMAGE:TAG from scripts/images/CONTAINERFILE on the base, with the
+# machine's apt sources and FILEs in its context. Also tagged with a stamp of the Containerfile and the files, so a
+# change builds anew and no change costs nothing; images of earlier stamps are removed (hundreds of MB each).
+build_image() {
+  local image=$1 tag=$2 containerfile=$repo_root/scripts/images/$3; shift 3
+  local stamp; stamp=$(cat "$containerfile" "$@" | sha256sum | cut -c1-12)
   if as_root podman image exists "$image:$stamp"; then
-    as_root podman tag "$image:$stamp" "$image:1"
-    log "sandbox image: $image:1 ($stamp)"; return
+    as_root podman tag "$image:$stamp" "$image:$tag"
+    log "image: $image:$tag ($stamp)"; return
   fi
-  if ! as_root podman image exists localhost/bookworm-min; then
-    log "building localhost/bookworm-min with debootstrap (about a minute)"
-    local rootfs; rootfs=$(mktemp -d)
-    as_root debootstrap --variant=minbase bookworm "$rootfs" "$(debian_mirror)" >/dev/null
-    as_root tar -C "$rootfs" -c . | as_root podman import - localhost/bookworm-min >/dev/null
-    as_root rm -rf "$rootfs"
-  fi
-  log "building $image:$stamp from $containerfile"
+  build_base_image
+  log "building $image:$tag ($stamp) from $containerfile"
   local context; context=$(mktemp -d)
   cp /etc/apt/sources.list.d/debian.sources "$context/debian.sources"
-  as_root podman build -q --network host -f "$containerfile" -t "$image:$stamp" -t "$image:1" "$context" >/dev/null
+  [ $# -eq 0 ] || cp -L "$@" "$context/"
+  as_root podman build -q --network host -f "$containerfile" -t "$image:$stamp" -t "$image:$tag" "$context" >/dev/null
   rm -rf "$context"
-  # Images of earlier Containerfiles are not used any more (about 700 MB each).
-  as_root podman images --format '{{.Repository}}:{{.Tag}}' "$image" | grep -vxF -e "$image:$stamp" -e "$image:1" \
+  as_root podman images --format '{{.Repository}}:{{.Tag}}' "$image" | grep -vxF -e "$image:$stamp" -e "$image:$tag" \
     | as_root xargs -r podman rmi >/dev/null || true
-  log "sandbox image: $image:1 ($stamp)"
+  log "image: $image:$tag ($stamp)"
+}
+
+# Containers mode's infrastructure, for hosts that reach no registry (Gryphgen:Images:* point at these): PostgreSQL 15
+# with the pgvector build local mode uses, Redis, and the llama-server built below. Only with --containers.
+build_infrastructure_images() {
+  local pkglib share
+  pkglib=$("$pg_bin/pg_config" --pkglibdir); share=$("$pg_bin/pg_config" --sharedir)/extension
+  build_image localhost/gryphgen-postgres 15 postgres.Containerfile "$repo_root/scripts/images/postgres-entrypoint.sh" \
+    "$pkglib/vector.so" "$share"/vector.control "$share"/vector--*.sql
+  build_image localhost/gryphgen-redis 7 redis.Containerfile
+  build_image localhost/gryphgen-llama server llama.Containerfile "$cache/bin/llama-server"
 }
 
 fetch_llama_cpp_source() {
@@ -155,11 +171,21 @@ make_tiny_model() {
   log "test model: $model"
 }
 
+containers=false
+for arg in "$@"; do
+  case $arg in
+    --containers) containers=true ;;
+    *) echo "usage: scripts/setup.sh [--containers]   (--containers: also build containers mode's images)" >&2; exit 2 ;;
+  esac
+done
+
 install_debian_packages
 configure_podman
-build_sandbox_image
+# The container sandbox's default image (Sandbox:Image): the toolchains generated code is built and tested with.
+build_image localhost/gryphgen-sandbox 1 sandbox.Containerfile
 install_pgvector
 llama_src=$(fetch_llama_cpp_source)
 build_llama_server "$llama_src"
 make_tiny_model "$llama_src"
+if $containers; then build_infrastructure_images; fi
 log "done"

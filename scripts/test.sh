@@ -4,7 +4,7 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
 
-scripts/setup.sh
+scripts/setup.sh --containers
 dotnet build Gryphgen.sln --nologo -v quiet
 log=$(mktemp)
 set +e

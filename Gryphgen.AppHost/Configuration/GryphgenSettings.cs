@@ -24,6 +24,8 @@ public sealed class GryphgenSettings
 
     public LocalToolSettings Local { get; set; } = new();
 
+    public ImageSettings Images { get; set; } = new();
+
     /// <summary>
     /// An Aspire secret parameter holding SYMORQ's public API key, which every public gRPC service and HTTP route
     /// requires; the agents and the CLI send it. Empty: the AppHost generates one (<see cref="GeneratedApiKeyParameter"/>).
@@ -51,6 +53,7 @@ public sealed class GryphgenSettings
             yield return $"Gryphgen:Infrastructure must be auto, containers or local (got '{Infrastructure}')";
         foreach (var problem in Ports.Validate()) yield return problem;
         foreach (var problem in Llm.Validate()) yield return problem;
+        foreach (var problem in Images.Validate()) yield return problem;
         if (ApiKeyParameter.Length > 0 && !RecordNames.IsValid(ApiKeyParameter))
             yield return $"Gryphgen:ApiKeyParameter '{ApiKeyParameter}' {RecordNames.Rule}";
     }

@@ -1,4 +1,7 @@
-using System.Diagnostics;
+using Gryphgen.AppHost.Containers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Gryphgen.AppHost.Configuration;
 
@@ -10,6 +13,13 @@ public enum InfrastructureMode
 
     /// <summary>Local executables (postgres with pgvector, redis-server, llama-server), where no runtime is.</summary>
     Local,
+}
+
+/// <summary>The mode a run uses, the container runtime it found (none looked for in local mode), and why.</summary>
+public sealed record InfrastructureChoice(InfrastructureMode Mode, ContainerRuntime? Runtime, string Reason)
+{
+    /// <summary>As the AppHost's log and SYMORQ's status say it: <c>containers on podman 4.3.1</c>, or <c>local</c>.</summary>
+    public override string ToString() => Mode == InfrastructureMode.Containers ? $"containers on {Runtime}" : "local";
 }
 
 public static class InfrastructureModes
@@ -26,40 +36,32 @@ public static class InfrastructureModes
     }
 
     /// <summary>
-    /// The configured mode, or for <c>auto</c>: containers when a container runtime answers, else local.
-    /// Publishing always describes containers.
+    /// The configured mode, or for <c>auto</c>: containers when a container runtime's engine answers and every image
+    /// the run needs is here or can be pulled, else local. Containers configured must have both, or the AppHost stops
+    /// saying what is missing. Publishing always describes containers, for whichever runtime is configured.
     /// </summary>
-    public static InfrastructureMode Resolve(GryphgenSettings settings, DistributedApplicationExecutionContext context)
+    public static InfrastructureChoice Resolve(GryphgenSettings settings, IConfiguration configuration, DistributedApplicationExecutionContext context)
     {
-        if (context.IsPublishMode) return InfrastructureMode.Containers;
         TryParse(settings.Infrastructure, out var configured);
-        return configured ?? (ContainerRuntimeIsHealthy() ? InfrastructureMode.Containers : InfrastructureMode.Local);
+        if (context.IsPublishMode) return new(InfrastructureMode.Containers, ContainerRuntime.Detect(configuration), "publishing describes containers");
+        if (configured == InfrastructureMode.Local) return new(InfrastructureMode.Local, null, "Gryphgen:Infrastructure is local");
+
+        var runtime = ContainerRuntime.Detect(configuration);
+        IReadOnlyList<string> problems = !runtime.IsHealthy
+            ? [$"the {runtime.Name} engine does not answer: start it, or set {ContainerRuntime.ConfigurationKey} to the runtime that runs"]
+            : ImageAvailability.Problems(runtime, settings.Images.Needed(settings.Llm.HasModel, settings.Llm.Gpu));
+        if (problems.Count == 0) return new(InfrastructureMode.Containers, runtime, $"Gryphgen:Infrastructure is {settings.Infrastructure}");
+        if (configured == InfrastructureMode.Containers)
+            throw new GryphgenConfigurationException([.. problems.Select(p => $"Gryphgen:Infrastructure is containers, but {p}")]);
+        return new(InfrastructureMode.Local, runtime, $"auto chose local: {string.Join("; ", problems)}");
     }
 
-    /// <summary>
-    /// Asks the container runtime Aspire would use (ASPIRE_CONTAINER_RUNTIME, default docker) for its server
-    /// version. A CLI without a daemon, as on machines with only the docker client, answers non-zero at once.
-    /// </summary>
-    private static bool ContainerRuntimeIsHealthy()
-    {
-        var runtime = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker";
-        try
+    /// <summary>The choice, the runtime and the reason in the AppHost's log (the dashboard's console), once at start.</summary>
+    public static void LogInfrastructureChoice(this IDistributedApplicationBuilder builder, InfrastructureChoice choice) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
         {
-            using var process = Process.Start(new ProcessStartInfo(runtime, ["info", "--format", "{{.ServerVersion}}"])
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            });
-            if (process is null) return false;
-            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                process.Kill(entireProcessTree: true);
-                return false;
-            }
-            return process.ExitCode == 0 && process.StandardOutput.ReadToEnd().Trim().Length > 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no such program
-        }
-    }
+            e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gryphgen.AppHost.Infrastructure")
+                .LogInformation("Infrastructure: {Choice} ({Reason})", choice, choice.Reason);
+            return Task.CompletedTask;
+        });
 }

@@ -1,33 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
 using Gryphgen.AppHost.Configuration;
+using Gryphgen.Contracts.Containers;
 
 namespace Gryphgen.AppHost.Containers;
 
 /// <summary>
-/// Containers mode, and what the deployment manifest describes: PostgreSQL from the pgvector image, Redis, and
-/// llama.cpp's server image (the CUDA one with <c>--gpus all</c> when <see cref="LlmSettings.Gpu"/> is set).
+/// Containers mode, and what the deployment manifest describes: PostgreSQL with pgvector, Redis, and llama.cpp's
+/// server, each from its <see cref="ImageSettings"/> image; data in volumes, a model file bind-mounted read-only.
 /// </summary>
 public static class ContainerInfrastructure
 {
-    public const string LlamaImage = "ghcr.io/ggml-org/llama.cpp";
     private const int LlamaPort = 8080;
     private const string ModelFolder = "/models";
 
-    public static GryphgenInfrastructure Add(IDistributedApplicationBuilder builder, GryphgenSettings settings)
+    public static GryphgenInfrastructure Add(IDistributedApplicationBuilder builder, GryphgenSettings settings, ContainerRuntime runtime)
     {
-        var postgres = builder.AddPostgres("postgres")
-            .WithImage("pgvector/pgvector", "pg17")
-            .WithDataVolume();
+        var postgres = AddPostgres(builder, settings);
         var database = postgres.AddDatabase(GryphgenInfrastructure.DatabaseName);
-        var redis = builder.AddRedis("redis");
+        var redis = builder.AddRedis("redis").WithImageFrom(settings.Images.RedisImage);
 
         // A deployment always carries the llama.cpp server; run mode only when a model is configured.
-        var llm = settings.Llm.HasModel || builder.ExecutionContext.IsPublishMode ? AddLlamaServer(builder, settings.Llm) : null;
+        var llm = settings.Llm.HasModel || builder.ExecutionContext.IsPublishMode
+            ? AddLlamaServer(builder, settings.Llm, settings.Images.LlamaImage(settings.Llm.Gpu), runtime)
+            : null;
         return new GryphgenInfrastructure(database, redis, llm);
     }
 
-    private static LlamaServer AddLlamaServer(IDistributedApplicationBuilder builder, LlmSettings llm)
+    /// <summary>
+    /// Run here, the cluster belongs to the state folder as in local mode: its volume is named after the folder and
+    /// its password kept in it, so a run finds its data again and another state folder starts clean. A deployment
+    /// keeps Aspire's volume and generated password parameter.
+    /// </summary>
+    private static IResourceBuilder<PostgresServerResource> AddPostgres(IDistributedApplicationBuilder builder, GryphgenSettings settings)
     {
-        var llama = builder.AddContainer("llama", LlamaImage, llm.Gpu ? "server-cuda" : "server")
+        if (!builder.ExecutionContext.IsRunMode || OperatingSystem.IsWindows())
+            return builder.AddPostgres("postgres").WithImageFrom(settings.Images.PostgresImage).WithDataVolume();
+        var state = Directory.CreateDirectory(settings.StateDirectory).FullName;
+        var password = StateSecrets.GetOrCreate(state, "postgres-password");
+        return builder.AddPostgres("postgres", password: builder.CreateResourceBuilder(StateSecrets.AsParameter(builder, "postgres-password", password)))
+            .WithImageFrom(settings.Images.PostgresImage).WithDataVolume(DataVolumeName(state));
+    }
+
+    /// <summary>The run's PostgreSQL volume: one per state folder.</summary>
+    public static string DataVolumeName(string stateDirectory) =>
+        $"gryphgen-postgres-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..12].ToLowerInvariant()}";
+
+    private static LlamaServer AddLlamaServer(IDistributedApplicationBuilder builder, LlmSettings llm, ContainerImageName image, ContainerRuntime runtime)
+    {
+        var llama = builder.AddContainer("llama", image.Repository).WithImageFrom(image)
             .WithHttpEndpoint(targetPort: LlamaPort, name: "http")
             .WithHttpHealthCheck("/health")
             .WithArgs("--host", "0.0.0.0", "--port", LlamaPort.ToString());
@@ -50,7 +71,21 @@ public static class ContainerInfrastructure
         }
         llama.WithArgs(LlamaServerArguments.Serving(llm));
 
-        if (llm.Gpu) llama.WithContainerRuntimeArgs("--gpus", "all");
+        if (llm.Gpu) llama.WithContainerRuntimeArgs(GpuArguments(runtime));
         return new LlamaServer(llama, llama.GetEndpoint("http"));
+    }
+
+    /// <summary>
+    /// Every GPU into the container: docker's <c>--gpus</c> (the NVIDIA container toolkit's runtime hook); podman has
+    /// no such flag and takes the toolkit's CDI device instead (<c>nvidia-ctk cdi generate</c> on the host).
+    /// </summary>
+    public static string[] GpuArguments(ContainerRuntime runtime) =>
+        runtime.IsPodman ? ["--device", "nvidia.com/gpu=all"] : ["--gpus", "all"];
+
+    /// <summary>The image by its parts; a digest, when given, is what the runtime is asked for (the tag is then a label).</summary>
+    private static IResourceBuilder<T> WithImageFrom<T>(this IResourceBuilder<T> resource, ContainerImageName image) where T : ContainerResource
+    {
+        resource.WithImageRegistry(image.Registry).WithImage(image.Repository, image.Tag ?? "latest");
+        return image.Digest is null ? resource : resource.WithImageSHA256(image.Digest);
     }
 }

@@ -46,12 +46,12 @@ public static class LocalInfrastructure
 
     private static IResourceBuilder<IResourceWithConnectionString> AddPostgres(IDistributedApplicationBuilder builder, LocalPostgresCluster cluster, string state)
     {
-        var password = LocalSecrets.GetOrCreate(state, "postgres-password");
+        var password = StateSecrets.GetOrCreate(state, "postgres-password");
         if (builder.ExecutionContext.IsRunMode) cluster.EnsureInitialized(password);
 
         var (command, prefix) = cluster.AsOwner("postgres");
         var postgres = new LocalPostgresResource("postgres", command, state,
-            LocalSecrets.AsParameter(builder, "postgres-password", password));
+            StateSecrets.AsParameter(builder, "postgres-password", password));
         return builder.AddResource(postgres)
             .WithEndpoint(name: LocalPostgresResource.EndpointName, scheme: "tcp")
             .WithArgs(context =>
@@ -67,11 +67,11 @@ public static class LocalInfrastructure
 
     private static IResourceBuilder<IResourceWithConnectionString> AddRedis(IDistributedApplicationBuilder builder, string program, string state)
     {
-        var secret = LocalSecrets.GetOrCreate(state, "redis-password");
+        var secret = StateSecrets.GetOrCreate(state, "redis-password");
         // The password goes in a config file of mode 600, not on the command line, where every local user reads it
         // in /proc/PID/cmdline and ps. The config file must be redis-server's first argument.
-        var config = LocalSecrets.Write(state, LocalRedisResource.ConfigFileName, $"requirepass {secret}\n");
-        var redis = new LocalRedisResource("redis", program, state, LocalSecrets.AsParameter(builder, "redis-password", secret));
+        var config = StateSecrets.Write(state, LocalRedisResource.ConfigFileName, $"requirepass {secret}\n");
+        var redis = new LocalRedisResource("redis", program, state, StateSecrets.AsParameter(builder, "redis-password", secret));
         return builder.AddResource(redis)
             .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
             .WithArgs(context =>

@@ -74,6 +74,43 @@ public sealed class ConfigurationErrorTests
         Assert.Contains($"port {port} (Gryphgen:Ports:Grpc) is already in use", message);
     }
 
+    // An image reference must name its registry (podman and docker resolve short names differently) and a tag or a
+    // digest (never an implicit latest).
+    [Theory]
+    [InlineData("Postgres", "pgvector/pgvector:pg17")]
+    [InlineData("Redis", "docker.io/library/redis")]
+    [InlineData("Llama", "ghcr.io/ggml-org/llama.cpp:server@sha256:abc")]
+    [InlineData("LlamaCuda", "ghcr.io/GGML-org/llama.cpp:server-cuda")]
+    public async Task An_image_reference_without_a_registry_and_a_tag_names_the_key(string key, string value)
+    {
+        var message = await StartFailure($"--Gryphgen:Images:{key}={value}");
+        Assert.Contains($"Gryphgen:Images:{key} '{value}' must be REGISTRY/REPOSITORY:TAG", message);
+    }
+
+    [Fact]
+    public async Task An_unknown_container_runtime_names_the_two_it_can_be()
+    {
+        var message = await StartFailure("--Gryphgen:Infrastructure=containers", "--ASPIRE_CONTAINER_RUNTIME=rkt");
+        Assert.Contains("ASPIRE_CONTAINER_RUNTIME must be docker or podman (got 'rkt')", message);
+    }
+
+    [Fact]
+    public async Task Containers_mode_without_an_engine_says_so_instead_of_waiting()
+    {
+        // The docker client is installed here, its engine is not.
+        var message = await StartFailure("--Gryphgen:Infrastructure=containers", "--ASPIRE_CONTAINER_RUNTIME=docker");
+        Assert.Contains("Gryphgen:Infrastructure is containers, but the docker engine does not answer", message);
+    }
+
+    [Fact]
+    public async Task Containers_mode_with_an_image_neither_here_nor_to_be_pulled_names_the_key_and_the_setup_step()
+    {
+        var message = await StartFailure("--Gryphgen:Infrastructure=containers", "--ASPIRE_CONTAINER_RUNTIME=podman",
+            "--Gryphgen:Images:Redis=localhost/gryphgen-absent:1");
+        Assert.Contains("Gryphgen:Images:Redis: 'localhost/gryphgen-absent:1' is not on this host and podman could not pull it", message);
+        Assert.Contains("scripts/setup.sh --containers", message);
+    }
+
     [Fact]
     public async Task An_unknown_infrastructure_mode_lists_the_modes()
     {

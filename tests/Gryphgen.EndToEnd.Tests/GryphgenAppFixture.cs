@@ -9,8 +9,9 @@ namespace Gryphgen.EndToEnd.Tests;
 /// The whole system, started once for the tests that share it: the real AppHost in local mode with a fresh state
 /// folder, real PostgreSQL, Redis and llama-server (tiny model), every service and all four agents. The services
 /// export their telemetry to <see cref="Telemetry"/>, a collector the fixture runs, so tests can read what left them.
+/// A subclass runs it otherwise (<see cref="SettingsAsync"/>), e.g. in containers mode.
 /// </summary>
-public sealed class GryphgenAppFixture : IAsyncLifetime
+public class GryphgenAppFixture : IAsyncLifetime
 {
     public const int LlamaSlots = 4;
     public const int ContextPerSlot = 2048; // the tiny model's training context: llama.cpp gives a slot no more
@@ -45,18 +46,30 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
 
     public Status.StatusClient Status { get; private set; } = null!;
 
+    /// <summary>The run's state folder (a fresh temporary one).</summary>
+    protected string StateDirectory => _stateDirectory;
+
+    /// <summary>The AppHost's settings: local mode, the tiny model on the AppHost's own llama-server.</summary>
+    protected virtual Task<IEnumerable<string>> SettingsAsync() => Task.FromResult<IEnumerable<string>>(
+    [
+        "--Gryphgen:Infrastructure=local",
+        $"--Gryphgen:Local:LlamaServer={TestAssets.LlamaServer}",
+        .. ModelSettings,
+    ]);
+
+    /// <summary>The tiny model, its slots and their context, for the AppHost's llama-server in either mode.</summary>
+    protected static IEnumerable<string> ModelSettings =>
+    [
+        $"--Gryphgen:Llm:Model={TestAssets.TinyModel}",
+        $"--Gryphgen:Llm:Parallel={LlamaSlots}",
+        $"--Gryphgen:Llm:ContextSize={LlamaSlots * ContextPerSlot}",
+    ];
+
     public async Task InitializeAsync()
     {
         _stateDirectory = Directory.CreateTempSubdirectory("gryphgen-e2e-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gryphgen_AppHost>(
-        [
-            "--Gryphgen:Infrastructure=local",
-            $"--Gryphgen:StateDir={_stateDirectory}",
-            $"--Gryphgen:Llm:Model={TestAssets.TinyModel}",
-            $"--Gryphgen:Local:LlamaServer={TestAssets.LlamaServer}",
-            $"--Gryphgen:Llm:Parallel={LlamaSlots}",
-            $"--Gryphgen:Llm:ContextSize={LlamaSlots * ContextPerSlot}",
-        ]);
+            [$"--Gryphgen:StateDir={_stateDirectory}", .. await SettingsAsync()]);
         Telemetry = await OtlpCollector.StartAsync();
         ExportTelemetryTo(builder, Telemetry.Url);
         App = await builder.BuildAsync();
@@ -134,7 +147,7 @@ public sealed class GryphgenAppFixture : IAsyncLifetime
             status => roles.All(role => status.Components.Any(c => c.Name.StartsWith($"agent/{role}/") && c.Healthy)),
             TimeSpan.FromMinutes(1), "every agent role registering");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _channel?.Dispose();
         if (App is not null) await App.DisposeAsync();

@@ -29,7 +29,7 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.HasIndex(w => w.TaskId).IsUnique();
             e.Property(w => w.RequestSha256).HasMaxLength(64);
             e.Property(w => w.AcceptanceFormat).HasConversion<string>().HasMaxLength(20);
-            e.Property(w => w.Image).HasMaxLength(Gryphgen.Contracts.Sandbox.ContainerImageNames.MaxLength);
+            e.Property(w => w.Image).HasMaxLength(Gryphgen.Contracts.Containers.ContainerImageNames.MaxLength);
             e.HasMany(w => w.Checkpoints).WithOne().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<Checkpoint>(e =>

@@ -1,5 +1,5 @@
 using Gryphgen.Contracts;
-using Gryphgen.Contracts.Sandbox;
+using Gryphgen.Contracts.Containers;
 using Gryphgen.Symaug.Workspaces;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Gryphgen.Contracts.Sandbox;
+using Gryphgen.Contracts.Containers;
 
 namespace Gryphgen.Symaug.Sandbox;
 

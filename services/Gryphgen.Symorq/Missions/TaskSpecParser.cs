@@ -1,8 +1,8 @@
 using Gryphgen.Contracts;
+using Gryphgen.Contracts.Containers;
 using Gryphgen.Contracts.Fabric;
 using Gryphgen.Contracts.Llm;
 using Gryphgen.Contracts.Paths;
-using Gryphgen.Contracts.Sandbox;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -13,6 +13,9 @@ public sealed class StatusOptions
     /// </summary>
     public string? DatabaseDisk { get; set; }
 
+    /// <summary>How the AppHost runs the infrastructure (<c>local</c>, or <c>containers on podman 4.3.1</c>); unset when nothing says.</summary>
+    public string? Infrastructure { get; set; }
+
     /// <summary>Free bytes under <see cref="DatabaseDisk"/> below which the database is reported unhealthy: a full disk stops every service.</summary>
     [Range(0, long.MaxValue, ErrorMessage = "Gryphgen:Status:DatabaseMinFreeBytes must not be negative")]
     public long DatabaseMinFreeBytes { get; set; } = 2L << 30;
