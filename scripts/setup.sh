@@ -18,7 +18,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_debian_packages() {
   local wanted=(build-essential cmake git postgresql-15 postgresql-server-dev-15 redis-server bubblewrap
-                python3-pytest python3-numpy util-linux podman runc debootstrap uidmap slirp4netns fuse-overlayfs)
+                python3-pytest python3-numpy util-linux podman runc debootstrap uidmap slirp4netns fuse-overlayfs
+                docker-registry curl golang-github-containernetworking-plugin-dnsname)
+  # The dnsname plugin lets containers on one podman network (CNI) find each other by name, as the service images do.
   # npm comes with Node.js where it was installed from elsewhere; only then is Debian's package not needed.
   command -v npm >/dev/null || wanted+=(npm)
   local missing=()
@@ -126,6 +128,51 @@ build_infrastructure_images() {
     "$pkglib/vector.so" "$share"/vector.control "$share"/vector--*.sql
   build_image localhost/gryphgen-redis 7 redis.Containerfile
   build_image localhost/gryphgen-llama server llama.Containerfile "$cache/bin/llama-server"
+  build_dotnet_base_image
+}
+
+# An unauthenticated registry for the service images' base, on loopback only: the SDK's container support reads base
+# images from a registry, never from the local engine. Debian's docker-registry, its storage in the cache.
+registry=127.0.0.1:5000
+start_loopback_registry() {
+  if curl -fsS "http://$registry/v2/" >/dev/null 2>&1; then log "registry: $registry"; return; fi
+  mkdir -p "$cache/registry"
+  cat >"$cache/registry/config.yml" <<EOF2
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $cache/registry/data
+http:
+  addr: $registry
+EOF2
+  # Debian's package enables a registry of its own on every interface where systemd runs: not wanted, stopped.
+  if command -v systemctl >/dev/null && systemctl is-enabled --quiet docker-registry 2>/dev/null; then
+    log "disabling Debian's docker-registry service (it listens on every interface)"
+    as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
+  log "starting docker-registry on $registry"
+  setsid nohup docker-registry serve "$cache/registry/config.yml" >"$cache/registry/registry.log" 2>&1 </dev/null &
+  for _ in $(seq 50); do curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && return; sleep 0.2; done
+  tail -n 20 "$cache/registry/registry.log" >&2; exit 1
+}
+
+# The service images' base (scripts/images/dotnet.Containerfile): this SDK's runtimes only, packed reproducibly so
+# that an unchanged runtime keeps the image's stamp. Pushed to the loopback registry and pinned by digest where it is
+# used (another local user could push over the tag, not forge the digest): the reference is left in
+# $cache/service-base-image for the tests.
+build_dotnet_base_image() {
+  local dotnet_root; dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+  local runtime=$cache/dotnet-runtime.tar
+  tar -C "$dotnet_root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$runtime.new" \
+    dotnet LICENSE.txt ThirdPartyNotices.txt host shared/Microsoft.NETCore.App shared/Microsoft.AspNetCore.App
+  mv "$runtime.new" "$runtime"
+  build_image localhost/gryphgen-dotnet 10 dotnet.Containerfile "$runtime"
+  start_loopback_registry
+  local digest; digest=$(mktemp)
+  as_root podman push -q --tls-verify=false --digestfile "$digest" localhost/gryphgen-dotnet:10 "$registry/gryphgen-dotnet:10"
+  echo "$registry/gryphgen-dotnet@$(cat "$digest")" >"$cache/service-base-image"
+  rm -f "$digest"
+  log "service images' base: $(cat "$cache/service-base-image")"
 }
 
 fetch_llama_cpp_source() {

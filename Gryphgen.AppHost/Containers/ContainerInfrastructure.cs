@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Gryphgen.AppHost.Configuration;
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Containers;
 
 namespace Gryphgen.AppHost.Containers;
@@ -39,12 +38,8 @@ public static class ContainerInfrastructure
         var state = Directory.CreateDirectory(settings.StateDirectory).FullName;
         var password = StateSecrets.GetOrCreate(state, "postgres-password");
         return builder.AddPostgres("postgres", password: builder.CreateResourceBuilder(StateSecrets.AsParameter(builder, "postgres-password", password)))
-            .WithImageFrom(settings.Images.PostgresImage).WithDataVolume(DataVolumeName(state));
+            .WithImageFrom(settings.Images.PostgresImage).WithDataVolume(StateFolder.PostgresVolume(state));
     }
-
-    /// <summary>The run's PostgreSQL volume: one per state folder.</summary>
-    public static string DataVolumeName(string stateDirectory) =>
-        $"gryphgen-postgres-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..12].ToLowerInvariant()}";
 
     private static LlamaServer AddLlamaServer(IDistributedApplicationBuilder builder, LlmSettings llm, ContainerImageName image, ContainerRuntime runtime)
     {

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Gryphgen.Contracts;
 
 /// <summary>
@@ -21,4 +24,11 @@ public static class StateFolder
     public const string ApiKeyFileName = "api-key";
 
     public static string ApiKeyFile(string stateDirectory) => Path.Combine(Secrets(stateDirectory), ApiKeyFileName);
+
+    /// <summary>
+    /// Containers mode's PostgreSQL volume for a state folder (one per folder, as local mode's cluster lives in it):
+    /// <c>gryphgen-postgres-</c> and a hash of the folder's full path.
+    /// </summary>
+    public static string PostgresVolume(string stateDirectory) =>
+        $"gryphgen-postgres-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..12].ToLowerInvariant()}";
 }

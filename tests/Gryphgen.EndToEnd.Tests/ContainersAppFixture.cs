@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gryphgen.AppHost.Containers;
+using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
 namespace Gryphgen.EndToEnd.Tests;
@@ -19,7 +20,7 @@ public sealed class ContainersAppFixture : GryphgenAppFixture
     public ScriptedLlmServer Llm { get; private set; } = null!;
 
     /// <summary>The run's PostgreSQL volume, named after its state folder.</summary>
-    public string DataVolume => ContainerInfrastructure.DataVolumeName(StateDirectory);
+    public string DataVolume => StateFolder.PostgresVolume(StateDirectory);
 
     protected override async Task<IEnumerable<string>> SettingsAsync()
     {

@@ -144,7 +144,7 @@ public class GryphgenAppFixture : IAsyncLifetime
     /// <summary>Waits until a worker of each role has registered with SYMORQ's broker.</summary>
     public Task<SystemStatus> WaitForAgentsAsync(IEnumerable<string> roles) =>
         Eventually.Get(async () => await Status.GetStatusAsync(new GetStatusRequest()),
-            status => roles.All(role => status.Components.Any(c => c.Name.StartsWith($"agent/{role}/") && c.Healthy)),
+            status => AgentsConnected.All(status, roles),
             TimeSpan.FromMinutes(1), "every agent role registering");
 
     public virtual async Task DisposeAsync()

@@ -370,7 +370,7 @@ public class MissionSystem : IAsyncLifetime
 
     private static Task WaitForAgentsAsync(GrpcChannel channel) =>
         Eventually.Get(async () => await new Contracts.Status.StatusClient(channel).GetStatusAsync(new GetStatusRequest()),
-            status => Roles.All(role => status.Components.Any(c => c.Name.StartsWith($"agent/{role}/") && c.Healthy)),
+            status => AgentsConnected.All(status, Roles),
             TimeSpan.FromMinutes(1), "every agent role registering");
 
     public virtual async Task DisposeAsync()

@@ -2,10 +2,15 @@ using System.Runtime.InteropServices;
 
 namespace Gryphgen.Testing;
 
-/// <summary>Stops and continues a process (SIGSTOP, SIGCONT): a pause, not a death; its sockets stay open and silent.</summary>
+/// <summary>
+/// Stops and continues a process (SIGSTOP, SIGCONT): a pause, not a death; its sockets stay open and silent. Or asks
+/// it to end (SIGTERM), as a service manager does, so that it shuts down what it started.
+/// </summary>
 public static class ProcessSignals
 {
-    private const int SigCont = 18, SigStop = 19; // Linux
+    private const int SigTerm = 15, SigCont = 18, SigStop = 19; // Linux
+
+    public static void Terminate(int pid) => Send(pid, SigTerm);
 
     public static void Stop(int pid) => Send(pid, SigStop);
 

@@ -16,6 +16,12 @@ public static class TestAssets
     /// <summary>The tiny random-weight model: proves the wire protocol, not quality.</summary>
     public static string TinyModel => Existing(Path.Combine(Cache, "models", "tiny-random.gguf"));
 
+    /// <summary>
+    /// The service images' base on the loopback registry, pinned by digest, as <c>scripts/setup.sh --containers</c>
+    /// pushed it (<c>127.0.0.1:5000/gryphgen-dotnet@sha256:…</c>).
+    /// </summary>
+    public static string ServiceBaseImage => File.ReadAllText(Existing(Path.Combine(Cache, "service-base-image"))).Trim();
+
     /// <summary>The build configuration (Debug, Release) the tests were built in; services were built in the same.</summary>
     public static string BuildConfiguration =>
         typeof(TestAssets).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
