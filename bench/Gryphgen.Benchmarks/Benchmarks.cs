@@ -11,5 +11,6 @@ public static class Benchmarks
             SandboxOverheadBenchmark.Create(), SymorgVectorBenchmark.Create(), SymorgRetrievalQualityBenchmark.Create(),
             BrokerThroughputBenchmark.Create(), GatewayOverheadBenchmark.Create(), GridSchedulingBenchmark.Create(),
             MissionOverheadBenchmark.Create(), LoadRunBenchmark.Create(), FloorProxy.Create(), AuthOverheadBenchmark.Create(),
+            ColdStartBenchmark.Create(),
         ];
 }
