@@ -50,12 +50,13 @@ public sealed class GatewayTimeoutTests(TimeoutGatewayGrid grid) : IClassFixture
     [Fact]
     public async Task A_slow_stream_that_keeps_sending_is_not_cut()
     {
-        // 2.2 s in all, more than twice the idle timeout, and a chunk every fifth of it: a loaded machine's pauses
-        // (the gateway reads on a shared thread pool) stay well inside the idle bound.
+        // 7.7 s in all, nearly twice its endpoint's four-second idle timeout, and a chunk every 0.7 s: a loaded
+        // machine's stalls of the gateway's reads (CI met one over 0.8 s with a one-second bound and 0.2 s pauses)
+        // have more than three seconds before the bound, which is the same timer the gateway's own applies.
         grid.Llm.Fallback = _ => "twelve chars";
-        grid.Llm.Pace = (12, TimeSpan.FromMilliseconds(200));
+        grid.Llm.Pace = (12, TimeSpan.FromMilliseconds(700));
 
-        var (status, body) = await StreamAsync(TimeoutGatewayGrid.Stalling);
+        var (status, body) = await StreamAsync(TimeoutGatewayGrid.Steady);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.DoesNotContain("upstream_idle_timeout", body);
