@@ -116,7 +116,7 @@ public abstract class ResourceIsolationTests(SymaugServer server)
 
         var bomb = Client.RunAsync(Shell(bombed, WorkspaceRequests.ForkBomb, timeLimitMs: 60_000)).ResponseAsync;
         // The bomb holds (nearly) every process its user may have before the other run starts.
-        await Eventually.Get(() => Task.FromResult(ProcessesOf(server.UidOf(bombed))), count => count >= Math.Min(SymaugServer.Processes, SymaugServer.Pids) - 6,
+        await Eventually.Get(() => Task.FromResult(HostProcess.CountOf(server.UidOf(bombed))), count => count >= Math.Min(SymaugServer.Processes, SymaugServer.Pids) - 6,
             TimeSpan.FromSeconds(50), "the fork bomb reaching the process limit");
         var innocent = await Client.RunAsync(Shell(other, "for i in $(seq 20); do true & done; wait; echo forked", timeLimitMs: 60_000));
 
@@ -227,16 +227,4 @@ public abstract class ResourceIsolationTests(SymaugServer server)
         Assert.Contains("Sandbox:UidPoolStart", validation.FailureMessage);
         Assert.Contains(problem, validation.FailureMessage);
     }
-
-    protected static int ProcessesOf(int uid) => Directory.EnumerateDirectories("/proc").Count(folder =>
-    {
-        try
-        {
-            return System.IO.File.ReadLines(Path.Combine(folder, "status")).Any(line => line.StartsWith("Uid:") && line.Split('\t')[1] == uid.ToString());
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    });
 }

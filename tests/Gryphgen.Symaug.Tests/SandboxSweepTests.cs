@@ -41,6 +41,8 @@ public sealed class SandboxSweepTests(SymaugServer server) : IClassFixture<Symau
             ["ConnectionStrings__gryphgen"] = await SharedPostgres.CreateDatabaseAsync("symaug_sigkill"), ["Workspaces__Root"] = root,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         };
+        // Its own pool, apart from the class's SYMAUG: the next SYMAUG takes over the pool the killed one held.
+        foreach (var (key, value) in UidPool.Next().Settings) settings[key] = value;
         var owner = new SandboxOwner(Options.Create(new WorkspaceOptions { Root = root }));
         try
         {
@@ -51,9 +53,9 @@ public sealed class SandboxSweepTests(SymaugServer server) : IClassFixture<Symau
             var uid = UnixFiles.OwnerOf(WorkspaceLayout.For(root, Guid.Parse(id)).Files);
             var sleep = $"{Random.Shared.Next(500, 900)}.{Random.Shared.Next(1000, 9999)}";
             using var call = client.RunAsync(WorkspaceRequests.Shell(id, $"echo started > started.txt; exec sleep {sleep}", timeLimitMs: 10 * 60_000));
-            var pid = await Eventually.Get(() => Task.FromResult(SleepPids(sleep).SingleOrDefault()), p => p != 0, Patience, "the run's sleep starting");
-            Assert.Equal(uid, UidOf(pid)); // what must go: the sandbox user's sleep, in its run cgroup, under marked host processes
-            var cgroups = RunCgroupFolders(pid);
+            var run = await Eventually.Get(() => Task.FromResult(Sleeps(sleep).SingleOrDefault()), p => p is not null, Patience, "the run's sleep starting");
+            Assert.Equal(uid, run!.Uid); // what must go: the sandbox user's sleep, in its run cgroup, under marked host processes
+            var cgroups = RunCgroupFolders(run.Pid);
             Assert.NotEmpty(cgroups);
             Assert.NotEmpty(owner.MarkedProcesses());
 
@@ -66,8 +68,8 @@ public sealed class SandboxSweepTests(SymaugServer server) : IClassFixture<Symau
 
             await using var next = await ServiceProcess.StartAsync("Gryphgen.Symaug", settings);
 
-            await Eventually.Get(() => Task.FromResult(SleepPids(sleep).Count + ProcessesOf(uid) + owner.MarkedProcesses().Count), n => n == 0, Patience,
-                "the killed SYMAUG's sandboxed processes gone");
+            await Eventually.Get(() => Task.FromResult(Sleeps(sleep).Concat(HostProcess.RunningAs(uid)).Concat(owner.MarkedProcesses().Select(HostProcess.Of))
+                .OfType<HostProcess>().Where(p => p.Running).ToList()), left => left.Count == 0, Patience, "the killed SYMAUG's sandboxed processes gone");
             Assert.All(cgroups, folder => Assert.False(Directory.Exists(folder), folder));
             var again = await Client(next).RunAsync(WorkspaceRequests.Shell(id, "cat started.txt && echo again >> started.txt"));
             Assert.Equal((0, StopReason.None), (again.ExitCode, again.StopReason));
@@ -83,15 +85,9 @@ public sealed class SandboxSweepTests(SymaugServer server) : IClassFixture<Symau
     private static Contracts.Workspaces.WorkspacesClient Client(ServiceProcess symaug) =>
         new(ApiKeyChannel.Open(symaug.GrpcUrl, GridProcesses.InternalCredential));
 
-    private static bool SleepsRunning(string duration) => SleepPids(duration).Count > 0;
+    private static bool SleepsRunning(string duration) => Sleeps(duration).Count > 0;
 
-    private static List<int> SleepPids(string duration) => Pids().Where(pid => Read(pid, "cmdline") == $"sleep\0{duration}\0").ToList();
-
-    private static int ProcessesOf(int uid) => Pids().Count(pid => UidOf(pid) == uid);
-
-    /// <summary>The real uid, from the "Uid:" line of /proc/PID/status (-1 once it ended).</summary>
-    private static int UidOf(int pid) =>
-        Read(pid, "status")?.Split('\n').FirstOrDefault(l => l.StartsWith("Uid:")) is { } line ? int.Parse(line.Split('\t')[1]) : -1;
+    private static List<HostProcess> Sleeps(string duration) => [.. HostProcess.All().Where(p => p.Running && p.CommandLine == $"sleep {duration}")];
 
     /// <summary>The folders of the process's run cgroup, one per hierarchy ("id:controllers:path" lines of /proc/PID/cgroup).</summary>
     private static List<string> RunCgroupFolders(int pid) =>
@@ -100,9 +96,6 @@ public sealed class SandboxSweepTests(SymaugServer server) : IClassFixture<Symau
             .SelectMany(f => Directory.EnumerateDirectories(OwnCgroup.Mount).Select(mount => mount + f[2]))
             .Where(Directory.Exists).Distinct(),
     ];
-
-    private static IEnumerable<int> Pids() =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => int.TryParse(n, out _)).Select(n => int.Parse(n!));
 
     private static string? Read(int pid, string file)
     {

@@ -21,7 +21,6 @@ public class SymaugServer : IAsyncLifetime
     public const int Processes = 32;
     public const long FileSizeBytes = 1 << 20;
     public const long AddressSpaceBytes = 1L << 30;
-    public const int UidPoolStart = 100_000, UidPoolSize = 4096;
     public const long TmpBytes = 16 << 20;
     // Above the address-space limit, so that one process's runaway allocation still fails there (MemoryError).
     public const long MemoryBytes = 1536L << 20;
@@ -44,6 +43,9 @@ public class SymaugServer : IAsyncLifetime
 
     /// <summary>The sandbox backend this SYMAUG was told to use.</summary>
     public string Backend => _settings.GetValueOrDefault("Sandbox:Backend", Backends.Bubblewrap);
+
+    /// <summary>The sandbox uids this SYMAUG hands out, its own among the SYMAUGs tests start.</summary>
+    public UidPool UidPool { get; } = UidPool.Next();
 
     public string Root { get; } = Directory.CreateTempSubdirectory("gryphgen-workspaces-").FullName;
 
@@ -75,7 +77,7 @@ public class SymaugServer : IAsyncLifetime
     public int UidOf(string workspaceId)
     {
         var uid = UnixFiles.OwnerOf(FilesOf(workspaceId));
-        Assert.InRange(uid, UidPoolStart, UidPoolStart + UidPoolSize - 1);
+        Assert.True(UidPool.Holds(uid), $"uid {uid} is outside SYMAUG's pool {UidPool}");
         return uid;
     }
 
@@ -91,8 +93,8 @@ public class SymaugServer : IAsyncLifetime
             host.UseSetting("Sandbox:FileSizeBytes", FileSizeBytes.ToString());
             host.UseSetting("Sandbox:AddressSpaceBytes", AddressSpaceBytes.ToString());
             host.UseSetting("Sandbox:DefaultTimeLimitSeconds", "20");
-            host.UseSetting("Sandbox:UidPoolStart", UidPoolStart.ToString());
-            host.UseSetting("Sandbox:UidPoolSize", UidPoolSize.ToString());
+            host.UseSetting("Sandbox:UidPoolStart", UidPool.Start.ToString());
+            host.UseSetting("Sandbox:UidPoolSize", UidPool.Size.ToString());
             host.UseSetting("Sandbox:TmpBytes", TmpBytes.ToString());
             host.UseSetting(InternalCredential.ConfigurationKey, GridProcesses.InternalCredential);
             host.UseSetting("Sandbox:MemoryBytes", MemoryBytes.ToString());

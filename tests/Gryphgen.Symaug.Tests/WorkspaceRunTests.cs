@@ -168,13 +168,6 @@ public abstract class WorkspaceRunTests(SymaugServer server)
     }
 
     /// <summary>Nothing the run started is still running as the sandbox user once the run has answered.</summary>
-    private static Task AssertNoSandboxProcessesLeftAsync(int uid) => Eventually.Get(
-        async () =>
-        {
-            using var ps = Process.Start(new ProcessStartInfo("ps", ["-u", uid.ToString(), "--no-headers", "-o", "pid"]) { RedirectStandardOutput = true })!;
-            var output = await ps.StandardOutput.ReadToEndAsync();
-            await ps.WaitForExitAsync();
-            return output.Trim();
-        },
-        left => left.Length == 0, TimeSpan.FromSeconds(10), "the sandbox's processes ending");
+    private static Task AssertNoSandboxProcessesLeftAsync(int uid) => Eventually.Get(() => Task.FromResult(HostProcess.RunningAs(uid)),
+        left => left.Count == 0, TimeSpan.FromSeconds(10), "the sandbox's processes ending");
 }

@@ -113,8 +113,8 @@ public class MissionSystem : IAsyncLifetime
     /// <summary>SYMAUG's own API, as SYMORQ calls it: to read what a task left (its checkpoints) beside what SYMORQ says.</summary>
     public Contracts.Workspaces.WorkspacesClient Workspaces { get; private set; } = null!;
 
-    /// <summary>SYMAUG's sandbox user pool (its defaults, which these tests do not change).</summary>
-    public const int UidPoolStart = 100_000, UidPoolSize = 4096;
+    /// <summary>SYMAUG's sandbox user pool, its own among the SYMAUGs tests start.</summary>
+    public UidPool UidPool { get; } = UidPool.Next();
 
     /// <summary>Environment for the <c>gryphgen</c> command: where SYMORQ is and the API key.</summary>
     public IReadOnlyDictionary<string, string?> CliEnvironment => new Dictionary<string, string?>
@@ -144,6 +144,7 @@ public class MissionSystem : IAsyncLifetime
             ["ConnectionStrings__gryphgen"] = database, ["Workspaces__Root"] = _workspaces,
             [GridProcesses.InternalCredentialVariable] = GridProcesses.InternalCredential,
         };
+        foreach (var (key, value) in UidPool.Settings) _symaugSettings[key] = value;
         Configure("Gryphgen.Symaug", _symaugSettings);
         Symaug = await ServiceProcess.StartAsync("Gryphgen.Symaug", _symaugSettings);
         _symaugChannel = ApiKeyChannel.Open(Symaug.GrpcUrl, GridProcesses.InternalCredential);
@@ -310,7 +311,7 @@ public class MissionSystem : IAsyncLifetime
     public async Task<int> UidOf(TaskInfo task)
     {
         var uid = int.Parse((await HostFiles.OwnerAndModeAsync(FilesOf(task))).Split(' ')[0]);
-        return uid is >= UidPoolStart and < UidPoolStart + UidPoolSize ? uid : throw new InvalidOperationException($"task {task.TaskId} runs as uid {uid}, outside SYMAUG's pool");
+        return UidPool.Holds(uid) ? uid : throw new InvalidOperationException($"task {task.TaskId} runs as uid {uid}, outside SYMAUG's pool");
     }
 
     /// <summary>The task's exported project, as <c>gryphgen artifacts</c> receives it, read entry by entry.</summary>

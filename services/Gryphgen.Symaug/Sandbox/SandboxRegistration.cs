@@ -21,6 +21,8 @@ public static class SandboxRegistration
         services.AddSingleton(sp => sp.GetRequiredService<SandboxChoice>().Backend);
         services.AddSingleton<SandboxedRunner>();
         services.AddSingleton<RunImages>();
+        // Before the sweep: what the sweep kills and the runs after it use are this pool's uids, which no other SYMAUG may hand out.
+        services.AddHostedService<SandboxPoolClaim>();
         services.AddHostedService<SandboxSweep>();
         return services;
     }
