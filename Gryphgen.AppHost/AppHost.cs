@@ -55,7 +55,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithReference(symorg).WaitFor(symorg)
     // SYMAUG is unhealthy where it cannot sandbox; SYMORQ still starts so that its status can say why.
     .WithReference(symaug).WaitForStart(symaug)
-    .WithLlmGrid(builder, infrastructure.Llm, settings.Llm)
+    .WithLlmGrid(builder, infrastructure.LlamaServers, settings.Llm)
     .WithEnvironment("Gryphgen__Gateway__ApiKey", apiKey)
     .WithEnvironment("Gryphgen__Gateway__AgentKey", agentKey)
     .WithEnvironment(internalCredentialVariable, internalCredential)
@@ -77,11 +77,13 @@ foreach (var role in roles)
         .WaitFor(symorq)
         .WithEnvironment("Agent__GatewayApiKey", agentKey);
     fabric.Worker(agent, role);
-    // Served by the AppHost's own llama-server, a prompt and its reply must fit one slot's share of the context.
-    if (infrastructure.Llm is not null)
+    // Served by the AppHost's own llama-servers, a prompt and its reply must fit one slot's share of the context of
+    // whichever serves it.
+    if (infrastructure.LlamaServers.Count > 0)
     {
-        agent.WithEnvironment("Agent__ContextTokens", settings.Llm.ContextPerSlot.ToString())
-            .WithEnvironment("Agent__MaxOutputTokens", (settings.Llm.ContextPerSlot / 2).ToString());
+        var contextPerSlot = infrastructure.LlamaServers.Min(server => server.Settings.ContextPerSlot);
+        agent.WithEnvironment("Agent__ContextTokens", contextPerSlot.ToString())
+            .WithEnvironment("Agent__MaxOutputTokens", (contextPerSlot / 2).ToString());
     }
 }
 

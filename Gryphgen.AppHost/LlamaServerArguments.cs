@@ -6,8 +6,8 @@ namespace Gryphgen.AppHost;
 public static class LlamaServerArguments
 {
     /// <summary>The model: a GGUF file at <paramref name="path"/>, or <c>-hf</c> for a Hugging Face reference.</summary>
-    public static string[] Model(LlmSettings llm, string path) => llm.IsHuggingFaceModel
-        ? ["-hf", llm.Model[LlmSettings.HuggingFacePrefix.Length..]]
+    public static string[] Model(LlamaServerSettings server, string path) => server.IsHuggingFaceModel
+        ? ["-hf", server.Model[LlamaServerSettings.HuggingFacePrefix.Length..]]
         : ["-m", path];
 
     /// <summary>
@@ -16,13 +16,13 @@ public static class LlamaServerArguments
     /// open keep-alive connection; the gateway's pooled connections, its prober and requests being cancelled each hold
     /// one, and with the pool used up new connections wait unanswered, so it gets headroom.
     /// </summary>
-    public static string[] Serving(LlmSettings llm) =>
+    public static string[] Serving(LlamaServerSettings server, bool gpu) =>
     [
-        "--parallel", llm.Parallel.ToString(),
-        "--threads-http", (llm.Parallel + 8).ToString(),
-        "--ctx-size", llm.ContextSize.ToString(),
+        "--parallel", server.Parallel.ToString(),
+        "--threads-http", (server.Parallel + 8).ToString(),
+        "--ctx-size", server.ContextSize.ToString(),
         "--metrics", "--slots", "--no-webui",
         "--embeddings", "--pooling", "mean",
-        .. llm.Gpu ? new[] { "--n-gpu-layers", "999" } : [],
+        .. gpu ? new[] { "--n-gpu-layers", "999" } : [],
     ];
 }

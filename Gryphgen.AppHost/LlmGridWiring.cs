@@ -5,18 +5,19 @@ namespace Gryphgen.AppHost;
 
 /// <summary>
 /// Hands SYMORQ the grid's endpoints as configuration (<c>Gryphgen:Llm:Endpoints:N:*</c>): the AppHost's own
-/// llama-server first, then every external endpoint, each API key through a secret parameter.
+/// llama-servers first, then every external endpoint, each API key through a secret parameter.
 /// </summary>
 public static class LlmGridWiring
 {
     public static IResourceBuilder<ProjectResource> WithLlmGrid(this IResourceBuilder<ProjectResource> symorq,
-        IDistributedApplicationBuilder builder, LlamaServer? local, LlmSettings llm)
+        IDistributedApplicationBuilder builder, IReadOnlyList<LlamaServer> llamaServers, LlmSettings llm)
     {
         var index = 0;
-        if (local is not null)
+        foreach (var server in llamaServers)
         {
-            symorq.WithEndpointVariables(index++, ExternalEndpointSettings.LocalName, LlmEndpointKinds.LlamaCpp, llm.LocalAliases)
-                .WithEnvironment(Key(0, "Url"), local.Endpoint);
+            symorq.WithEndpointVariables(index, server.Name, LlmEndpointKinds.LlamaCpp, server.Settings.ServedAliases)
+                .WithEnvironment(Key(index, "Url"), server.Endpoint);
+            index++;
         }
         foreach (var endpoint in llm.Endpoints)
         {

@@ -49,7 +49,7 @@ public static class InfrastructureModes
         var runtime = ContainerRuntime.Detect(configuration);
         IReadOnlyList<string> problems = !runtime.IsHealthy
             ? [$"the {runtime.Name} engine does not answer: start it, or set {ContainerRuntime.ConfigurationKey} to the runtime that runs"]
-            : ImageAvailability.Problems(runtime, settings.Images.Needed(settings.Llm.HasModel, settings.Llm.Gpu));
+            : ImageAvailability.Problems(runtime, settings.Images.Needed(settings.Llm.LlamaServers.Any(), settings.Llm.Gpu));
         if (problems.Count == 0) return new(InfrastructureMode.Containers, runtime, $"Gryphgen:Infrastructure is {settings.Infrastructure}");
         if (configured == InfrastructureMode.Containers)
             throw new GryphgenConfigurationException([.. problems.Select(p => $"Gryphgen:Infrastructure is containers, but {p}")]);

@@ -4,60 +4,56 @@ using Gryphgen.Contracts.Llm;
 namespace Gryphgen.AppHost.Configuration;
 
 /// <summary>
-/// The LLM grid as the AppHost starts it: an optional llama-server for <see cref="Model"/>, plus any external
-/// OpenAI-compatible <see cref="Endpoints"/>.
+/// The LLM grid as the AppHost starts it: an optional llama-server for <see cref="LlamaServerSettings.Model"/> (the
+/// endpoint <c>local</c>), further llama-servers by name in <see cref="Servers"/> (one per model, each its own
+/// endpoint with its own slots and aliases), plus any external OpenAI-compatible <see cref="Endpoints"/>.
 /// </summary>
-public sealed class LlmSettings
+public sealed class LlmSettings : LlamaServerSettings
 {
-    public const string HuggingFacePrefix = "hf:";
+    public const string Section = "Gryphgen:Llm";
 
-    /// <summary>A GGUF file for the AppHost's own llama-server, or <c>hf:org/repo[:quant]</c> (containers mode). Empty: none.</summary>
-    public string Model { get; set; } = "";
-
-    /// <summary>llama-server's slots: requests it decodes at once.</summary>
-    public int Parallel { get; set; } = 4;
-
-    /// <summary>llama-server's total context, shared by its slots.</summary>
-    public int ContextSize { get; set; } = ContextWindow.DefaultTokens;
-
-    /// <summary>Containers mode: the CUDA image with <c>--gpus all</c>.</summary>
+    /// <summary>Containers mode: every llama-server from the CUDA image, all layers on the host's GPUs.</summary>
     public bool Gpu { get; set; }
 
-    /// <summary>The model aliases the AppHost's own llama-server serves in the grid; none configured means <c>default</c>.</summary>
-    /// <remarks>Not initialised with the default: the configuration binder appends to a list, it does not replace it.</remarks>
-    public List<string> Aliases { get; set; } = [];
-
-    public IReadOnlyList<string> LocalAliases => Aliases.Count > 0 ? Aliases : ["default"];
+    /// <summary>Further llama-servers, keyed by their grid endpoint name (<c>Gryphgen:Llm:Servers:NAME:*</c>).</summary>
+    public Dictionary<string, LlamaServerSettings> Servers { get; set; } = new();
 
     public List<ExternalEndpointSettings> Endpoints { get; set; } = [];
 
-    /// <summary>One slot's share of the context: what a single request (prompt and reply) may use.</summary>
-    public int ContextPerSlot => ContextSize / Parallel;
+    /// <summary>The llama-servers a run starts, by grid endpoint name: <c>local</c> when a model is configured, then <see cref="Servers"/>.</summary>
+    public IEnumerable<(string Name, LlamaServerSettings Server)> LlamaServers
+    {
+        get
+        {
+            if (HasModel) yield return (ExternalEndpointSettings.LocalName, this);
+            foreach (var (name, server) in Servers) yield return (name, server);
+        }
+    }
 
-    public bool HasModel => !string.IsNullOrWhiteSpace(Model);
+    /// <summary>Where a llama-server's settings are: <c>Gryphgen:Llm</c> for <c>local</c>, <c>Gryphgen:Llm:Servers:NAME</c> for the others.</summary>
+    public static string SectionOf(string name) => name == ExternalEndpointSettings.LocalName ? Section : ServerSection(name);
 
-    public bool IsHuggingFaceModel => Model.StartsWith(HuggingFacePrefix, StringComparison.Ordinal);
-
-    public string ModelPath => Paths.Expand(Model);
+    private static string ServerSection(string name) => $"{Section}:Servers:{name}";
 
     public IEnumerable<string> Validate()
     {
-        if (HasModel && !IsHuggingFaceModel && !File.Exists(ModelPath))
-            yield return $"Gryphgen:Llm:Model: the model file '{ModelPath}' does not exist; give the path of a GGUF file " +
-                         $"(or {HuggingFacePrefix}org/repo for containers mode), or leave it empty to start no llama-server";
-        if (IsHuggingFaceModel && Model.Length == HuggingFacePrefix.Length)
-            yield return $"Gryphgen:Llm:Model: '{Model}' names no Hugging Face repository (expected {HuggingFacePrefix}org/repo[:quant])";
-        if (Parallel is < 1 or > 64)
-            yield return $"Gryphgen:Llm:Parallel must be between 1 and 64 (got {Parallel})";
-        if (Parallel >= 1 && ContextPerSlot < ContextWindow.MinTokensPerSlot)
-            yield return $"Gryphgen:Llm:ContextSize / Gryphgen:Llm:Parallel must leave each slot at least {ContextWindow.MinTokensPerSlot} tokens for a role's prompt and reply (got {ContextPerSlot})";
+        foreach (var problem in Validate(Section)) yield return problem;
 
-        var names = new HashSet<string>();
+        var names = new HashSet<string>(LlamaServers.Select(server => server.Name));
+        foreach (var (name, server) in Servers)
+        {
+            var path = ServerSection(name);
+            if (LlmEndpointShape.NameProblem(name) is { } shape) yield return $"{path}: the name {shape}";
+            if (name == ExternalEndpointSettings.LocalName)
+                yield return $"{path}: the name '{name}' is the first llama-server's ({Section}:Model); choose another";
+            if (!server.HasModel) yield return $"{path}:Model is required: the path of a GGUF file, or {HuggingFacePrefix}org/repo in containers mode";
+            foreach (var problem in server.Validate(path)) yield return problem;
+        }
         for (var i = 0; i < Endpoints.Count; i++)
         {
-            foreach (var problem in Endpoints[i].Validate($"Gryphgen:Llm:Endpoints:{i}")) yield return problem;
-            if (!names.Add(Endpoints[i].Name) || (HasModel && Endpoints[i].Name == ExternalEndpointSettings.LocalName))
-                yield return $"Gryphgen:Llm:Endpoints:{i}:Name '{Endpoints[i].Name}' is used twice; endpoint names must be unique";
+            foreach (var problem in Endpoints[i].Validate($"{Section}:Endpoints:{i}")) yield return problem;
+            if (!names.Add(Endpoints[i].Name))
+                yield return $"{Section}:Endpoints:{i}:Name '{Endpoints[i].Name}' is used twice; endpoint names must be unique";
         }
     }
 }

@@ -5,8 +5,8 @@ using Gryphgen.Contracts.Containers;
 namespace Gryphgen.AppHost.Containers;
 
 /// <summary>
-/// Containers mode, and what the deployment manifest describes: PostgreSQL with pgvector, Redis, and llama.cpp's
-/// server, each from its <see cref="ImageSettings"/> image; data in volumes, a model file bind-mounted read-only.
+/// Containers mode, and what the deployment manifest describes: PostgreSQL with pgvector, Redis, and a llama.cpp
+/// server per model, each from its <see cref="ImageSettings"/> image; data in volumes, a model file bind-mounted read-only.
 /// </summary>
 public static class ContainerInfrastructure
 {
@@ -19,11 +19,13 @@ public static class ContainerInfrastructure
         var database = postgres.AddDatabase(GryphgenInfrastructure.DatabaseName);
         var redis = builder.AddRedis("redis").WithImageFrom(settings.Images.RedisImage);
 
-        // A deployment always carries the llama.cpp server; run mode only when a model is configured.
-        var llm = settings.Llm.HasModel || builder.ExecutionContext.IsPublishMode
-            ? AddLlamaServer(builder, settings.Llm, settings.Images.LlamaImage(settings.Llm.Gpu), runtime)
-            : null;
-        return new GryphgenInfrastructure(database, redis, llm);
+        // A deployment always carries the first llama.cpp server (its model asked for at deploy time when none is
+        // configured); a run starts one per configured model.
+        var servers = settings.Llm.LlamaServers.ToList();
+        if (!settings.Llm.HasModel && builder.ExecutionContext.IsPublishMode) servers.Insert(0, (ExternalEndpointSettings.LocalName, settings.Llm));
+        var image = settings.Images.LlamaImage(settings.Llm.Gpu);
+        var llamas = servers.Select(server => AddLlamaServer(builder, server.Name, server.Server, settings.Llm.Gpu, image, runtime)).ToList();
+        return new GryphgenInfrastructure(database, redis, llamas);
     }
 
     /// <summary>
@@ -41,33 +43,34 @@ public static class ContainerInfrastructure
             .WithImageFrom(settings.Images.PostgresImage).WithDataVolume(StateFolder.PostgresVolume(state));
     }
 
-    private static LlamaServer AddLlamaServer(IDistributedApplicationBuilder builder, LlmSettings llm, ContainerImageName image, ContainerRuntime runtime)
+    private static LlamaServer AddLlamaServer(IDistributedApplicationBuilder builder, string name, LlamaServerSettings server, bool gpu,
+        ContainerImageName image, ContainerRuntime runtime)
     {
-        var llama = builder.AddContainer("llama", image.Repository).WithImageFrom(image)
+        var llama = builder.AddContainer(LlamaServer.ResourceName(name), image.Repository).WithImageFrom(image)
             .WithHttpEndpoint(targetPort: LlamaPort, name: "http")
             .WithHttpHealthCheck("/health")
             .WithArgs("--host", "0.0.0.0", "--port", LlamaPort.ToString());
 
-        if (!llm.HasModel)
+        if (!server.HasModel)
         {
             // Deployed without a configured model: the Hugging Face reference is asked for at deploy time.
             var model = builder.AddParameter("llama-model");
             llama.WithArgs(context => { context.Args.Add("-hf"); context.Args.Add(model.Resource); });
         }
-        else if (llm.IsHuggingFaceModel)
+        else if (server.IsHuggingFaceModel)
         {
-            llama.WithArgs(LlamaServerArguments.Model(llm, ""));
+            llama.WithArgs(LlamaServerArguments.Model(server, ""));
         }
         else
         {
-            var file = new FileInfo(llm.ModelPath);
+            var file = new FileInfo(server.ModelPath);
             llama.WithBindMount(file.DirectoryName!, ModelFolder, isReadOnly: true)
-                .WithArgs(LlamaServerArguments.Model(llm, $"{ModelFolder}/{file.Name}"));
+                .WithArgs(LlamaServerArguments.Model(server, $"{ModelFolder}/{file.Name}"));
         }
-        llama.WithArgs(LlamaServerArguments.Serving(llm));
+        llama.WithArgs(LlamaServerArguments.Serving(server, gpu));
 
-        if (llm.Gpu) llama.WithContainerRuntimeArgs(GpuArguments(runtime));
-        return new LlamaServer(llama, llama.GetEndpoint("http"));
+        if (gpu) llama.WithContainerRuntimeArgs(GpuArguments(runtime));
+        return new LlamaServer(name, server, llama.GetEndpoint("http"));
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class LocalInfrastructure
         return new GryphgenInfrastructure(
             AddPostgres(builder, cluster, state),
             AddRedis(builder, redisServer!, state),
-            settings.Llm.HasModel ? AddLlamaServer(builder, llamaServer!, settings.Llm, state) : null,
+            [.. settings.Llm.LlamaServers.Select(server => AddLlamaServer(builder, llamaServer!, server.Name, server.Server, settings.Llm.Gpu, state))],
             cluster.DataDirectory);
     }
 
@@ -38,9 +38,9 @@ public static class LocalInfrastructure
             yield return $"PostgreSQL's {program} was not found in {tools.PostgresBin} (Gryphgen:Local:PostgresBin); {SetupHint}";
         if (redisServer is null)
             yield return $"redis-server was not found ('{tools.RedisServer}', Gryphgen:Local:RedisServer); {SetupHint}";
-        if (llm.HasModel && llm.IsHuggingFaceModel)
-            yield return $"Gryphgen:Llm:Model '{llm.Model}': Hugging Face references need containers mode; in local mode give the path of a GGUF file";
-        else if (llm.HasModel && llamaServer is null)
+        foreach (var (name, server) in llm.LlamaServers.Where(s => s.Server.IsHuggingFaceModel))
+            yield return $"{LlmSettings.SectionOf(name)}:Model '{server.Model}': Hugging Face references need containers mode; in local mode give the path of a GGUF file";
+        if (llm.LlamaServers.Any() && llamaServer is null)
             yield return $"llama-server was not found ('{tools.LlamaServer}', Gryphgen:Local:LlamaServer); {SetupHint}";
     }
 
@@ -85,9 +85,9 @@ public static class LocalInfrastructure
             .WithReadinessCheck(builder, "redis-ready", () => new LocalRedisReadyCheck(redis));
     }
 
-    private static LlamaServer AddLlamaServer(IDistributedApplicationBuilder builder, string program, LlmSettings llm, string state)
+    private static LlamaServer AddLlamaServer(IDistributedApplicationBuilder builder, string program, string name, LlamaServerSettings server, bool gpu, string state)
     {
-        var llama = builder.AddExecutable("llama", program, state)
+        var llama = builder.AddExecutable(LlamaServer.ResourceName(name), program, state)
             .WithHttpEndpoint(name: "http")
             .WithHttpHealthCheck("/health");
         var endpoint = llama.GetEndpoint("http");
@@ -95,10 +95,10 @@ public static class LocalInfrastructure
         {
             context.Args.Add("--host"); context.Args.Add("127.0.0.1");
             context.Args.Add("--port"); context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
-            foreach (var arg in LlamaServerArguments.Model(llm, llm.ModelPath).Concat(LlamaServerArguments.Serving(llm)))
+            foreach (var arg in LlamaServerArguments.Model(server, server.ModelPath).Concat(LlamaServerArguments.Serving(server, gpu)))
                 context.Args.Add(arg);
         });
-        return new LlamaServer(llama, endpoint);
+        return new LlamaServer(name, server, endpoint);
     }
 
     /// <summary>A program given as a path, or as a name looked up on PATH; null when it is not there.</summary>

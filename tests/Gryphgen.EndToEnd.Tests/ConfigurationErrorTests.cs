@@ -54,6 +54,38 @@ public sealed class ConfigurationErrorTests
         Assert.Contains("the model file '/nonexistent/model.gguf' does not exist", message);
     }
 
+    // A further llama-server (Gryphgen:Llm:Servers:NAME) is held to the first one's rules, and to the grid's for its
+    // name and aliases, each problem under its own key.
+    [Theory]
+    [InlineData("Model=", "Gryphgen:Llm:Servers:embed:Model is required")]
+    [InlineData("Model=/nonexistent/embed.gguf", "Gryphgen:Llm:Servers:embed:Model: the model file '/nonexistent/embed.gguf' does not exist")]
+    [InlineData("Model=hf:org/embed", "Gryphgen:Llm:Servers:embed:Model 'hf:org/embed': Hugging Face references need containers mode")]
+    [InlineData("Parallel=0", "Gryphgen:Llm:Servers:embed:Parallel must be between 1 and 64 (got 0)")]
+    [InlineData("ContextSize=1024", "Gryphgen:Llm:Servers:embed:ContextSize / Gryphgen:Llm:Servers:embed:Parallel must leave each slot at least 512 tokens")]
+    [InlineData("Aliases:0=two words", "Gryphgen:Llm:Servers:embed:Aliases 'two words' must be 1-200 letters")]
+    public async Task A_further_llama_server_breaking_a_rule_names_its_key(string setting, string expected)
+    {
+        var message = await StartFailure($"--Gryphgen:Llm:Servers:embed:Model={TestAssets.TinyModel}", $"--Gryphgen:Llm:Servers:embed:{setting}");
+        Assert.Contains(expected, message);
+    }
+
+    [Theory]
+    [InlineData("Embed", "Gryphgen:Llm:Servers:Embed: the name 'Embed' must be 1-40 lower-case letters")]
+    [InlineData("local", "Gryphgen:Llm:Servers:local: the name 'local' is the first llama-server's (Gryphgen:Llm:Model)")]
+    public async Task A_further_llama_server_s_name_must_be_an_endpoint_name_of_its_own(string name, string expected)
+    {
+        var message = await StartFailure($"--Gryphgen:Llm:Servers:{name}:Model={TestAssets.TinyModel}");
+        Assert.Contains(expected, message);
+    }
+
+    [Fact]
+    public async Task An_external_endpoint_named_as_a_llama_server_is_a_name_used_twice()
+    {
+        var message = await StartFailure($"--Gryphgen:Llm:Servers:embed:Model={TestAssets.TinyModel}",
+            "--Gryphgen:Llm:Endpoints:0:Name=embed", "--Gryphgen:Llm:Endpoints:0:Url=http://box:8080");
+        Assert.Contains("Gryphgen:Llm:Endpoints:0:Name 'embed' is used twice", message);
+    }
+
     [Fact]
     public async Task A_missing_program_names_the_setup_command()
     {

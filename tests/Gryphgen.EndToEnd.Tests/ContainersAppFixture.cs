@@ -8,12 +8,16 @@ namespace Gryphgen.EndToEnd.Tests;
 /// <summary>
 /// The whole system in containers mode on podman: PostgreSQL, Redis and llama-server (the tiny model, bind-mounted)
 /// as containers from the images <c>scripts/setup.sh --containers</c> builds here, every service and agent as in
-/// local mode. The agents' models are a scripted grid beside the llama container (an external endpoint serving the
+/// local mode; a second llama-server (<see cref="SecondServer"/>, the same model with two slots) is a container of its
+/// own and a grid endpoint of its own. The agents' models are a scripted grid beside the llama container (an external endpoint serving the
 /// aliases default and coder), so that a task can be driven to success.
 /// </summary>
 public sealed class ContainersAppFixture : GryphgenAppFixture
 {
     public static readonly string[] Images = ["localhost/gryphgen-postgres:15", "localhost/gryphgen-redis:7", "localhost/gryphgen-llama:server"];
+
+    public const string SecondServer = "embed";
+    public const int SecondServerSlots = 2;
 
     public RoleScripts Scripts { get; } = new();
 
@@ -35,6 +39,10 @@ public sealed class ContainersAppFixture : GryphgenAppFixture
             $"--Gryphgen:Images:Llama={Images[2]}",
             .. ModelSettings,
             "--Gryphgen:Llm:Aliases:0=tiny",
+            $"--Gryphgen:Llm:Servers:{SecondServer}:Model={TestAssets.TinyModel}",
+            $"--Gryphgen:Llm:Servers:{SecondServer}:Parallel={SecondServerSlots}",
+            $"--Gryphgen:Llm:Servers:{SecondServer}:ContextSize={SecondServerSlots * ContextPerSlot}",
+            $"--Gryphgen:Llm:Servers:{SecondServer}:Aliases:0=tiny-embed",
             "--Gryphgen:Llm:Endpoints:0:Name=scripted",
             $"--Gryphgen:Llm:Endpoints:0:Url={Llm.Url}",
             "--Gryphgen:Llm:Endpoints:0:Models:0=default",
@@ -68,9 +76,12 @@ public static class Podman
     }
 
     /// <summary>The id of the one running container started from <paramref name="image"/>.</summary>
-    public static async Task<string> ContainerOfAsync(string image) =>
-        Assert.Single((await RunAsync("ps", "--filter", $"ancestor={image}", "--format", "{{.ID}}"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    public static async Task<string> ContainerOfAsync(string image) => Assert.Single(await ContainersOfAsync(image));
+
+    /// <summary>The ids of the running containers started from <paramref name="image"/>.</summary>
+    public static async Task<string[]> ContainersOfAsync(string image) =>
+        (await RunAsync("ps", "--filter", $"ancestor={image}", "--format", "{{.ID}}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 [CollectionDefinition(Name)]

@@ -21,18 +21,28 @@ public sealed class ContainersModeTests(ContainersAppFixture system)
         using var status = JsonDocument.Parse(cli.StandardOutput);
         var components = status.RootElement.GetProperty("components").EnumerateArray().ToList();
         Assert.All(components, c => Assert.True(c.GetProperty("healthy").GetBoolean(), c.ToString()));
-        foreach (var name in new[] { "symorq", "symorg", "symaug", "postgres", "redis", "sandbox", "llm-grid", "llm/local", "llm/scripted" })
+        var second = $"llm/{ContainersAppFixture.SecondServer}";
+        foreach (var name in new[] { "symorq", "symorg", "symaug", "postgres", "redis", "sandbox", "llm-grid", "llm/local", second, "llm/scripted" })
             Assert.Contains(components, c => c.GetProperty("name").GetString() == name);
-        var symorq = components.Single(c => c.GetProperty("name").GetString() == "symorq");
-        Assert.StartsWith("containers on podman ", symorq.GetProperty("facts").GetProperty("infrastructure").GetString());
+        string Fact(string component, string fact) =>
+            components.Single(c => c.GetProperty("name").GetString() == component).GetProperty("facts").GetProperty(fact).GetString()!;
+        Assert.StartsWith("containers on podman ", Fact("symorq", "infrastructure"));
+        // Each llama-server is its own endpoint with its own slots (the context is shared by them).
+        Assert.Equal((GryphgenAppFixture.LlamaSlots.ToString(), "llamacpp"), (Fact("llm/local", "slots"), Fact("llm/local", "kind")));
+        Assert.Equal((ContainersAppFixture.SecondServerSlots.ToString(), "llamacpp"), (Fact(second, "slots"), Fact(second, "kind")));
+        Assert.Equal(GryphgenAppFixture.ContextPerSlot.ToString(), Fact(second, "n_ctx"));
 
-        foreach (var image in ContainersAppFixture.Images) await Podman.ContainerOfAsync(image);
-        // The model file's folder is in the llama container read-only: llama-server cannot write to it.
-        var llama = await Podman.ContainerOfAsync(ContainersAppFixture.Images[2]);
-        using var mounts = JsonDocument.Parse(await Podman.RunAsync("inspect", "--format", "{{json .Mounts}}", llama));
-        var models = Assert.Single(mounts.RootElement.EnumerateArray(), m => m.GetProperty("Destination").GetString() == "/models");
-        Assert.Equal(Path.GetDirectoryName(TestAssets.TinyModel), models.GetProperty("Source").GetString());
-        Assert.False(models.GetProperty("RW").GetBoolean());
+        foreach (var image in ContainersAppFixture.Images[..2]) await Podman.ContainerOfAsync(image);
+        // Two llama containers, each with the model file's folder read-only: llama-server cannot write to it.
+        var llamas = await Podman.ContainersOfAsync(ContainersAppFixture.Images[2]);
+        Assert.Equal(2, llamas.Length);
+        foreach (var llama in llamas)
+        {
+            using var mounts = JsonDocument.Parse(await Podman.RunAsync("inspect", "--format", "{{json .Mounts}}", llama));
+            var models = Assert.Single(mounts.RootElement.EnumerateArray(), m => m.GetProperty("Destination").GetString() == "/models");
+            Assert.Equal(Path.GetDirectoryName(TestAssets.TinyModel), models.GetProperty("Source").GetString());
+            Assert.False(models.GetProperty("RW").GetBoolean());
+        }
     }
 
     [Fact]

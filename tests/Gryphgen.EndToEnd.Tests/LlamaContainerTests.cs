@@ -7,7 +7,8 @@ namespace Gryphgen.EndToEnd.Tests;
 /// <summary>
 /// The llama.cpp container as the AppHost describes it for a deployment: the CPU image with the model file mounted
 /// read-only, or with <c>Gryphgen:Llm:Gpu</c> the CUDA image, every layer on the GPU, and the GPUs handed over as the
-/// runtime takes them. There is no GPU here to run it on, so the test reads the container's description.
+/// runtime takes them, for every llama-server configured. There is no GPU here to run it on, so the test reads the
+/// container's description.
 /// </summary>
 public sealed class LlamaContainerTests
 {
@@ -47,6 +48,26 @@ public sealed class LlamaContainerTests
     }
 
     [Fact]
+    public async Task A_further_server_is_a_container_of_its_own_with_its_model_mounted_and_its_slots_and_the_gpus_too()
+    {
+        var embed = Path.Combine(Directory.CreateTempSubdirectory("gryphgen-models-").FullName, "embed.gguf");
+        await File.WriteAllTextAsync(embed, "");
+        string[] settings = ["--Gryphgen:Llm:Gpu=true", $"--Gryphgen:Llm:Model={HuggingFaceModel}",
+            $"--Gryphgen:Llm:Servers:embed:Model={embed}", "--Gryphgen:Llm:Servers:embed:Parallel=2", "--Gryphgen:Llm:Servers:embed:ContextSize=4096"];
+        var llama = await ContainerAsync(ContainerRuntime.Podman, "llama-embed", settings);
+
+        Assert.True(llama.TryGetContainerImageName(out var image));
+        Assert.Equal("ghcr.io/ggml-org/llama.cpp:server-cuda", image);
+        Assert.Equal(["--device", "nvidia.com/gpu=all"], await RuntimeArgumentsAsync(llama));
+        var arguments = await ArgumentsAsync(llama);
+        Assert.Equal(("/models/embed.gguf", "2", "4096", "999"),
+            (After(arguments, "-m"), After(arguments, "--parallel"), After(arguments, "--ctx-size"), After(arguments, "--n-gpu-layers")));
+        Assert.DoesNotContain("-hf", arguments);
+        var mount = Assert.Single(llama.Annotations.OfType<ContainerMountAnnotation>());
+        Assert.Equal((Path.GetDirectoryName(embed), "/models", true), (mount.Source, mount.Target, mount.IsReadOnly));
+    }
+
+    [Fact]
     public async Task An_image_pinned_by_digest_is_started_by_its_digest()
     {
         var digest = new string('a', 64);
@@ -57,14 +78,16 @@ public sealed class LlamaContainerTests
     }
 
     /// <summary>The llama container of the AppHost's deployment model, built (not run) with <paramref name="settings"/>.</summary>
-    private static async Task<ContainerResource> LlamaAsync(string runtime, params string[] settings)
+    private static Task<ContainerResource> LlamaAsync(string runtime, params string[] settings) => ContainerAsync(runtime, "llama", settings);
+
+    private static async Task<ContainerResource> ContainerAsync(string runtime, string name, params string[] settings)
     {
         var output = Directory.CreateTempSubdirectory("gryphgen-publish-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gryphgen_AppHost>(
             ["--publisher", "manifest", "--output-path", output, $"--{ContainerRuntime.ConfigurationKey}={runtime}", .. settings]);
         var app = await builder.BuildAsync();
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-        return (ContainerResource)model.Resources.Single(r => r.Name == "llama");
+        return (ContainerResource)model.Resources.Single(r => r.Name == name);
     }
 
     /// <summary>The container's arguments, evaluated as a deployment evaluates them.</summary>

@@ -26,6 +26,30 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task Each_configured_llama_server_is_its_own_container_and_grid_endpoint_and_the_agents_fit_the_smallest_slot()
+    {
+        using var manifest = await WriteManifestAsync("--Gryphgen:Llm:Model=hf:org/coder", "--Gryphgen:Llm:Aliases:0=coder",
+            "--Gryphgen:Llm:Servers:embed:Model=hf:org/embed", "--Gryphgen:Llm:Servers:embed:Parallel=2",
+            "--Gryphgen:Llm:Servers:embed:ContextSize=2048", "--Gryphgen:Llm:Servers:embed:Aliases:0=embed");
+        var resources = manifest.RootElement.GetProperty("resources");
+        string Env(string resource, string name) => resources.GetProperty(resource).GetProperty("env").GetProperty(name).GetString()!;
+        string[] Args(string resource) => [.. resources.GetProperty(resource).GetProperty("args").EnumerateArray().Select(a => a.GetString()!)];
+
+        Assert.Equal("org/coder", After(Args("llama"), "-hf"));
+        Assert.Equal("4", After(Args("llama"), "--parallel"));
+        Assert.Equal(("org/embed", "2", "2048"), (After(Args("llama-embed"), "-hf"), After(Args("llama-embed"), "--parallel"), After(Args("llama-embed"), "--ctx-size")));
+        Assert.Equal(resources.GetProperty("llama").GetProperty("image").GetString(), resources.GetProperty("llama-embed").GetProperty("image").GetString());
+
+        string[] endpoint(int i) => [.. new[] { "Name", "Kind", "Models__0", "Url" }.Select(field => Env("symorq", $"Gryphgen__Llm__Endpoints__{i}__{field}"))];
+        Assert.Equal(["local", "llamacpp", "coder", "{llama.bindings.http.url}"], endpoint(0));
+        Assert.Equal(["embed", "llamacpp", "embed", "{llama-embed.bindings.http.url}"], endpoint(1));
+        // A role's prompt and reply must fit whichever server takes it: the smaller slot, 2048 / 2.
+        foreach (var role in GryphgenAppFixture.Roles) Assert.Equal("1024", Env(role, "Agent__ContextTokens"));
+    }
+
+    private static string After(string[] arguments, string flag) => arguments[Array.IndexOf(arguments, flag) + 1];
+
+    [Fact]
     public async Task Without_an_API_key_parameter_the_deployment_generates_the_key_the_agent_key_and_the_internal_credential()
     {
         using var manifest = await WriteManifestAsync();
