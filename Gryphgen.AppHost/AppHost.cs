@@ -2,6 +2,7 @@ using Gryphgen.AppHost;
 using Gryphgen.AppHost.Configuration;
 using Gryphgen.AppHost.Containers;
 using Gryphgen.AppHost.Local;
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Fabric;
 using Microsoft.Extensions.Configuration;
 
@@ -30,7 +31,7 @@ var keyEncryptionSecret = builder.AddKeyEncryptionSecret();
 var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
     .WithEndpoint("http", e => e.Port = null)
     .WithEndpoint("grpc", e => e.Port = null)
-    .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
+    .WithReference(infrastructure.Database, ConnectionNames.Database)
     .WaitFor(infrastructure.Database)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithEnvironment(internalCredentialVariable, internalCredential)
@@ -39,7 +40,7 @@ var symorg = builder.AddProject<Projects.Gryphgen_Symorg>("symorg")
 var symaug = builder.AddProject<Projects.Gryphgen_Symaug>("symaug")
     .WithEndpoint("http", e => e.Port = null)
     .WithEndpoint("grpc", e => e.Port = null)
-    .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName)
+    .WithReference(infrastructure.Database, ConnectionNames.Database)
     .WaitFor(infrastructure.Database)
     .WithEnvironment(internalCredentialVariable, internalCredential)
     .WithHttpHealthCheck("/health", endpointName: "http");
@@ -50,7 +51,7 @@ var symorq = builder.AddProject<Projects.Gryphgen_Symorq>("symorq")
     .WithEndpoint("http", e => e.Port = settings.Ports.Http)
     .WithEndpoint("grpc", e => e.Port = settings.Ports.Grpc)
     .WithEndpoint(name: "zmq", scheme: "tcp", port: settings.Ports.Fabric, env: "Fabric__Port")
-    .WithReference(infrastructure.Database, GryphgenInfrastructure.DatabaseName).WaitFor(infrastructure.Database)
+    .WithReference(infrastructure.Database, ConnectionNames.Database).WaitFor(infrastructure.Database)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(symorg).WaitFor(symorg)
     // SYMAUG is unhealthy where it cannot sandbox; SYMORQ still starts so that its status can say why.

@@ -11,11 +11,7 @@ public sealed record GryphgenInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IReadOnlyList<LlamaServer> LlamaServers,
-    string? DatabaseDisk = null)
-{
-    /// <summary>Name of the connection string the services read the database from.</summary>
-    public const string DatabaseName = "gryphgen";
-}
+    string? DatabaseDisk = null);
 
 /// <summary>
 /// One of the AppHost's own llama-servers: its name in the grid, its settings, and its OpenAI-compatible HTTP endpoint.

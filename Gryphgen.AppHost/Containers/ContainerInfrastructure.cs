@@ -16,8 +16,8 @@ public static class ContainerInfrastructure
     public static GryphgenInfrastructure Add(IDistributedApplicationBuilder builder, GryphgenSettings settings, ContainerRuntime runtime)
     {
         var postgres = AddPostgres(builder, settings);
-        var database = postgres.AddDatabase(GryphgenInfrastructure.DatabaseName);
-        var redis = builder.AddRedis("redis").WithImageFrom(settings.Images.RedisImage);
+        var database = postgres.AddDatabase(ConnectionNames.Database);
+        var redis = builder.AddRedis(ConnectionNames.Redis).WithImageFrom(settings.Images.RedisImage);
 
         // A deployment always carries the first llama.cpp server (its model asked for at deploy time when none is
         // configured); a run starts one per configured model.

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Gryphgen.AppHost.Configuration;
+using Gryphgen.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -71,7 +72,7 @@ public static class LocalInfrastructure
         // The password goes in a config file of mode 600, not on the command line, where every local user reads it
         // in /proc/PID/cmdline and ps. The config file must be redis-server's first argument.
         var config = StateSecrets.Write(state, LocalRedisResource.ConfigFileName, $"requirepass {secret}\n");
-        var redis = new LocalRedisResource("redis", program, state, StateSecrets.AsParameter(builder, "redis-password", secret));
+        var redis = new LocalRedisResource(ConnectionNames.Redis, program, state, StateSecrets.AsParameter(builder, "redis-password", secret));
         return builder.AddResource(redis)
             .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
             .WithArgs(context =>

@@ -1,3 +1,5 @@
+using Gryphgen.Contracts;
+
 namespace Gryphgen.AppHost.Local;
 
 /// <summary>PostgreSQL with pgvector run as a local executable, for machines without a container runtime.</summary>
@@ -11,5 +13,5 @@ public sealed class LocalPostgresResource(string name, string command, string wo
     public ParameterResource Password { get; } = password;
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={Password};Database={GryphgenInfrastructure.DatabaseName}");
+        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={Password};Database={ConnectionNames.Database}");
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Gryphgen.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -24,7 +25,7 @@ public sealed class LocalPostgresReadyCheck(LocalPostgresResource postgres) : IH
             await using var vector = new NpgsqlCommand("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'", connection);
             if ((long)(await vector.ExecuteScalarAsync(cancellationToken))! == 0)
                 return HealthCheckResult.Unhealthy("PostgreSQL runs but pgvector is not installed: run scripts/setup.sh");
-            await EnsureDatabaseAsync(connection, GryphgenInfrastructure.DatabaseName, cancellationToken);
+            await EnsureDatabaseAsync(connection, ConnectionNames.Database, cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)

@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,9 +10,6 @@ namespace Gryphgen.Persistence;
 /// <summary>How a service registers its database context and brings its schema up to date before it serves.</summary>
 public static class ServiceDatabase
 {
-    /// <summary>The connection string every service's tables live behind (one database, a schema each).</summary>
-    public const string ConnectionName = "gryphgen";
-
     public const string HistoryTable = "__EFMigrationsHistory";
 
     /// <summary>The context on <paramref name="connectionString"/>, its history in its own schema.</summary>
@@ -23,11 +21,11 @@ public static class ServiceDatabase
             npgsql?.Invoke(n);
         }));
 
-    /// <summary>The context on the <see cref="ConnectionName"/> connection string, with Aspire's health check, retries and telemetry.</summary>
+    /// <summary>The context on the <see cref="ConnectionNames.Database"/> connection string, with Aspire's health check, retries and telemetry.</summary>
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder,
         Action<NpgsqlDbContextOptionsBuilder>? npgsql = null) where TContext : DbContext, IServiceDbContext
     {
-        builder.Services.AddServiceDbContext<TContext>(builder.Configuration.GetConnectionString(ConnectionName), npgsql);
+        builder.Services.AddServiceDbContext<TContext>(builder.Configuration.GetConnectionString(ConnectionNames.Database), npgsql);
         builder.EnrichNpgsqlDbContext<TContext>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Gryphgen.Contracts;
 using Gryphgen.Testing;
 
 namespace Gryphgen.EndToEnd.Tests;
@@ -7,7 +8,8 @@ namespace Gryphgen.EndToEnd.Tests;
 /// <summary>
 /// Every service builds into a container image with the SDK's own container support (no Dockerfile) on the base
 /// image built here and runs as the non-root app user, and a service image serves: SYMORG in podman beside PostgreSQL
-/// and Redis containers (found by name on their network) reports healthy on its container port.
+/// and Redis containers (found by name on their network) reports healthy on its container port, and SYMAUG's image in
+/// a plain container, where no sandbox can be made, stays unhealthy rather than run generated code unconfined.
 /// </summary>
 [Collection(ServiceImages.Name)]
 public sealed class ServiceImageTests(ServiceImageFixture images)
@@ -30,36 +32,33 @@ public sealed class ServiceImageTests(ServiceImageFixture images)
     public async Task SYMORG_s_image_is_healthy_beside_postgres_and_redis_containers()
     {
         var image = await images.PublishAsync("Gryphgen.Symorg");
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var network = $"gryphgen-images-{run}";
-        const string password = "image-test-password";
-        await Podman.RunAsync("network", "create", network);
-        try
-        {
-            await Podman.RunAsync("run", "-d", "--name", $"postgres-{run}", "--network", network, "-e", $"POSTGRES_PASSWORD={password}",
-                ContainersAppFixture.Images[0]);
-            await Podman.RunAsync("run", "-d", "--name", $"redis-{run}", "--network", network, ContainersAppFixture.Images[1],
-                "redis-server", "--requirepass", password);
-            await Podman.RunAsync("run", "-d", "--name", $"symorg-{run}", "--network", network, "-p", "127.0.0.1::8080",
-                "-e", $"ConnectionStrings__gryphgen=Host=postgres-{run};Database=postgres;Username=postgres;Password={password}",
-                "-e", $"ConnectionStrings__redis=redis-{run}:6379,password={password}",
-                "-e", $"Gryphgen__Internal__Credential={password}", image);
-            var port = (await Podman.RunAsync("port", $"symorg-{run}", "8080/tcp")).Trim().Split(':')[^1];
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        await using var network = await ImageNetwork.CreateAsync();
+        var symorg = await network.RunAsync("symorg", image, $"ConnectionStrings__redis={await network.RedisAsync()}");
+        using var http = new HttpClient { BaseAddress = await network.UrlAsync(symorg, 8080), Timeout = TimeSpan.FromSeconds(5) };
 
-            var status = await Eventually.Get(() => HealthAsync(http), s => s == 200, TimeSpan.FromMinutes(2), "SYMORG's container answering healthy");
+        var status = await network.WithLogsOf(symorg, Eventually.Get(() => HealthAsync(http), s => s == 200, TimeSpan.FromMinutes(2),
+            "SYMORG's container answering healthy"));
 
-            Assert.Equal(200, status);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message}\n{await Podman.RunAsync("logs", $"symorg-{run}")}", e);
-        }
-        finally
-        {
-            await Podman.RunAsync("rm", "--force", "--volumes", $"symorg-{run}", $"redis-{run}", $"postgres-{run}");
-            await Podman.RunAsync("network", "rm", network);
-        }
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
+    public async Task SYMAUG_s_image_in_a_plain_container_refuses_to_run_generated_code_and_says_why()
+    {
+        // A container as podman makes it by default: no bubblewrap in the image, and no namespaces to make one with.
+        var image = await images.PublishAsync("Gryphgen.Symaug");
+        await using var network = await ImageNetwork.CreateAsync();
+        var symaug = await network.RunAsync("symaug", image, "Workspaces__Root=/tmp/workspaces");
+        using var http = new HttpClient { BaseAddress = await network.UrlAsync(symaug, 8080), Timeout = TimeSpan.FromSeconds(5) };
+        using var channel = ApiKeyChannel.Open(await network.UrlAsync(symaug, 8081), ImageNetwork.Password);
+
+        var status = await network.WithLogsOf(symaug, Eventually.Get(() => HealthAsync(http), s => s != 0, TimeSpan.FromMinutes(2),
+            "SYMAUG's container answering"));
+        var sandbox = (await new ComponentInfo.ComponentInfoClient(channel).DescribeAsync(new DescribeRequest())).Components.Single(c => c.Name == "sandbox");
+
+        Assert.Equal(503, status);
+        Assert.False(sandbox.Healthy);
+        Assert.Contains("SYMAUG refuses to run generated code unconfined", sandbox.Detail);
     }
 
     private static async Task<int> HealthAsync(HttpClient http)
@@ -121,6 +120,74 @@ public sealed class ServiceImageFixture : IAsyncLifetime
     {
         foreach (var image in _published.Values.Where(i => i.IsCompletedSuccessfully))
             await Podman.RunAsync("rmi", "--force", image.Result);
+    }
+}
+
+/// <summary>
+/// A podman network of service containers for one test, with PostgreSQL (and Redis when asked for) found by name on
+/// it; removed with everything in it when disposed.
+/// </summary>
+public sealed class ImageNetwork : IAsyncDisposable
+{
+    public const string Password = "image-test-password";
+
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private readonly List<string> _containers = [];
+
+    private string Name => $"gryphgen-images-{_run}";
+
+    public static async Task<ImageNetwork> CreateAsync()
+    {
+        var network = new ImageNetwork();
+        await Podman.RunAsync("network", "create", network.Name);
+        await network.StartAsync("postgres", ContainersAppFixture.Images[0], ["-e", $"POSTGRES_PASSWORD={Password}"], []);
+        return network;
+    }
+
+    /// <summary>Starts Redis on the network; its connection string.</summary>
+    public async Task<string> RedisAsync()
+    {
+        var redis = await StartAsync("redis", ContainersAppFixture.Images[1], [], ["redis-server", "--requirepass", Password]);
+        return $"{redis}:6379,password={Password}";
+    }
+
+    /// <summary>Starts a service image with its ports published on loopback, PostgreSQL and the internal credential set; its container's name.</summary>
+    public Task<string> RunAsync(string service, string image, params string[] environment) => StartAsync(service, image,
+    [
+        "-p", "127.0.0.1::8080", "-p", "127.0.0.1::8081",
+        "-e", $"ConnectionStrings__gryphgen=Host=postgres-{_run};Database=postgres;Username=postgres;Password={Password}",
+        "-e", $"Gryphgen__Internal__Credential={Password}", .. environment.SelectMany(e => new[] { "-e", e }),
+    ], []);
+
+    /// <summary>Where the container's <paramref name="port"/> is published on loopback.</summary>
+    public async Task<Uri> UrlAsync(string container, int port) =>
+        new($"http://127.0.0.1:{(await Podman.RunAsync("port", container, $"{port}/tcp")).Trim().Split(':')[^1]}");
+
+    /// <summary><paramref name="waiting"/>, with the container's log in the error when it times out.</summary>
+    public async Task<T> WithLogsOf<T>(string container, Task<T> waiting)
+    {
+        try
+        {
+            return await waiting;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{await Podman.RunAsync("logs", container)}", e);
+        }
+    }
+
+    private async Task<string> StartAsync(string service, string image, string[] options, string[] command)
+    {
+        var name = $"{service}-{_run}";
+        _containers.Add(name);
+        await Podman.RunAsync(["run", "-d", "--name", name, "--network", Name, .. options, image, .. command]);
+        return name;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Podman.RunAsync(["rm", "--force", "--volumes", .. _containers]);
+        await Podman.RunAsync("network", "rm", Name);
     }
 }
 

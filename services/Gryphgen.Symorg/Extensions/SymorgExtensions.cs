@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Gryphgen.Persistence;
 using Gryphgen.Symorg.Data;
 
@@ -14,7 +15,7 @@ public static class SymorgExtensions
             o.MaxReceiveMessageSize = 8 << 20;
             o.Interceptors.Add<SymorgErrorInterceptor>();
         });
-        builder.Services.AddKnowledge(builder.Configuration.GetConnectionString(ServiceDatabase.ConnectionName), builder.Configuration.GetConnectionString("redis"));
+        builder.Services.AddKnowledge(builder.Configuration.GetConnectionString(ConnectionNames.Database), builder.Configuration.GetConnectionString(ConnectionNames.Redis));
         builder.EnrichNpgsqlDbContext<KnowledgeDbContext>();
         return builder;
     }

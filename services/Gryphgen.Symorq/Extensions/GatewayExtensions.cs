@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Gryphgen.Contracts.Network;
 using Gryphgen.Persistence;
 using Gryphgen.Symorq.Grid.Gateway;
@@ -16,7 +17,7 @@ public static class GatewayExtensions
         // A connection of the cache's own, not the slot ledger's and token meter's: the cache closes it when it is
         // disposed, and a slow cache call does not queue behind theirs.
         services.AddFailOpenCache("The gateway's answer cache", (sp, o) =>
-            (o.Configuration, o.InstanceName) = (sp.GetRequiredService<IConfiguration>().GetConnectionString("redis"), ResponseCache.KeyPrefix));
+            (o.Configuration, o.InstanceName) = (sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionNames.Redis), ResponseCache.KeyPrefix));
         services.AddSingleton<ResponseCache>();
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<TaskTokenMeter>();

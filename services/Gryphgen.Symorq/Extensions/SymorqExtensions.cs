@@ -1,3 +1,4 @@
+using Gryphgen.Contracts;
 using Gryphgen.Persistence;
 using Gryphgen.Symorq.Data;
 using Gryphgen.Symorq.Fabric;
@@ -15,7 +16,7 @@ public static class SymorqExtensions
 {
     public static WebApplicationBuilder AddSymorqServices(this WebApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient(ConnectionNames.Redis);
         builder.AddServiceDatabase<OrchestratorDbContext>();
         builder.AddApiKeyAuthentication();
         builder.Services.AddGrpc(o => o.Interceptors.Add<SymorqErrorInterceptor>());
